@@ -1,0 +1,35 @@
+//! The article: the unit every stage after segmentation works on.
+
+use serde::{Deserialize, Serialize};
+
+/// Metadata found around an article's text. Segmentation fills what it recognises; JSONL input leaves it empty.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// Byline such as "By Jane Doe" (the line as printed, without "By ").
+    pub byline: Option<String>,
+    /// Dateline opening the first paragraph, such as "NAIROBI, March 4 (Agency) -".
+    pub dateline: Option<String>,
+    /// Publication or update date line, as printed.
+    pub published: Option<String>,
+    /// Agency tag such as "ILKHA" from a trailing "(ILKHA)"; the tag also stays in the text.
+    pub source_tag: Option<String>,
+}
+
+/// One news article: its text and where it came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// `<file stem>#<n>` for dumps (n from 1 in source order), the record's own id for JSONL input.
+    pub id: String,
+    /// The path the article was read from (`-` for stdin).
+    pub source: String,
+    /// First line of the article in its dump, 1-based; `None` for JSONL records.
+    pub start_line: Option<usize>,
+    /// Last line of the article in its dump, 1-based and inclusive; `None` for JSONL records.
+    pub end_line: Option<usize>,
+    /// The headline, if the article has one.
+    pub title: Option<String>,
+    /// The clean body: paragraphs joined by a blank line, without headline, byline or boilerplate.
+    pub text: String,
+    /// Byline, dateline, date and agency tag.
+    pub metadata: Metadata,
+}

@@ -1,0 +1,103 @@
+//! Plain-text decoding: BOM, universal newlines, invalid UTF-8.
+
+use super::Warning;
+use std::path::Path;
+
+/// A plain-text dump: its lines, as split by universal newlines, ready to segment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dump {
+    /// The path it was read from (`-` for stdin).
+    pub source: String,
+    /// The file name without extension, used to build article ids (`stdin` for `-`).
+    pub stem: String,
+    /// The lines, without their line breaks; line `i` of the file is `lines[i - 1]`.
+    pub lines: Vec<String>,
+}
+
+impl Dump {
+    /// Builds a dump from its source name and lines.
+    pub fn new(source: String, lines: Vec<String>) -> Self {
+        let stem = if source == "-" {
+            "stdin".to_string()
+        } else {
+            Path::new(&source)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| source.clone())
+        };
+        Dump {
+            source,
+            stem,
+            lines,
+        }
+    }
+
+    /// Builds a dump from text, as if read from a file called `source`.
+    pub fn from_text(source: &str, text: &str) -> Self {
+        let (lines, _) = decode_lines(source, text.as_bytes());
+        Dump::new(source.to_string(), lines)
+    }
+}
+
+/// Splits bytes into lines the way the gold spans count them: a leading UTF-8 BOM is dropped, `\r\n`, `\n` and
+/// `\r` each end a line, and a final line break does not start an extra line. Invalid UTF-8 is replaced with
+/// U+FFFD and reported once per line.
+pub fn decode_lines(source: &str, bytes: &[u8]) -> (Vec<String>, Vec<Warning>) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut lines = Vec::new();
+    let mut warnings = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    let mut push = |raw: &[u8], lines: &mut Vec<String>| {
+        let line = String::from_utf8_lossy(raw).into_owned();
+        if std::str::from_utf8(raw).is_err() {
+            warnings.push(Warning {
+                source: source.to_string(),
+                line: Some(lines.len() + 1),
+                message: "invalid UTF-8 replaced with U+FFFD".to_string(),
+            });
+        }
+        lines.push(line);
+    };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                push(&bytes[start..i], &mut lines);
+                start = i + 1;
+            }
+            b'\r' => {
+                push(&bytes[start..i], &mut lines);
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < bytes.len() {
+        push(&bytes[start..], &mut lines);
+    }
+    (lines, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crlf_lf_cr_and_bom_count_like_universal_newlines() {
+        let (lines, warnings) = decode_lines("x", b"\xEF\xBB\xBFone\r\ntwo\nthree\rfour\n");
+        assert_eq!(lines, ["one", "two", "three", "four"]);
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_and_reported_with_its_line() {
+        let (lines, warnings) = decode_lines("f.txt", b"good\nbad \xFF byte\n");
+        assert_eq!(lines[1], "bad \u{FFFD} byte");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].to_string(), "f.txt:2: invalid UTF-8 replaced with U+FFFD");
+    }
+}
