@@ -1,6 +1,7 @@
 //! Segmentation: splits a dump into articles, with their line spans, headline and metadata, and drops boilerplate.
 
 use crate::article::Article;
+use crate::embed::Embedder;
 use crate::error::Result;
 use crate::ingest::Dump;
 
@@ -24,18 +25,24 @@ pub struct Segmentation {
 
 /// Splits a dump into articles.
 pub trait Segmenter: Send + Sync {
-    /// Segments one dump.
-    fn segment(&self, dump: &Dump) -> Result<Segmentation>;
+    /// Segments one dump; `embedder` is there for topic-shift detection.
+    fn segment(&self, dump: &Dump, embedder: &mut dyn Embedder) -> Result<Segmentation>;
 }
 
 /// Placeholder until the rule segmenter lands: one article per blank-line-separated block.
-pub struct BlockSegmenter;
+#[derive(Default)]
+pub struct DumpSegmenter;
 
-impl Segmenter for BlockSegmenter {
-    fn segment(&self, dump: &Dump) -> Result<Segmentation> {
+impl Segmenter for DumpSegmenter {
+    fn segment(&self, dump: &Dump, _embedder: &mut dyn Embedder) -> Result<Segmentation> {
         let mut articles = Vec::new();
         let mut start = None;
-        for (i, line) in dump.lines.iter().chain(std::iter::once(&String::new())).enumerate() {
+        for (i, line) in dump
+            .lines
+            .iter()
+            .chain(std::iter::once(&String::new()))
+            .enumerate()
+        {
             match (line.trim().is_empty(), start) {
                 (false, None) => start = Some(i),
                 (true, Some(s)) => {

@@ -1,0 +1,128 @@
+//! all-MiniLM-L6-v2 (or any BERT-style sentence-transformers folder) through rust-bert's `BertModel`:
+//! WordPiece tokens from `tokenizer.json`, mean pooling over real tokens, then L2 normalisation, which
+//! reproduces sentence-transformers' embeddings.
+
+use super::{normalize, Embedder};
+use crate::error::{Error, Result};
+use crate::models::ModelDir;
+use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use std::path::Path;
+use tch::{nn, Device, Kind, Tensor};
+use tokenizers::{Tokenizer, TruncationParams};
+
+/// Sentences embedded per forward pass. Sentences are sorted by token length first, so batches carry
+/// little padding.
+const BATCH_SIZE: usize = 32;
+
+/// A BERT sentence-transformers model loaded from a local folder.
+pub struct MiniLmEmbedder {
+    model: BertModel<BertEmbeddings>,
+    tokenizer: Tokenizer,
+    dimension: usize,
+    sha256: String,
+    // Keeps the weights alive for `model`.
+    _vs: nn::VarStore,
+}
+
+impl MiniLmEmbedder {
+    /// Loads `config.json`, `model.safetensors` and `tokenizer.json` from `dir`. Padding in the tokenizer file is
+    /// switched off (we pad per batch) and truncation set to the model's `max_seq_length`.
+    pub fn load(dir: &Path) -> Result<Self> {
+        let model_dir = ModelDir::open(dir, &["config.json", "model.safetensors", "tokenizer.json"])?;
+        let config: BertConfig = model_dir.json("config.json")?;
+        let mut vs = nn::VarStore::new(Device::Cpu);
+        let model = BertModel::<BertEmbeddings>::new(vs.root(), &config);
+        vs.load(model_dir.file("model.safetensors"))?;
+        vs.freeze();
+        let mut tokenizer = Tokenizer::from_file(model_dir.file("tokenizer.json"))
+            .map_err(|e| Error::Tokenizer(format!("{}: {e}", dir.display())))?;
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: model_dir.max_seq_length().unwrap_or(256),
+                ..Default::default()
+            }))
+            .map_err(|e| Error::Tokenizer(e.to_string()))?;
+        Ok(MiniLmEmbedder {
+            model,
+            tokenizer,
+            dimension: config.hidden_size as usize,
+            sha256: model_dir.sha256("model.safetensors")?,
+            _vs: vs,
+        })
+    }
+
+    /// Token ids of each text (with `[CLS]`/`[SEP]`), truncated to the model window.
+    pub fn token_ids(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
+        let encodings = self
+            .tokenizer
+            .encode_batch(texts.to_vec(), true)
+            .map_err(|e| Error::Tokenizer(e.to_string()))?;
+        Ok(encodings.iter().map(|e| e.get_ids().to_vec()).collect())
+    }
+
+    fn embed_batch(&self, batch: &[&Vec<u32>]) -> Result<Vec<Vec<f32>>> {
+        let longest = batch.iter().map(|ids| ids.len()).max().unwrap_or(0);
+        let mut ids = Vec::with_capacity(batch.len() * longest);
+        let mut mask = Vec::with_capacity(batch.len() * longest);
+        for tokens in batch {
+            ids.extend(tokens.iter().map(|&t| i64::from(t)));
+            ids.extend(std::iter::repeat(0).take(longest - tokens.len()));
+            mask.extend(std::iter::repeat(1i64).take(tokens.len()));
+            mask.extend(std::iter::repeat(0).take(longest - tokens.len()));
+        }
+        let shape = [batch.len() as i64, longest as i64];
+        let input_ids = Tensor::from_slice(&ids).view(shape);
+        let attention_mask = Tensor::from_slice(&mask).view(shape);
+        let token_types = Tensor::zeros(shape, (Kind::Int64, Device::Cpu));
+        let hidden = tch::no_grad(|| {
+            self.model.forward_t(
+                Some(&input_ids),
+                Some(&attention_mask),
+                Some(&token_types),
+                None,
+                None,
+                None,
+                None,
+                false,
+            )
+        })?
+        .hidden_state;
+        let mask = attention_mask.unsqueeze(-1).to_kind(Kind::Float);
+        let pooled = (hidden * &mask).sum_dim_intlist(1, false, Kind::Float)
+            / mask.sum_dim_intlist(1, false, Kind::Float).clamp_min(1e-9);
+        let flat = Vec::<f32>::try_from(pooled.contiguous().view(-1))?;
+        Ok(flat
+            .chunks(self.dimension)
+            .map(|chunk| {
+                let mut vector = chunk.to_vec();
+                normalize(&mut vector);
+                vector
+            })
+            .collect())
+    }
+}
+
+impl Embedder for MiniLmEmbedder {
+    fn dimension(&self) -> usize {
+        self.dimension
+    }
+
+    fn embed(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        let tokens = self.token_ids(texts)?;
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| tokens[i].len());
+        let mut vectors = vec![Vec::new(); texts.len()];
+        for chunk in order.chunks(BATCH_SIZE) {
+            let batch: Vec<&Vec<u32>> = chunk.iter().map(|&i| &tokens[i]).collect();
+            for (&i, vector) in chunk.iter().zip(self.embed_batch(&batch)?) {
+                vectors[i] = vector;
+            }
+        }
+        Ok(vectors)
+    }
+
+    fn model_sha256(&self) -> &str {
+        &self.sha256
+    }
+}

@@ -1,0 +1,43 @@
+//! Embed: turns sentences (or any short texts) into L2-normalised vectors; segmentation, classification and
+//! the extractive summariser all work on these vectors, computed once per sentence.
+
+mod minilm;
+
+pub use minilm::MiniLmEmbedder;
+
+use crate::error::Result;
+
+/// A sentence embedding model. Not `Sync`: each worker thread owns its own instance.
+pub trait Embedder: Send {
+    /// Length of every vector [`Embedder::embed`] returns.
+    fn dimension(&self) -> usize;
+    /// Embeds the texts, returning one L2-normalised vector per text, in input order.
+    fn embed(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>>;
+    /// The sha256 of the weights file, recorded in outputs and checked by trained heads.
+    fn model_sha256(&self) -> &str;
+}
+
+/// Cosine similarity of two L2-normalised vectors (their dot product).
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The L2-normalised mean of the given vectors: a centroid that is itself comparable by [`cosine`].
+pub fn normalized_mean<'a>(vectors: impl IntoIterator<Item = &'a [f32]>, dimension: usize) -> Vec<f32> {
+    let mut mean = vec![0.0f32; dimension];
+    for vector in vectors {
+        for (m, v) in mean.iter_mut().zip(vector) {
+            *m += v;
+        }
+    }
+    normalize(&mut mean);
+    mean
+}
+
+/// Scales a vector to unit length in place (a zero vector stays zero).
+pub fn normalize(vector: &mut [f32]) {
+    let norm = vector.iter().map(|v| v * v).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        vector.iter_mut().for_each(|v| *v /= norm);
+    }
+}
