@@ -64,13 +64,12 @@ mod tests {
     }
 
     #[test]
-    fn quotes_stay_with_their_sentence_and_paragraphs_split() {
+    fn a_quotation_stays_whole_and_paragraphs_split() {
         let text = "\"We heard the planes first. Then the bombs fell,\" he said. Officials declined to comment.\n\nA new paragraph";
         assert_eq!(
             split(text),
             [
-                "\"We heard the planes first.",
-                "Then the bombs fell,\" he said.",
+                "\"We heard the planes first. Then the bombs fell,\" he said.",
                 "Officials declined to comment.",
                 "A new paragraph"
             ]
