@@ -52,6 +52,9 @@ pub struct RunArgs {
     /// Annotate only shard I of N (0-based), chosen by a stable hash of the article id, e.g. `--shard 0/4`.
     #[arg(long, value_name = "I/N")]
     shard: Option<Shard>,
+    /// Articles read, annotated and written together: memory and the delay before output grow with it.
+    #[arg(long, default_value_t = newsdigest::limits::CHUNK_ARTICLES)]
+    chunk_articles: usize,
 }
 
 /// Runs the pipeline and writes the annotated articles.
@@ -93,6 +96,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let run = RunInfo::new(pipeline.options(), pipeline.model_sha256(), inputs);
     let stream_options = StreamOptions {
         shard: args.shard,
+        chunk_articles: args.chunk_articles.max(1),
         ..StreamOptions::default()
     };
     let bar = progress_bar(0, args.quiet);

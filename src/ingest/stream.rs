@@ -56,7 +56,11 @@ struct OpenInput {
 impl InputStream {
     /// Streams `paths` (directories expanded as [`super::expand_paths`] does, `-` for stdin). Dumps are cut in
     /// windows of about `window_bytes`, or read whole when it is `None`.
-    pub fn new(paths: &[PathBuf], format: InputFormat, window_bytes: Option<usize>) -> Result<Self> {
+    pub fn new(
+        paths: &[PathBuf],
+        format: InputFormat,
+        window_bytes: Option<usize>,
+    ) -> Result<Self> {
         let sources: Vec<Source> = super::expand_paths(paths)?
             .into_iter()
             .map(Source::Path)
@@ -69,7 +73,11 @@ impl InputStream {
         Self::from_sources(vec![Source::Bytes(name.to_string(), bytes)], format, None)
     }
 
-    fn from_sources(sources: Vec<Source>, format: InputFormat, window_bytes: Option<usize>) -> Self {
+    fn from_sources(
+        sources: Vec<Source>,
+        format: InputFormat,
+        window_bytes: Option<usize>,
+    ) -> Self {
         InputStream {
             sources: sources.into_iter(),
             format,
@@ -307,7 +315,8 @@ mod tests {
 
     #[test]
     fn a_large_dump_is_cut_at_article_breaks_and_windows_cover_every_line() {
-        let article = |n: usize| format!("Headline {n}\n\nFirst paragraph {n}.\nSecond line {n}.\n");
+        let article =
+            |n: usize| format!("Headline {n}\n\nFirst paragraph {n}.\nSecond line {n}.\n");
         let text: String = (0..30)
             .map(|n| article(n) + if n % 2 == 0 { "\n\n" } else { "-----\n" })
             .collect();
@@ -317,7 +326,11 @@ mod tests {
         let mut next_line = 0;
         for window in &windows {
             assert_eq!(window.line_offset, next_line);
-            assert!(window.lines[0].starts_with("Headline"), "{:?}", window.lines[0]);
+            assert!(
+                window.lines[0].starts_with("Headline"),
+                "{:?}",
+                window.lines[0]
+            );
             assert_eq!(window.lines, all[next_line..next_line + window.lines.len()]);
             next_line += window.lines.len();
         }
@@ -326,9 +339,13 @@ mod tests {
 
     #[test]
     fn a_dump_without_breaks_is_still_cut_within_four_budgets() {
-        let text: String = (0..200).map(|n| format!("line {n} of one long paragraph\n")).collect();
+        let text: String = (0..200)
+            .map(|n| format!("line {n} of one long paragraph\n"))
+            .collect();
         let windows = windows(&text, 300);
-        assert!(windows.iter().all(|w| w.lines.iter().map(|l| l.len() + 1).sum::<usize>() <= 4 * 300 + 40));
+        assert!(windows
+            .iter()
+            .all(|w| w.lines.iter().map(|l| l.len() + 1).sum::<usize>() <= 4 * 300 + 40));
         assert_eq!(windows.iter().map(|w| w.lines.len()).sum::<usize>(), 200);
     }
 }

@@ -125,7 +125,9 @@ fn record_id(line: &[u8]) -> Option<String> {
     struct Id {
         id: String,
     }
-    serde_json::from_slice::<Id>(line).ok().map(|record| record.id)
+    serde_json::from_slice::<Id>(line)
+        .ok()
+        .map(|record| record.id)
 }
 
 /// Length of the leading run of whole records (lines ending in a line break, each a JSON object with an id),

@@ -207,7 +207,9 @@ impl StreamRun<'_> {
         let fresh = articles.len() - held.saturating_sub(first).min(articles.len());
         self.sink.found(fresh);
         let annotated = self.pipeline.annotate(articles, &|_| {})?;
-        for (position, (annotated, truncated)) in (first..).zip(annotated.into_iter().zip(truncated)) {
+        for (position, (annotated, truncated)) in
+            (first..).zip(annotated.into_iter().zip(truncated))
+        {
             if position < held {
                 continue;
             }
