@@ -4,6 +4,7 @@ use super::common::{progress_bar, report_warning, report_warning_count, InputArg
 use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
 use newsdigest::classify::LabelSet;
+use newsdigest::embed::{native_bf16, Precision};
 use newsdigest::ingest::{InputStream, Warning};
 use newsdigest::output::{ArticleRecord, ArticleWriter, OutputFormat, PartialFile, RunInfo};
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
@@ -52,6 +53,10 @@ pub struct RunArgs {
     /// Annotate only shard I of N (0-based), chosen by a stable hash of the article id, e.g. `--shard 0/4`.
     #[arg(long, value_name = "I/N")]
     shard: Option<Shard>,
+    /// Precision of the embedding model: bf16 is about twice as fast on CPUs with AVX512-BF16/AMX, but may flip
+    /// borderline labels.
+    #[arg(long, value_enum, default_value_t = Precision::Fp32)]
+    precision: Precision,
     /// Articles read, annotated and written together: memory and the delay before output grow with it.
     #[arg(long, default_value_t = newsdigest::limits::CHUNK_ARTICLES)]
     chunk_articles: usize,
@@ -76,9 +81,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             max_sentences: args.summary_sentences,
             ..ExtractiveOptions::default()
         },
+        precision: args.precision,
     };
     if args.resume && args.format != OutputFormat::Jsonl {
         anyhow::bail!("--resume needs --format jsonl");
+    }
+    if args.precision == Precision::Bf16 && !native_bf16() {
+        eprintln!("newsdigest: warning: this CPU has no native bf16; --precision bf16 will be slower than fp32");
     }
     let pipeline = Pipeline::new(options).context("loading the pipeline")?;
     let mut input = InputStream::new(

@@ -91,6 +91,8 @@ pub struct RunInfo {
     pub labels: crate::classify::LabelSet,
     /// Summariser options.
     pub summary: crate::summarize::ExtractiveOptions,
+    /// Precision the embedding model ran in.
+    pub precision: crate::embed::Precision,
     /// The input paths, as given.
     pub inputs: Vec<String>,
 }
@@ -107,6 +109,7 @@ impl RunInfo {
             }],
             labels: options.labels.clone(),
             summary: options.summary.clone(),
+            precision: options.precision,
             inputs,
         }
     }
