@@ -20,10 +20,16 @@ struct Reference {
 
 #[test]
 fn minilm_embeddings_match_sentence_transformers() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/reference_embeddings.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/reference_embeddings.json"
+    );
     let fixture: Fixture = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert!(fixture.sentences.len() >= 20);
-    assert!(fixture.sentences.iter().any(|s| s.tokens_before_truncation > 256));
+    assert!(fixture
+        .sentences
+        .iter()
+        .any(|s| s.tokens_before_truncation > 256));
     let mut embedder =
         MiniLmEmbedder::load(&newsdigest::models::default_embedding_model_dir()).unwrap();
     let texts: Vec<&str> = fixture.sentences.iter().map(|s| s.text.as_str()).collect();
