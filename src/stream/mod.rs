@@ -116,6 +116,14 @@ pub fn annotate_stream(
             articles = 0;
         }
         if done {
+            let held = run.resume.as_ref().map_or(0, WrittenIds::count);
+            if held > run.report.articles {
+                return Err(Error::Config(format!(
+                    "cannot resume: the partial output holds {held} records but the inputs have only {} \
+                     articles; these are not the inputs and options of the interrupted run",
+                    run.report.articles
+                )));
+            }
             return Ok(run.report);
         }
     }
