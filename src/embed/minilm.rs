@@ -28,7 +28,8 @@ impl MiniLmEmbedder {
     /// Loads `config.json`, `model.safetensors` and `tokenizer.json` from `dir`. Padding in the tokenizer file is
     /// switched off (we pad per batch) and truncation set to the model's `max_seq_length`.
     pub fn load(dir: &Path) -> Result<Self> {
-        let model_dir = ModelDir::open(dir, &["config.json", "model.safetensors", "tokenizer.json"])?;
+        let model_dir =
+            ModelDir::open(dir, &["config.json", "model.safetensors", "tokenizer.json"])?;
         let config: BertConfig = model_dir.json("config.json")?;
         let mut vs = nn::VarStore::new(Device::Cpu);
         let model = BertModel::<BertEmbeddings>::new(vs.root(), &config);

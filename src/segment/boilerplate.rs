@@ -1,0 +1,266 @@
+//! Boilerplate: lines that belong to the page, the wire or the newsletter rather than to a story (notices,
+//! ads, teasers, share bars, captions, navigation, sign-up boxes, contact and credit lines), recognised by
+//! generic phrasing and by repetition across the dump.
+
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// The kind of boilerplate a line is, which says why it was dropped and whether it closes a story.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Boilerplate {
+    /// Copyright, legal or republication notice.
+    Legal,
+    /// An advertisement slot ("Advertisement", "Sponsored content").
+    Advert,
+    /// A link to another story ("Read more: ...", "Related: ...").
+    Teaser,
+    /// Share-button text ("Share this article: Facebook | X").
+    Share,
+    /// A photo caption or credit.
+    Caption,
+    /// Newsletter, subscription or app promotion.
+    Promo,
+    /// Site header, menu or footer links ("World | Business | Sport").
+    Navigation,
+    /// Press contact line closing a release.
+    Contact,
+    /// A wire or digest end mark ("-- more --", "-- End of digest --").
+    EndMark,
+    /// Reporting and editing credits ("(Reporting by ...; Editing by ...)").
+    Credits,
+    /// A line printed several times in the dump in different places.
+    Repeated,
+}
+
+impl Boilerplate {
+    /// The rule that fired, for `segment --explain`.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Boilerplate::Legal => "legal or copyright notice",
+            Boilerplate::Advert => "advertisement",
+            Boilerplate::Teaser => "link to another story",
+            Boilerplate::Share => "share buttons",
+            Boilerplate::Caption => "photo caption or credit",
+            Boilerplate::Promo => "newsletter or subscription promotion",
+            Boilerplate::Navigation => "site header, menu or footer links",
+            Boilerplate::Contact => "press contact line",
+            Boilerplate::EndMark => "wire or digest end mark",
+            Boilerplate::Credits => "reporting and editing credits",
+            Boilerplate::Repeated => "line repeated across the dump",
+        }
+    }
+
+    /// Whether this kind of line is printed after the end of a story, so whatever follows starts a new one.
+    /// Ads, teasers, captions and promotions also appear between the paragraphs of one story.
+    pub fn ends_story(self) -> bool {
+        matches!(
+            self,
+            Boilerplate::Legal
+                | Boilerplate::Share
+                | Boilerplate::Contact
+                | Boilerplate::Credits
+                | Boilerplate::Repeated
+        )
+    }
+}
+
+fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("boilerplate patterns are valid regular expressions")
+}
+
+static LEGAL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(©|\(c\)\s*\d{4}|copyright\b)|all rights\b.{0,80}\breserved|^\s*[A-Z .'’-]{0,40}\b(LEGAL|COPYRIGHT)\s+(NOTICE|WARNING)\b|\b(may|can) not be (reproduced|republished|redistributed|rewritten|rebroadcast)",
+    )
+});
+static ADVERT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(advertisement|advertising|sponsored( content)?|paid content|ad|story continues below( advertisement)?|continue reading below|scroll to continue)\s*$",
+    )
+});
+static TEASER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(read more|read also|also read|more on this( story)?|see also|related( stories| articles| coverage)?|recommended|most read|trending|watch|listen|more from [\w ]+)\s*[:|»>–—-]",
+    )
+});
+static SHARE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?i)^\s*(share|share this( article| story| page)?|follow us( on)?)\s*[:|·]")
+});
+static SOCIAL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(facebook|twitter|whatsapp|linkedin|telegram|reddit|email|print|copy link|instagram)\b",
+    )
+});
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*\(?(photo|photos|image|picture|caption|file photo|pictured|video|graphic|credit|illustration)( credit)?\s*[:|]|\b(photo|image) (by|credit|courtesy)\b|/\s*(AFP|AP|Reuters|Getty Images|EPA|Anadolu|Xinhua)\s*\)?\s*$",
+    )
+});
+static PROMO: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(subscribe|unsubscribe|newsletter|sign up (for|to)|in your inbox|manage (your )?preferences|you received this (e-?mail|message)|download (our|the) app|follow us on)\b",
+    )
+});
+static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(for (more|further) information|media (contact|enquiries|inquiries)|press (contact|office)|contact:|for media)\b|\S+@\S+\.\w+\s*$",
+    )
+});
+static END_MARK: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)^\s*(-{2,}.*-{2,}|\(?more\)?|ends|\[?end\]?|-30-|\(end\))\s*$"));
+static CREDITS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*\(?\s*((additional )?reporting|writing|editing|compiled|produced) by\b.*\)?\s*$",
+    )
+});
+static MENU_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| regex(r"\s[|·•]\s"));
+
+/// Recognises a boilerplate line by its phrasing alone (repetition is found by [`mark_repeated`]).
+pub fn classify(line: &str) -> Option<Boilerplate> {
+    let words = line.split_whitespace().count();
+    let short = words <= 25;
+    if LEGAL.is_match(line) && (words <= 80) {
+        return Some(Boilerplate::Legal);
+    }
+    if ADVERT.is_match(line) {
+        return Some(Boilerplate::Advert);
+    }
+    if short && TEASER.is_match(line) {
+        return Some(Boilerplate::Teaser);
+    }
+    if short && (SHARE.is_match(line) || SOCIAL.find_iter(line).count() >= 3) {
+        return Some(Boilerplate::Share);
+    }
+    if short && CAPTION.is_match(line) {
+        return Some(Boilerplate::Caption);
+    }
+    if short && PROMO.is_match(line) {
+        return Some(Boilerplate::Promo);
+    }
+    if short && CONTACT.is_match(line) {
+        return Some(Boilerplate::Contact);
+    }
+    if END_MARK.is_match(line) {
+        return Some(Boilerplate::EndMark);
+    }
+    if short && CREDITS.is_match(line) {
+        return Some(Boilerplate::Credits);
+    }
+    if is_menu(line) {
+        return Some(Boilerplate::Navigation);
+    }
+    None
+}
+
+/// A line of three or more short items between `|`, `·` or `•` (a menu, a footer, a feed header).
+fn is_menu(line: &str) -> bool {
+    let items: Vec<&str> = MENU_SEPARATOR.split(line.trim()).collect();
+    items.len() >= 3
+        && items
+            .iter()
+            .all(|item| item.split_whitespace().count() <= 6)
+}
+
+/// Finds lines that are printed more than once in different surroundings (a notice after every story, a
+/// repeated header) and returns their indexes. A story printed twice repeats its lines with the same
+/// neighbours, so its lines are not taken.
+pub fn repeated_lines(lines: &[String], candidates: &[bool]) -> Vec<usize> {
+    let key = |i: usize| -> String {
+        lines[i]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let neighbour = |i: usize, step: isize| -> String {
+        let mut j = i as isize + step;
+        while j >= 0 && (j as usize) < lines.len() {
+            let line = &lines[j as usize];
+            if !line.trim().is_empty() {
+                return key(j as usize);
+            }
+            j += step;
+        }
+        String::new()
+    };
+    let mut occurrences: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, &candidate) in candidates.iter().enumerate() {
+        if candidate && lines[i].trim().chars().count() >= 4 {
+            occurrences.entry(key(i)).or_default().push(i);
+        }
+    }
+    let mut repeated: Vec<usize> = occurrences
+        .into_values()
+        .filter(|places| {
+            places.iter().enumerate().any(|(n, &a)| {
+                places[n + 1..].iter().any(|&b| {
+                    neighbour(a, -1) != neighbour(b, -1) && neighbour(a, 1) != neighbour(b, 1)
+                })
+            })
+        })
+        .flatten()
+        .collect();
+    repeated.sort_unstable();
+    repeated
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_boilerplate_phrasing_is_recognised() {
+        let cases = [
+            (
+                "© 2026 Some Paper. All rights reserved.",
+                Boilerplate::Legal,
+            ),
+            (
+                "LEGAL WARNING: All rights of the published news are reserved by the agency.",
+                Boilerplate::Legal,
+            ),
+            ("ADVERTISEMENT", Boilerplate::Advert),
+            ("Read more: Floods hit the north", Boilerplate::Teaser),
+            ("Share: Facebook · X · Email · Print", Boilerplate::Share),
+            ("Photo: Rescuers at work. / AFP", Boilerplate::Caption),
+            ("Subscribe to our newsletter", Boilerplate::Promo),
+            ("World | Asia | Africa | Europe", Boilerplate::Navigation),
+            (
+                "For more information, please contact the press office.",
+                Boilerplate::Contact,
+            ),
+            ("-- more --", Boilerplate::EndMark),
+            (
+                "(Reporting by Jane Doe; Editing by John Roe)",
+                Boilerplate::Credits,
+            ),
+        ];
+        for (line, kind) in cases {
+            assert_eq!(classify(line), Some(kind), "{line}");
+        }
+    }
+
+    #[test]
+    fn story_sentences_are_not_boilerplate() {
+        for line in [
+            "The rebels said they would share power with the council.",
+            "By the next morning the grass was gone, said a herder.",
+            "Officials said the copyright dispute went to court on Monday.",
+            "Police fire live rounds at protesters in Nairobi; rights groups say nine killed",
+        ] {
+            assert_eq!(classify(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn repetition_needs_different_surroundings() {
+        let lines: Vec<String> = [
+            "a", "NOTICE", "b", "NOTICE", "c", "x p1", "x p2", "d", "x p1", "x p2",
+        ]
+        .map(String::from)
+        .to_vec();
+        let all = vec![true; lines.len()];
+        assert_eq!(repeated_lines(&lines, &all), vec![1, 3]);
+    }
+}
