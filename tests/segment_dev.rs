@@ -1,18 +1,65 @@
-//! The segmenter on the hand-labelled dev set, with the real MiniLM model: spans, boundaries and titles
-//! against gold, and the figures the project targets.
+//! The segmenter on hand-labelled dumps, with the real MiniLM model: spans, boundaries, titles, clean texts
+//! and metadata against gold, and the figures the project targets. `tests/data/dev` is the project's dev
+//! set; `tests/data/extra` holds small dumps in other layouts, labelled by hand to guard against rules
+//! fitted to the dev files.
 
+use newsdigest::article::Article;
 use newsdigest::embed::MiniLmEmbedder;
 use newsdigest::eval::segmentation::{aggregate, score_dump, DumpScore, Span};
 use newsdigest::ingest::{decode_lines, Dump};
 use newsdigest::segment::{DumpSegmenter, Segmenter};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 #[derive(serde::Deserialize)]
 struct GoldArticle {
     dump: String,
+    id: String,
     #[serde(flatten)]
     span: Span,
+}
+
+/// The clean text of a gold article (`articles.jsonl`).
+#[derive(serde::Deserialize)]
+struct GoldText {
+    id: String,
+    text: String,
+}
+
+/// The structured source of a dev article (`articles.json`): what was printed around its paragraphs.
+#[derive(serde::Deserialize)]
+struct GoldSource {
+    id: String,
+    meta_lines: Vec<String>,
+    dateline: Option<String>,
+    agency_tag: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct GoldLayout {
+    articles: Vec<GoldLayoutArticle>,
+}
+
+#[derive(serde::Deserialize)]
+struct GoldLayoutArticle {
+    id: String,
+    source_id: String,
+}
+
+/// What segmenting a gold folder gave: scores, and the predicted article reproducing each gold span.
+struct FolderResult {
+    scores: Vec<DumpScore>,
+    total: DumpScore,
+    matched: HashMap<String, Article>,
+}
+
+fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("gold line parses"))
+        .collect()
 }
 
 fn read_dump(path: &Path) -> Dump {
@@ -22,16 +69,14 @@ fn read_dump(path: &Path) -> Dump {
 }
 
 /// Segments every dump of a gold folder and scores it, printing the figures per dump and overall.
-fn score_folder(folder: &Path, embedder: &mut MiniLmEmbedder) -> (Vec<DumpScore>, DumpScore) {
-    let gold_text =
-        std::fs::read_to_string(folder.join("gold.jsonl")).expect("gold.jsonl is readable");
-    let mut gold: BTreeMap<String, Vec<Span>> = BTreeMap::new();
-    for line in gold_text.lines().filter(|l| !l.trim().is_empty()) {
-        let article: GoldArticle = serde_json::from_str(line).expect("gold line parses");
-        gold.entry(article.dump).or_default().push(article.span);
+fn score_folder(folder: &Path, embedder: &mut MiniLmEmbedder) -> FolderResult {
+    let mut gold: BTreeMap<String, Vec<GoldArticle>> = BTreeMap::new();
+    for article in read_jsonl::<GoldArticle>(&folder.join("gold.jsonl")) {
+        gold.entry(article.dump.clone()).or_default().push(article);
     }
     let mut scores = Vec::new();
-    for (name, spans) in &gold {
+    let mut matched = HashMap::new();
+    for (name, articles) in &gold {
         let dump = read_dump(&folder.join("dumps").join(name));
         let segmentation = DumpSegmenter
             .segment(&dump, embedder)
@@ -53,7 +98,16 @@ fn score_folder(folder: &Path, embedder: &mut MiniLmEmbedder) -> (Vec<DumpScore>
                 dropped.line, dropped.reason
             );
         }
-        let score = score_dump(name, dump.lines.len(), spans, &predicted);
+        for gold_article in articles {
+            if let Some(article) = segmentation.articles.iter().find(|a| {
+                a.start_line == Some(gold_article.span.start)
+                    && a.end_line == Some(gold_article.span.end)
+            }) {
+                matched.insert(gold_article.id.clone(), article.clone());
+            }
+        }
+        let spans: Vec<Span> = articles.iter().map(|a| a.span.clone()).collect();
+        let score = score_dump(name, dump.lines.len(), &spans, &predicted);
         println!(
             "{name}: P {:.3} R {:.3} F1 {:.3} Pk {:.3} WD {:.3} exact {}/{} titles {}/{}",
             score.boundary_precision,
@@ -80,7 +134,27 @@ fn score_folder(folder: &Path, embedder: &mut MiniLmEmbedder) -> (Vec<DumpScore>
         total.exact_span_accuracy,
         total.title_accuracy
     );
-    (scores, total)
+    FolderResult {
+        scores,
+        total,
+        matched,
+    }
+}
+
+/// Gold articles whose span was reproduced but whose clean text differs, with both texts.
+fn text_mismatches(folder: &Path, matched: &HashMap<String, Article>) -> Vec<String> {
+    read_jsonl::<GoldText>(&folder.join("articles.jsonl"))
+        .into_iter()
+        .filter_map(|gold| {
+            let article = matched.get(&gold.id)?;
+            (article.text != gold.text).then(|| {
+                format!(
+                    "{}:\n  got  {:?}\n  gold {:?}",
+                    gold.id, article.text, gold.text
+                )
+            })
+        })
+        .collect()
 }
 
 fn embedder() -> MiniLmEmbedder {
@@ -88,11 +162,8 @@ fn embedder() -> MiniLmEmbedder {
         .expect("MiniLM model loads")
 }
 
-#[test]
-fn dev_set_meets_the_segmentation_targets() {
-    let mut embedder = embedder();
-    let (_, total) = score_folder(Path::new("tests/data/dev"), &mut embedder);
-    assert_eq!(total.gold_articles, 48);
+fn assert_targets(result: &FolderResult) {
+    let total = &result.total;
     assert!(
         total.boundary_f1 >= 0.97,
         "boundary F1 {:.3}",
@@ -109,4 +180,75 @@ fn dev_set_meets_the_segmentation_targets() {
         "titles {:.3}",
         total.title_accuracy
     );
+}
+
+#[test]
+fn dev_set_meets_the_segmentation_targets_with_clean_texts_and_metadata() {
+    let folder = Path::new("tests/data/dev");
+    let result = score_folder(folder, &mut embedder());
+    assert_eq!(result.scores.len(), 8);
+    assert_eq!(result.total.gold_articles, 48);
+    assert_targets(&result);
+
+    let mismatches = text_mismatches(folder, &result.matched);
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+
+    let layouts: Vec<GoldLayout> = serde_json::from_str(
+        &std::fs::read_to_string(folder.join("layouts.json")).expect("layouts.json is readable"),
+    )
+    .expect("layouts.json parses");
+    let sources: Vec<GoldSource> = serde_json::from_str(
+        &std::fs::read_to_string(folder.join("articles.json")).expect("articles.json is readable"),
+    )
+    .expect("articles.json parses");
+    for layout in layouts.iter().flat_map(|l| &l.articles) {
+        let Some(article) = result.matched.get(&layout.id) else {
+            continue;
+        };
+        let source = sources
+            .iter()
+            .find(|s| s.id == layout.source_id)
+            .expect("every layout article has a source");
+        let meta = &article.metadata;
+        let byline = source.meta_lines.iter().find_map(|l| l.strip_prefix("By "));
+        let published = source.meta_lines.iter().find(|l| !l.starts_with("By "));
+        let tag = source
+            .agency_tag
+            .as_deref()
+            .map(|t| t.trim_matches(['(', ')']));
+        assert_eq!(meta.byline.as_deref(), byline, "{}", layout.id);
+        assert_eq!(meta.published.as_ref(), published, "{}", layout.id);
+        assert_eq!(meta.dateline, source.dateline, "{}", layout.id);
+        assert_eq!(meta.source_tag.as_deref(), tag, "{}", layout.id);
+    }
+}
+
+/// The extra layouts include one miss the segmenter is known to make: extra04 #2 follows #1 with no cue at
+/// all and on the same subject (two flood stories, paragraph per line, no headline), which neither structure
+/// nor the embedding dip can see. The bars below leave room for that one story and no more.
+#[test]
+fn extra_layouts_are_segmented_with_clean_texts() {
+    let folder = Path::new("tests/data/extra");
+    let result = score_folder(folder, &mut embedder());
+    assert_eq!(result.scores.len(), 4);
+    let total = &result.total;
+    assert_eq!(total.gold_articles, 17);
+    assert!(
+        total.boundary_precision >= 0.99,
+        "boundary precision {:.3}",
+        total.boundary_precision
+    );
+    assert!(
+        total.boundary_hits >= 16,
+        "boundaries found {}",
+        total.boundary_hits
+    );
+    assert!(total.exact_spans >= 15, "exact spans {}", total.exact_spans);
+    assert!(
+        total.titles_correct >= 16,
+        "titles {}",
+        total.titles_correct
+    );
+    let mismatches = text_mismatches(folder, &result.matched);
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }

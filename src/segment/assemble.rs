@@ -85,6 +85,7 @@ fn omitted_reason(unit: &Unit) -> Option<&'static str> {
         UnitKind::Headline => Some("headline"),
         UnitKind::Byline(_) => Some("byline"),
         UnitKind::DateLine => Some("date line"),
+        UnitKind::SourceLine => Some("source line"),
         _ => None,
     }
 }

@@ -21,7 +21,7 @@ pub enum Boilerplate {
     Caption,
     /// Newsletter, subscription or app promotion.
     Promo,
-    /// Site header, menu or footer links ("World | Business | Sport").
+    /// Site or e-mail header, menu, footer links, tags and comment counters ("World | Business | Sport").
     Navigation,
     /// Press contact line closing a release.
     Contact,
@@ -43,7 +43,7 @@ impl Boilerplate {
             Boilerplate::Share => "share buttons",
             Boilerplate::Caption => "photo caption or credit",
             Boilerplate::Promo => "newsletter or subscription promotion",
-            Boilerplate::Navigation => "site header, menu or footer links",
+            Boilerplate::Navigation => "site or e-mail header, menu, tags or footer links",
             Boilerplate::Contact => "press contact line",
             Boilerplate::EndMark => "wire or digest end mark",
             Boilerplate::Credits => "reporting and editing credits",
@@ -81,7 +81,7 @@ static ADVERT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TEASER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)^\s*(read more|read also|also read|more on this( story)?|see also|related( stories| articles| coverage)?|recommended|most read|trending|watch|listen|more from [\w ]+)\s*[:|»>–—-]",
+        r"(?i)^\s*(read more|read also|also read|read (the )?(full|whole|rest of the) (story|article|report)|more on this( story)?|see also|related( stories| articles| coverage)?|recommended|most read|trending|watch|listen|more from [\w ]+)\s*[:|»>–—-]|^\s*(https?://|www\.)\S+\s*$",
     )
 });
 static SHARE: LazyLock<Regex> = LazyLock::new(|| {
@@ -99,7 +99,7 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PROMO: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(subscribe|unsubscribe|newsletter|sign up (for|to)|in your inbox|manage (your )?preferences|you received this (e-?mail|message)|download (our|the) app|follow us on)\b",
+        r"(?i)\b(subscribe|unsubscribe|newsletter|sign up (for|to)|in your inbox|(manage|update) (your )?preferences|you (received|are receiving) this|download (our|the) app|follow us on|view (this|it) (e-?mail )?in (your|a) browser|forward this (e-?mail|newsletter|message))\b",
     )
 });
 static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
@@ -112,6 +112,11 @@ static END_MARK: LazyLock<Regex> =
 static CREDITS: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?i)^\s*\(?\s*((additional )?reporting|writing|editing|compiled|produced) by\b.*\)?\s*$",
+    )
+});
+static SITE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*((subject|from|to|cc|sent|reply-to)\s*:\s|(tags|tagged|filed under|categories|category|posted in|topics)\s*:|(older|newer|previous|next) (posts|entries|page|articles|stories)\b|\d+\s+comments?\s*$|(leave|post|add) a (comment|reply)\s*$|no comments( yet)?\s*$|comments\s*\(\d+\)\s*$)",
     )
 });
 static MENU_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| regex(r"\s[|·•]\s"));
@@ -147,7 +152,7 @@ pub fn classify(line: &str) -> Option<Boilerplate> {
     if short && CREDITS.is_match(line) {
         return Some(Boilerplate::Credits);
     }
-    if is_menu(line) {
+    if is_menu(line) || (short && SITE_FURNITURE.is_match(line)) {
         return Some(Boilerplate::Navigation);
     }
     None
@@ -226,6 +231,16 @@ mod tests {
             ("Photo: Rescuers at work. / AFP", Boilerplate::Caption),
             ("Subscribe to our newsletter", Boilerplate::Promo),
             ("World | Asia | Africa | Europe", Boilerplate::Navigation),
+            ("Tags: logistics, permits", Boilerplate::Navigation),
+            ("4 comments", Boilerplate::Navigation),
+            ("Older posts »", Boilerplate::Navigation),
+            ("Subject: The Morning Dispatch", Boilerplate::Navigation),
+            ("View this email in your browser", Boilerplate::Promo),
+            (
+                "Read the full story: https://example.org/a",
+                Boilerplate::Teaser,
+            ),
+            ("https://example.org/a-story", Boilerplate::Teaser),
             (
                 "For more information, please contact the press office.",
                 Boilerplate::Contact,

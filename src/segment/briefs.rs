@@ -10,8 +10,8 @@ use crate::embed::cosine;
 /// high bar keeps only clear continuations together, as briefs are the norm in such runs.
 pub const MIN_CONTINUATION_SIMILARITY: f32 = 0.45;
 
-/// Splits every headline-less draft made of one-line paragraphs with no blank lines between them into
-/// one-paragraph briefs, except where a paragraph is close in meaning to the one before it.
+/// Splits every headline-less draft made of paragraphs with no blank lines between them into one-paragraph
+/// briefs, except where a paragraph is close in meaning to the one before it.
 pub fn split_briefs(
     drafts: Vec<Draft>,
     units: &[Unit],

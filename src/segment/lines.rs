@@ -1,6 +1,7 @@
 //! Stage 1, line classification: every line of the dump is blank, a separator, boilerplate or text.
 
 use super::boilerplate::{self, Boilerplate};
+use super::metadata::{byline, is_date_line};
 
 /// What a single line of the dump is, before lines are grouped into paragraphs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,10 +17,16 @@ pub enum LineKind {
 }
 
 /// Classifies every line: separators and boilerplate by their form, then lines printed repeatedly in
-/// different places as boilerplate too.
+/// different places as boilerplate too (bylines and date lines excepted: one author writes many stories).
 pub fn classify_lines(lines: &[String]) -> Vec<LineKind> {
     let mut kinds: Vec<LineKind> = lines.iter().map(|line| classify_line(line)).collect();
-    let candidates: Vec<bool> = kinds.iter().map(|kind| *kind == LineKind::Text).collect();
+    let candidates: Vec<bool> = kinds
+        .iter()
+        .zip(lines)
+        .map(|(kind, line)| {
+            *kind == LineKind::Text && byline(line).is_none() && !is_date_line(line)
+        })
+        .collect();
     for i in boilerplate::repeated_lines(lines, &candidates) {
         kinds[i] = LineKind::Boilerplate(Boilerplate::Repeated);
     }

@@ -24,7 +24,7 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 static AGENCY_TAG: LazyLock<Regex> =
     LazyLock::new(|| regex(r"[.!?…]['’”\x22]?\s*\((\p{Lu}[\p{L}&.' -]{0,38}[\p{L}.])\)\s*$"));
 static BYLINE: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"^(?:By|BY|Written by|Words by)\s+(\p{Lu}.*)$"));
+    LazyLock::new(|| regex(r"^(?:By|BY|Written by|Words by|Posted by|Reported by)\s+(\p{Lu}.*)$"));
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"(?i)^(published|updated|last updated|posted|first published|modified)\b")
 });
@@ -32,6 +32,11 @@ static DATE_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
         r"(?i)^(?:{MONTH}|{WEEKDAY}|\d{{1,4}}(?:[./:-]\d{{1,4}}){{0,2}}(?:am|pm)?|[ap]\.?m\.?|gmt|utc|bst|cet|cest|est|edt|pst|pdt|eat|wat|cat|ist|local|time|at|on|\||·|-|–|—)[,.]?$"
     ))
+});
+static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^(source|sources|via|agency|origin|filed( from)?|location|section)\s*:\s*\S.{0,60}$",
+    )
 });
 static DIGEST_ITEM: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^\s*\d{1,3}[.)]\s+([^:]{3,200}?):\s+(\S.*)$"));
@@ -77,6 +82,12 @@ pub fn is_date_line(line: &str) -> bool {
         && tokens
             .iter()
             .all(|t| DATE_TOKEN.is_match(t.trim_start_matches(':')))
+}
+
+/// Whether the line names where a story comes from: "Source: Indus Daily", "Via: Harbour Markets".
+pub fn is_source_line(line: &str) -> bool {
+    let line = line.trim();
+    word_count(line) <= 8 && SOURCE_LINE.is_match(line)
 }
 
 /// A numbered digest item `3) Headline: first paragraph...`: the headline (between the number and the first
@@ -157,6 +168,11 @@ mod tests {
         assert!(is_date_line("Thursday, 14 May 2026"));
         assert!(!is_date_line("KNS NEWSWIRE 03.06.2026 09:30"));
         assert!(!is_date_line("Talks resume on 14 May"));
+        assert!(is_date_line("2026-09-15 08:12 UTC"));
+        assert!(is_source_line("Source: Indus Daily"));
+        assert!(!is_source_line(
+            "Sources said the talks would resume on Monday after a short break."
+        ));
     }
 
     #[test]

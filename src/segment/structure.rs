@@ -4,13 +4,17 @@
 
 use super::lines::LineKind;
 use super::metadata::{agency_tag, dateline};
-use super::shape::word_count;
+use super::shape::{is_all_caps, word_count};
 use super::units::{Unit, UnitKind};
 use super::Draft;
 
 /// Headlines shorter than this, with no other cue around them, may be subheadings inside a story; the topic
 /// stage decides.
 pub const MIN_STANDALONE_HEADLINE_WORDS: usize = 6;
+
+/// A short line in capitals that is neither headline nor prose ("IN BRIEF", "WORLD") labels a section: what
+/// follows it starts a new story.
+pub const MAX_SECTION_LABEL_WORDS: usize = 6;
 
 /// Splits the units into draft stories at structural cues. Short headline-shaped lines with no cue around
 /// them become [`UnitKind::Subheading`]s.
@@ -40,8 +44,8 @@ pub fn split_structure(units: &mut [Unit], kinds: &[LineKind]) -> Vec<Draft> {
                     }
                 }
             }
-            UnitKind::Byline(_) | UnitKind::DateLine if !after_header => {
-                Some("byline or date line without a headline".to_string())
+            UnitKind::Byline(_) | UnitKind::DateLine | UnitKind::SourceLine if !after_header => {
+                Some("byline, date or source line without a headline".to_string())
             }
             UnitKind::Prose if !after_header && dateline(&units[i].paragraph.text).is_some() => {
                 Some(match &cue {
@@ -102,6 +106,15 @@ fn break_before(
         ));
     }
     let previous = &units[i - 1];
+    if previous.kind == UnitKind::Fragment
+        && is_all_caps(&previous.paragraph.text)
+        && word_count(&previous.paragraph.text) <= MAX_SECTION_LABEL_WORDS
+    {
+        return Some(format!(
+            "after section label on line {}",
+            previous.paragraph.first_line() + 1
+        ));
+    }
     if previous.is_prose() && agency_tag(&previous.paragraph.text).is_some() {
         return Some(format!(
             "line {} closes with an agency tag",

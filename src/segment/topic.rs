@@ -122,7 +122,7 @@ pub fn shifts(draft: &Draft, units: &[Unit], vectors: &[Option<Vec<f32>>]) -> Ve
 }
 
 /// Similarity and depth at each gap between consecutive body paragraphs (`body` holds unit indexes).
-fn score_gaps(body: &[usize], vectors: &[Option<Vec<f32>>]) -> Vec<Gap> {
+pub fn score_gaps(body: &[usize], vectors: &[Option<Vec<f32>>]) -> Vec<Gap> {
     let Some(dimension) = body.iter().find_map(|&i| vectors[i].as_ref()).map(Vec::len) else {
         return Vec::new();
     };

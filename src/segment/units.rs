@@ -1,7 +1,7 @@
 //! Stage 3, units: decides what each paragraph is (headline, digest item, byline, date line, prose or a
 //! stray fragment) from its shape, and confirms headlines by what follows them.
 
-use super::metadata::{byline, digest_item, is_date_line};
+use super::metadata::{byline, digest_item, is_date_line, is_source_line};
 use super::paragraphs::Paragraph;
 use super::shape::{looks_like_headline, looks_like_prose};
 
@@ -21,6 +21,8 @@ pub enum UnitKind {
     Byline(String),
     /// A publication or update date line.
     DateLine,
+    /// A line naming the story's source ("Source: ...").
+    SourceLine,
     /// Running text.
     Prose,
     /// A short line that is neither prose nor a confirmed headline (feed headers, orphan labels).
@@ -44,9 +46,12 @@ impl Unit {
         matches!(self.kind, UnitKind::Prose | UnitKind::Digest { .. })
     }
 
-    /// Whether the unit is a byline or date line.
+    /// Whether the unit is a byline, date line or source line.
     pub fn is_meta(&self) -> bool {
-        matches!(self.kind, UnitKind::Byline(_) | UnitKind::DateLine)
+        matches!(
+            self.kind,
+            UnitKind::Byline(_) | UnitKind::DateLine | UnitKind::SourceLine
+        )
     }
 }
 
@@ -62,7 +67,7 @@ pub fn classify_units(paragraphs: Vec<Paragraph>) -> Vec<Unit> {
 }
 
 fn classify(paragraph: Paragraph) -> Unit {
-    let text = paragraph.text.as_str();
+    let text = strip_bullet(&paragraph.text);
     let one_line = paragraph.lines.len() == 1;
     let (kind, body) = if let Some((title, body)) = digest_item(text) {
         (
@@ -75,6 +80,8 @@ fn classify(paragraph: Paragraph) -> Unit {
         (UnitKind::Byline(name.to_string()), String::new())
     } else if one_line && is_date_line(text) {
         (UnitKind::DateLine, String::new())
+    } else if one_line && is_source_line(text) {
+        (UnitKind::SourceLine, String::new())
     } else if one_line && looks_like_headline(text) {
         (UnitKind::Headline, String::new())
     } else if looks_like_prose(text) {
@@ -87,6 +94,14 @@ fn classify(paragraph: Paragraph) -> Unit {
         kind,
         body,
     }
+}
+
+/// The text without a leading list bullet ("- ", "• ", "* ", "– ").
+fn strip_bullet(text: &str) -> &str {
+    ["- ", "• ", "* ", "– ", "· "]
+        .iter()
+        .find_map(|bullet| text.strip_prefix(bullet))
+        .map_or(text, str::trim_start)
 }
 
 /// Whether the next unit after `i`, past bylines and date lines, is prose.
