@@ -78,7 +78,7 @@ fn score_folder(folder: &Path, embedder: &mut MiniLmEmbedder) -> FolderResult {
     let mut matched = HashMap::new();
     for (name, articles) in &gold {
         let dump = read_dump(&folder.join("dumps").join(name));
-        let segmentation = DumpSegmenter
+        let segmentation = DumpSegmenter::default()
             .segment(&dump, embedder)
             .expect("segmentation runs");
         let predicted: Vec<Span> = segmentation

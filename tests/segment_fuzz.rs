@@ -89,9 +89,7 @@ fn check_invariants(
         prop_assert!(
             !dump.lines[start - 1].trim().is_empty() && !dump.lines[end - 1].trim().is_empty()
         );
-        for line in start..=end {
-            owner[line] += 1;
-        }
+        owner[start..=end].iter_mut().for_each(|count| *count += 1);
         previous_end = end;
     }
     for dropped in &segmentation.dropped {
@@ -110,22 +108,17 @@ fn check_invariants(
         });
         prop_assert!(inside, "omitted line {} outside every span", omitted.line);
     }
-    for line in 1..=n {
-        if !dump.lines[line - 1].trim().is_empty() {
-            prop_assert_eq!(
-                owner[line],
-                1,
-                "line {} accounted for {} times",
-                line,
-                owner[line]
-            );
+    for (line, text) in dump.lines.iter().enumerate() {
+        if !text.trim().is_empty() {
+            let count = owner[line + 1];
+            prop_assert_eq!(count, 1, "line {} accounted for {} times", line + 1, count);
         }
     }
     Ok(())
 }
 
 fn segment(dump: &Dump) -> Segmentation {
-    DumpSegmenter
+    DumpSegmenter::default()
         .segment(dump, &mut BagOfWordsEmbedder)
         .expect("segmentation of any dump succeeds")
 }

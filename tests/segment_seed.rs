@@ -12,7 +12,7 @@ const SEED: &str = "seeds/000_aa71b4222196df8c.txt";
 
 fn segment(name: &str, bytes: &[u8], embedder: &mut MiniLmEmbedder) -> Segmentation {
     let (lines, _) = decode_lines(name, bytes);
-    DumpSegmenter
+    DumpSegmenter::default()
         .segment(&Dump::new(name.to_string(), lines), embedder)
         .expect("segmentation runs")
 }
@@ -105,7 +105,7 @@ fn crlf_bom_and_hard_wrapped_copies_of_the_seed_give_the_same_stories() {
     let (first, last) = (story.start_line.unwrap_or(0), story.end_line.unwrap_or(0));
     let mut wrapped = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        if first < i + 1 && i + 1 <= last {
+        if first <= i && i < last {
             wrapped.push(String::new());
             wrapped.extend(wrap(line, 72));
         } else {

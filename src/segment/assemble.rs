@@ -43,14 +43,15 @@ pub fn assemble(dump: &Dump, kinds: &[LineKind], units: &[Unit], drafts: &[Draft
             unit_of_line[line] = Some(u);
         }
     }
-    let spans: Vec<(usize, usize)> = segmentation
-        .articles
-        .iter()
-        .filter_map(|a| Some((a.start_line?, a.end_line?)))
-        .collect();
+    let mut spanned = vec![false; kinds.len()];
+    for article in &segmentation.articles {
+        if let (Some(start), Some(end)) = (article.start_line, article.end_line) {
+            spanned[start - 1..end].iter_mut().for_each(|s| *s = true);
+        }
+    }
     for (i, kind) in kinds.iter().enumerate() {
         let line = i + 1;
-        let in_span = spans.iter().any(|&(s, e)| (s..=e).contains(&line));
+        let in_span = spanned[i];
         let reason = match kind {
             LineKind::Blank => continue,
             LineKind::Separator => "separator line".to_string(),

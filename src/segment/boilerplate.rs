@@ -119,6 +119,11 @@ static SITE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^\s*((subject|from|to|cc|sent|reply-to)\s*:\s|(tags|tagged|filed under|categories|category|posted in|topics)\s*:|(older|newer|previous|next) (posts|entries|page|articles|stories)\b|\d+\s+comments?\s*$|(leave|post|add) a (comment|reply)\s*$|no comments( yet)?\s*$|comments\s*\(\d+\)\s*$)",
     )
 });
+/// Lines shorter than this are not judged by repetition ("--", "OK").
+const MIN_REPEATED_CHARS: usize = 4;
+/// Occurrences of one line compared pairwise for different surroundings (keeps huge dumps linear).
+const MAX_COMPARED_OCCURRENCES: usize = 50;
+
 static MENU_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| regex(r"\s[|·•]\s"));
 
 /// Recognises a boilerplate line by its phrasing alone (repetition is found by [`mark_repeated`]).
@@ -171,40 +176,41 @@ fn is_menu(line: &str) -> bool {
 /// repeated header) and returns their indexes. A story printed twice repeats its lines with the same
 /// neighbours, so its lines are not taken.
 pub fn repeated_lines(lines: &[String], candidates: &[bool]) -> Vec<usize> {
-    let key = |i: usize| -> String {
-        lines[i]
-            .split_whitespace()
+    let key = |line: &str| -> String {
+        line.split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
             .to_lowercase()
     };
-    let neighbour = |i: usize, step: isize| -> String {
-        let mut j = i as isize + step;
-        while j >= 0 && (j as usize) < lines.len() {
-            let line = &lines[j as usize];
-            if !line.trim().is_empty() {
-                return key(j as usize);
-            }
-            j += step;
-        }
-        String::new()
-    };
-    let mut occurrences: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, &candidate) in candidates.iter().enumerate() {
-        if candidate && lines[i].trim().chars().count() >= 4 {
-            occurrences.entry(key(i)).or_default().push(i);
+    let non_blank: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].trim().is_empty())
+        .collect();
+    let mut occurrences: HashMap<String, Vec<(usize, String, String)>> = HashMap::new();
+    for (n, &i) in non_blank.iter().enumerate() {
+        if candidates[i] && lines[i].trim().chars().count() >= MIN_REPEATED_CHARS {
+            let previous = n
+                .checked_sub(1)
+                .map_or(String::new(), |p| key(&lines[non_blank[p]]));
+            let next = non_blank
+                .get(n + 1)
+                .map_or(String::new(), |&j| key(&lines[j]));
+            occurrences
+                .entry(key(&lines[i]))
+                .or_default()
+                .push((i, previous, next));
         }
     }
     let mut repeated: Vec<usize> = occurrences
         .into_values()
         .filter(|places| {
-            places.iter().enumerate().any(|(n, &a)| {
-                places[n + 1..].iter().any(|&b| {
-                    neighbour(a, -1) != neighbour(b, -1) && neighbour(a, 1) != neighbour(b, 1)
-                })
+            let compared = &places[..places.len().min(MAX_COMPARED_OCCURRENCES)];
+            compared.iter().enumerate().any(|(n, (_, prev_a, next_a))| {
+                compared[n + 1..]
+                    .iter()
+                    .any(|(_, prev_b, next_b)| prev_a != prev_b && next_a != next_b)
             })
         })
-        .flatten()
+        .flat_map(|places| places.into_iter().map(|(i, _, _)| i))
         .collect();
     repeated.sort_unstable();
     repeated

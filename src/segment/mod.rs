@@ -73,9 +73,14 @@ pub struct Draft {
 }
 
 /// The rule-and-embedding segmenter for raw dumps: structural cues first, then one-paragraph briefs, then
-/// topic shifts.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct DumpSegmenter;
+/// topic shifts. The two embedding-driven stages carry their thresholds; the defaults are the tuned ones.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct DumpSegmenter {
+    /// Splits headline-less runs of back-to-back paragraphs into briefs.
+    pub briefs: briefs::BriefSplitter,
+    /// Splits stories that run into each other without any structural cue.
+    pub topics: topic::TopicShiftSplitter,
+}
 
 impl Segmenter for DumpSegmenter {
     fn segment(&self, dump: &Dump, embedder: &mut dyn Embedder) -> Result<Segmentation> {
@@ -85,8 +90,8 @@ impl Segmenter for DumpSegmenter {
             units::classify_units(paragraphs::group_paragraphs(&dump.lines, &kinds, wrap));
         let drafts = structure::split_structure(&mut units, &kinds);
         let vectors = embed_prose(&units, embedder)?;
-        let drafts = briefs::split_briefs(drafts, &units, &vectors);
-        let drafts = topic::split_topics(drafts, &mut units, &vectors);
+        let drafts = self.briefs.split(drafts, &units, &vectors);
+        let drafts = self.topics.split(drafts, &mut units, &vectors);
         Ok(assemble::assemble(dump, &kinds, &units, &drafts))
     }
 }
