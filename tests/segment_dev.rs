@@ -157,6 +157,53 @@ fn text_mismatches(folder: &Path, matched: &HashMap<String, Article>) -> Vec<Str
         .collect()
 }
 
+/// Copies every dev dump into `into` with the lines outside all gold spans deleted (separators, notices,
+/// headers, ads) and runs of blank lines collapsed to one, so stories meet with no cue but their own shape;
+/// writes the gold with the spans renumbered.
+fn strip_cues(from: &Path, into: &Path) {
+    std::fs::create_dir_all(into.join("dumps")).expect("temp dir is writable");
+    let gold: Vec<serde_json::Value> = read_jsonl(&from.join("gold.jsonl"));
+    let mut renumbered = String::new();
+    let mut names: Vec<String> = gold
+        .iter()
+        .filter_map(|g| g["dump"].as_str().map(String::from))
+        .collect();
+    names.dedup();
+    for name in names {
+        let dump = read_dump(&from.join("dumps").join(&name));
+        let spans: Vec<(usize, usize)> = gold
+            .iter()
+            .filter(|g| g["dump"] == name.as_str())
+            .filter_map(|g| {
+                Some((
+                    g["start_line"].as_u64()? as usize,
+                    g["end_line"].as_u64()? as usize,
+                ))
+            })
+            .collect();
+        let mut kept: Vec<&str> = Vec::new();
+        let mut new_number = vec![0; dump.lines.len() + 1];
+        for (i, line) in dump.lines.iter().enumerate() {
+            let inside = spans.iter().any(|&(s, e)| s <= i + 1 && i + 1 <= e);
+            let blank = line.trim().is_empty();
+            if (inside && !blank) || (blank && kept.last().is_some_and(|l| !l.trim().is_empty())) {
+                kept.push(line);
+            }
+            new_number[i + 1] = kept.len();
+        }
+        std::fs::write(into.join("dumps").join(&name), kept.join("\n")).expect("dump is writable");
+        for g in gold.iter().filter(|g| g["dump"] == name.as_str()) {
+            let mut g = g.clone();
+            for key in ["start_line", "end_line"] {
+                let old = g[key].as_u64().unwrap_or(0) as usize;
+                g[key] = new_number[old].into();
+            }
+            renumbered.push_str(&format!("{g}\n"));
+        }
+    }
+    std::fs::write(into.join("gold.jsonl"), renumbered).expect("gold is writable");
+}
+
 fn embedder() -> MiniLmEmbedder {
     MiniLmEmbedder::load(&newsdigest::models::default_embedding_model_dir())
         .expect("MiniLM model loads")
@@ -251,4 +298,19 @@ fn extra_layouts_are_segmented_with_clean_texts() {
     );
     let mismatches = text_mismatches(folder, &result.matched);
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// The dev stories with every separator, notice, header and ad between them deleted: what is left to find
+/// the boundaries is headlines, datelines, agency tags, briefs and topic shifts.
+#[test]
+fn dev_stories_are_found_without_separators_or_boilerplate() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    strip_cues(Path::new("tests/data/dev"), temp.path());
+    let result = score_folder(temp.path(), &mut embedder());
+    assert_eq!(result.total.gold_articles, 48);
+    assert!(
+        result.total.boundary_f1 >= 0.9,
+        "boundary F1 {:.3}",
+        result.total.boundary_f1
+    );
 }

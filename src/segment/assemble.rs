@@ -2,7 +2,7 @@
 //! for every other non-blank line, with the reason it was dropped or left out of the text.
 
 use super::lines::LineKind;
-use super::metadata::{agency_tag, dateline};
+use super::metadata::{agency_tag, dateline, headline_text};
 use super::units::{Unit, UnitKind};
 use super::{Boundary, Draft, DroppedLine, Segmentation};
 use crate::article::{Article, Metadata};
@@ -95,7 +95,7 @@ fn build_article(dump: &Dump, story: &[Unit], n: usize) -> Article {
     let first = &story[0];
     let last = &story[story.len() - 1];
     let title = match &first.kind {
-        UnitKind::Headline => Some(first.paragraph.text.clone()),
+        UnitKind::Headline => Some(headline_text(&first.paragraph.text).to_string()),
         UnitKind::Digest { title } => Some(title.clone()),
         _ => None,
     };

@@ -25,7 +25,9 @@ pub enum Boilerplate {
     Navigation,
     /// Press contact line closing a release.
     Contact,
-    /// A wire or digest end mark ("-- more --", "-- End of digest --").
+    /// A wire mark that the story goes on ("-- more --", "(continued)").
+    Continued,
+    /// A wire or digest end mark ("ENDS", "-30-", "-- End of digest --").
     EndMark,
     /// Reporting and editing credits ("(Reporting by ...; Editing by ...)").
     Credits,
@@ -45,6 +47,7 @@ impl Boilerplate {
             Boilerplate::Promo => "newsletter or subscription promotion",
             Boilerplate::Navigation => "site or e-mail header, menu, tags or footer links",
             Boilerplate::Contact => "press contact line",
+            Boilerplate::Continued => "continuation mark",
             Boilerplate::EndMark => "wire or digest end mark",
             Boilerplate::Credits => "reporting and editing credits",
             Boilerplate::Repeated => "line repeated across the dump",
@@ -58,6 +61,7 @@ impl Boilerplate {
             self,
             Boilerplate::Legal
                 | Boilerplate::Share
+                | Boilerplate::EndMark
                 | Boilerplate::Contact
                 | Boilerplate::Credits
                 | Boilerplate::Repeated
@@ -107,8 +111,16 @@ static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^\s*(for (more|further) information|media (contact|enquiries|inquiries)|press (contact|office)|contact:|for media)\b|\S+@\S+\.\w+\s*$",
     )
 });
-static END_MARK: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?i)^\s*(-{2,}.*-{2,}|\(?more\)?|ends|\[?end\]?|-30-|\(end\))\s*$"));
+static CONTINUED: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(-{1,3}\s*more\s*-{1,3}|\(?more\)?|\(?continued( on [\w ]+)?\)?|(story )?continues (below|after [\w ]+))\s*$",
+    )
+});
+static END_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(-{2,}.*-{2,}|ends|\[?end\]?|-30-|\(end\)|end of (story|article|transmission|item))\s*$",
+    )
+});
 static CREDITS: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?i)^\s*\(?\s*((additional )?reporting|writing|editing|compiled|produced) by\b.*\)?\s*$",
@@ -150,6 +162,9 @@ pub fn classify(line: &str) -> Option<Boilerplate> {
     }
     if short && CONTACT.is_match(line) {
         return Some(Boilerplate::Contact);
+    }
+    if CONTINUED.is_match(line) {
+        return Some(Boilerplate::Continued);
     }
     if END_MARK.is_match(line) {
         return Some(Boilerplate::EndMark);
@@ -251,7 +266,14 @@ mod tests {
                 "For more information, please contact the press office.",
                 Boilerplate::Contact,
             ),
-            ("-- more --", Boilerplate::EndMark),
+            ("-- more --", Boilerplate::Continued),
+            ("(MORE)", Boilerplate::Continued),
+            (
+                "-- End of digest. Compiled by the desk. --",
+                Boilerplate::EndMark,
+            ),
+            ("ENDS", Boilerplate::EndMark),
+            ("-30-", Boilerplate::EndMark),
             (
                 "(Reporting by Jane Doe; Editing by John Roe)",
                 Boilerplate::Credits,

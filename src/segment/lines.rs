@@ -52,7 +52,7 @@ fn is_separator(trimmed: &str) -> bool {
     marks >= 3
         && trimmed
             .chars()
-            .all(|c| c.is_whitespace() || "-=*#_~+•·.<>".contains(c))
+            .all(|c| c.is_whitespace() || "-=*#_~+•·.<>—–─━═".contains(c))
 }
 
 #[cfg(test)]

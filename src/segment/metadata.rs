@@ -17,8 +17,10 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     let region = r"(?:,\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})?";
     let date =
         format!(r"(?:{MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?)");
+    let agency = r"\([^()]{1,40}\)";
+    let titled_place = r"\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){0,2}";
     regex(&format!(
-        r"^({place}{region}(?:(?:,\s+{date})(?:\s*\([^()]{{1,40}}\))?|\s*\([^()]{{1,40}}\))\s*[-–—]{{1,2}})\s+\S"
+        r"^({place}{region}(?:(?:,\s+{date})(?:\s*{agency})?|\s*{agency})\s*[-–—]{{1,2}}|{place}{region}\s+—|{titled_place},\s+{date}\s*{agency}\s*[-–—]{{1,2}})\s+\S"
     ))
 });
 static AGENCY_TAG: LazyLock<Regex> =
@@ -30,7 +32,7 @@ static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DATE_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"(?i)^(?:{MONTH}|{WEEKDAY}|\d{{1,4}}(?:[./:-]\d{{1,4}}){{0,2}}(?:am|pm)?|[ap]\.?m\.?|gmt|utc|bst|cet|cest|est|edt|pst|pdt|eat|wat|cat|ist|local|time|at|on|\||·|-|–|—)[,.]?$"
+        r"(?i)^(?:{MONTH}|{WEEKDAY}|\d{{1,4}}(?:[./:-]\d{{1,4}}){{0,2}}(?:am|pm)?|[ap]\.?m\.?|hours?|hrs?|minutes?|mins?|days?|ago|gmt|utc|bst|cet|cest|est|edt|pst|pdt|eat|wat|cat|ist|local|time|at|on|\||·|-|–|—)[,.]?$"
     ))
 });
 static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -38,6 +40,7 @@ static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(source|sources|via|agency|origin|filed( from)?|location|section)\s*:\s*\S.{0,60}$",
     )
 });
+static HEADLINE_NUMBER: LazyLock<Regex> = LazyLock::new(|| regex(r"^\d{1,3}[.)]\s+"));
 static DIGEST_ITEM: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^\s*\d{1,3}[.)]\s+([^:]{3,200}?):\s+(\S.*)$"));
 
@@ -88,6 +91,19 @@ pub fn is_date_line(line: &str) -> bool {
 pub fn is_source_line(line: &str) -> bool {
     let line = line.trim();
     word_count(line) <= 8 && SOURCE_LINE.is_match(line)
+}
+
+/// A headline as it should be kept as a title: without markdown heading marks, list numbering or bold
+/// markers around it.
+pub fn headline_text(line: &str) -> &str {
+    let line = line.trim().trim_start_matches('#').trim_start();
+    let line = HEADLINE_NUMBER
+        .find(line)
+        .map_or(line, |m| &line[m.end()..]);
+    let bold = ["**", "__"]
+        .iter()
+        .find_map(|mark| line.strip_prefix(mark).and_then(|l| l.strip_suffix(mark)));
+    bold.unwrap_or(line).trim()
 }
 
 /// A numbered digest item `3) Headline: first paragraph...`: the headline (between the number and the first
@@ -169,10 +185,31 @@ mod tests {
         assert!(!is_date_line("KNS NEWSWIRE 03.06.2026 09:30"));
         assert!(!is_date_line("Talks resume on 14 May"));
         assert!(is_date_line("2026-09-15 08:12 UTC"));
+        assert!(is_date_line("Updated 2 hours ago"));
         assert!(is_source_line("Source: Indus Daily"));
         assert!(!is_source_line(
             "Sources said the talks would resume on Monday after a short break."
         ));
+    }
+
+    #[test]
+    fn titles_lose_markup_and_numbering() {
+        assert_eq!(
+            headline_text("## Floods hit the north"),
+            "Floods hit the north"
+        );
+        assert_eq!(
+            headline_text("3) Floods hit the north"),
+            "Floods hit the north"
+        );
+        assert_eq!(
+            headline_text("**Floods hit the north**"),
+            "Floods hit the north"
+        );
+        assert_eq!(
+            headline_text("Magnitude 6.1 earthquake shakes Turkey"),
+            "Magnitude 6.1 earthquake shakes Turkey"
+        );
     }
 
     #[test]

@@ -32,9 +32,11 @@ pub fn split_structure(units: &mut [Unit], kinds: &[LineKind]) -> Vec<Draft> {
         let reason = match &units[i].kind {
             UnitKind::Digest { .. } => Some("numbered digest item".to_string()),
             UnitKind::Headline => {
-                let followed_by_meta = units.get(i + 1).is_some_and(Unit::is_meta);
+                let followed_by_header = units.get(i + 1).is_some_and(|next| {
+                    next.is_meta() || (next.is_prose() && dateline(&next.paragraph.text).is_some())
+                });
                 let long = word_count(&units[i].paragraph.text) >= MIN_STANDALONE_HEADLINE_WORDS;
-                match (&cue, followed_by_meta || long) {
+                match (&cue, followed_by_header || long) {
                     (Some(cue), _) => Some(format!("headline ({cue})")),
                     (None, true) => Some("headline".to_string()),
                     (None, false) => {

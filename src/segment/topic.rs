@@ -5,6 +5,7 @@
 use super::units::{Unit, UnitKind};
 use super::Draft;
 use crate::embed::{cosine, normalized_mean};
+use std::collections::HashSet;
 
 /// Splits drafts where the subject changes, judged on sentence embeddings of the paragraphs.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
@@ -130,16 +131,63 @@ impl TopicShiftSplitter {
         accepted
             .into_iter()
             .map(|(position, gap)| {
-                let first_after = units[body[position - 1] + 1..gap.unit]
+                let heading = units[body[position - 1] + 1..gap.unit]
                     .iter()
                     .position(|unit| unit.kind == UnitKind::Subheading)
-                    .map_or(gap.unit, |offset| body[position - 1] + 1 + offset);
+                    .map(|offset| body[position - 1] + 1 + offset);
+                let prose: Vec<&Unit> = body.iter().map(|&i| &units[i]).collect();
+                let unit =
+                    heading.unwrap_or_else(|| body[self.refine(&prose, &body, vectors, position)]);
                 Gap {
-                    unit: first_after,
+                    unit,
                     ..gap.clone()
                 }
             })
             .collect()
+    }
+
+    /// Moves a split by up to `window` paragraphs so that the paragraphs next to it sit with the side they
+    /// resemble more: the smoothing windows can put a short closing paragraph of one story (whose own
+    /// similarity to its neighbours is low) into the next. Resemblance is the embedding similarity to the
+    /// nearby paragraphs plus the share of the paragraph's proper names found on each side of the draft.
+    fn refine(
+        &self,
+        draft: &[&Unit],
+        body: &[usize],
+        vectors: &[Option<Vec<f32>>],
+        position: usize,
+    ) -> usize {
+        let vector = |at: usize| vectors[body[at]].as_deref().unwrap_or(&[]);
+        let dimension = vector(0).len();
+        let centroid =
+            |range: std::ops::Range<usize>| normalized_mean(range.map(&vector), dimension);
+        let names: Vec<HashSet<String>> =
+            draft.iter().map(|unit| proper_names(&unit.body)).collect();
+        let side_names = |range: std::ops::Range<usize>| -> HashSet<&String> {
+            range.flat_map(|at| names[at].iter()).collect()
+        };
+        // Positive when paragraph `at` is closer to the paragraphs before it than to those after it.
+        let leaning = |at: usize| {
+            let before = centroid(at.saturating_sub(self.window)..at);
+            let after = centroid(at + 1..(at + 1 + self.window).min(body.len()));
+            let own = &names[at];
+            let (left, right) = (side_names(0..at), side_names(at + 1..body.len()));
+            let shared = |side: &HashSet<&String>| own.iter().filter(|n| side.contains(n)).count();
+            let name_lean =
+                (shared(&left) as f32 - shared(&right) as f32) / own.len().max(1) as f32;
+            cosine(vector(at), &before) - cosine(vector(at), &after) + name_lean
+        };
+        let mut refined = position;
+        while refined + 1 < body.len() && refined < position + self.window && leaning(refined) > 0.0
+        {
+            refined += 1;
+        }
+        if refined == position {
+            while refined > 1 && refined + self.window > position && leaning(refined - 1) < 0.0 {
+                refined -= 1;
+            }
+        }
+        refined
     }
 
     /// Similarity and depth at each gap between consecutive body paragraphs (`body` holds unit indexes).
@@ -172,6 +220,29 @@ impl TopicShiftSplitter {
     }
 }
 
+/// Capitalised words that do not open a sentence (names of people, places, organisations), without
+/// possessive endings.
+pub fn proper_names(text: &str) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut sentence_start = true;
+    for token in text.split_whitespace() {
+        let word = token.trim_matches(|c: char| !c.is_alphanumeric());
+        let word = word
+            .strip_suffix("'s")
+            .or_else(|| word.strip_suffix("’s"))
+            .unwrap_or(word);
+        if !sentence_start
+            && word.chars().count() >= 3
+            && word.chars().next().is_some_and(char::is_uppercase)
+        {
+            names.insert(word.to_string());
+        }
+        let closing = token.trim_end_matches(['"', '\'', '”', '’', ')']);
+        sentence_start = closing.ends_with(['.', '!', '?', ':']);
+    }
+    names
+}
+
 /// TextTiling depth of gap `g`: climb to the highest similarity reachable on each side without going down,
 /// and add how far the gap lies below both peaks.
 pub fn depth(similarities: &[f32], g: usize) -> f32 {
@@ -196,6 +267,15 @@ pub fn depth(similarities: &[f32], g: usize) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proper_names_skip_sentence_openers() {
+        let names =
+            proper_names("The win earns Riverside's team a place. Kings Park lost to Riverside.");
+        let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["Park", "Riverside"]);
+    }
 
     #[test]
     fn depth_climbs_to_the_nearest_peaks() {
