@@ -184,7 +184,7 @@ fn strip_cues(from: &Path, into: &Path) {
         let mut kept: Vec<&str> = Vec::new();
         let mut new_number = vec![0; dump.lines.len() + 1];
         for (i, line) in dump.lines.iter().enumerate() {
-            let inside = spans.iter().any(|&(s, e)| s <= i + 1 && i + 1 <= e);
+            let inside = spans.iter().any(|&(s, e)| s <= i + 1 && i < e);
             let blank = line.trim().is_empty();
             if (inside && !blank) || (blank && kept.last().is_some_and(|l| !l.trim().is_empty())) {
                 kept.push(line);
