@@ -220,8 +220,31 @@ impl TopicShiftSplitter {
     }
 }
 
+/// Capitalised words that name no story in particular.
+const CALENDAR_WORDS: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// Capitalised words that do not open a sentence (names of people, places, organisations), without
-/// possessive endings.
+/// possessive endings, days and months.
 pub fn proper_names(text: &str) -> HashSet<String> {
     let mut names = HashSet::new();
     let mut sentence_start = true;
@@ -234,6 +257,7 @@ pub fn proper_names(text: &str) -> HashSet<String> {
         if !sentence_start
             && word.chars().count() >= 3
             && word.chars().next().is_some_and(char::is_uppercase)
+            && !CALENDAR_WORDS.contains(&word)
         {
             names.insert(word.to_string());
         }
@@ -270,8 +294,9 @@ mod tests {
 
     #[test]
     fn proper_names_skip_sentence_openers() {
-        let names =
-            proper_names("The win earns Riverside's team a place. Kings Park lost to Riverside.");
+        let names = proper_names(
+            "The win earns Riverside's team a place. Kings Park lost to Riverside on Monday.",
+        );
         let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
         names.sort_unstable();
         assert_eq!(names, ["Park", "Riverside"]);
