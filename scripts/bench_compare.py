@@ -42,7 +42,7 @@ def corpus(articles):
 
 def timed(command, env=None):
     """Runs `command` under /usr/bin/time; returns (stdout, wall s, cpu s, peak RSS MB)."""
-    stats = os.path.join(OUT, "time.txt")
+    stats = os.path.join(OUT, f"time-{os.getpid()}.txt")
     result = subprocess.run(
         ["/usr/bin/time", "-o", stats, "-f", "%e %U %S %M"] + command,
         stdout=subprocess.PIPE,
@@ -51,11 +51,12 @@ def timed(command, env=None):
         text=True,
     )
     wall, user, system, rss_kb = open(stats).read().split()[-4:]
+    os.remove(stats)
     return result.stdout, float(wall), float(user) + float(system), int(rss_kb) / 1024
 
 
 def newsdigest(corpus_path, extra=(), env=None):
-    output = os.path.join(OUT, "newsdigest.jsonl")
+    output = os.path.join(OUT, f"newsdigest-{os.getpid()}.jsonl")
     command = [os.path.join(BINARY, "newsdigest"), "run", "--quiet", "--format", "jsonl", "-o", output]
     _, wall, cpu, rss = timed(command + list(extra) + [corpus_path], env)
     return {"wall": wall, "cpu": cpu, "rss": rss}
