@@ -8,6 +8,7 @@
 pub mod article;
 pub mod embed;
 pub mod error;
+pub mod eval;
 pub mod ingest;
 pub mod models;
 pub mod segment;

@@ -1,0 +1,3 @@
+//! Evaluation against gold: summaries are scored with ROUGE ([`rouge`]).
+
+pub mod rouge;
