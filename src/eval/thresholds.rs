@@ -1,0 +1,118 @@
+//! `--fail-under METRIC=VALUE`: minimum scores a run must reach, so CI can fail when quality drops.
+
+use super::report::EvalReport;
+use super::rouge::RougeScores;
+use crate::error::{Error, Result};
+use std::str::FromStr;
+
+/// A minimum score for one metric, parsed from `METRIC=VALUE` (e.g. `label.macro_f1=0.6`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Threshold {
+    /// A name from [`metric_names`].
+    pub metric: String,
+    /// The lowest acceptable value; the check fails when the metric is below it.
+    pub minimum: f64,
+}
+
+/// A threshold the report did not reach.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ThresholdFailure {
+    /// The metric name.
+    pub metric: String,
+    /// The required minimum.
+    pub minimum: f64,
+    /// The report's value.
+    pub actual: f64,
+}
+
+const LABEL_METRICS: [&str; 3] = ["label.accuracy", "label.lenient_accuracy", "label.macro_f1"];
+
+/// Every metric a threshold can name: `label.accuracy`, `label.lenient_accuracy`, `label.macro_f1`, and
+/// `<variant>.<part>` for the system summaries with variant `rouge1`, `rouge2`, `rougeL`, `rougeLsum` and part
+/// `precision`, `recall`, `f`.
+pub fn metric_names() -> Vec<String> {
+    let rouge = RougeScores::default();
+    LABEL_METRICS
+        .iter()
+        .map(|name| name.to_string())
+        .chain(rouge.named_variants().iter().flat_map(|(variant, score)| {
+            score
+                .named_parts()
+                .map(|(part, _)| format!("{variant}.{part}"))
+        }))
+        .collect()
+}
+
+impl FromStr for Threshold {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        let (metric, value) = text.split_once('=').ok_or_else(|| {
+            Error::Config(format!("--fail-under {text:?}: expected METRIC=VALUE"))
+        })?;
+        let metric = metric.trim();
+        if !metric_names().iter().any(|name| name == metric) {
+            return Err(Error::Config(format!(
+                "--fail-under {text:?}: unknown metric {metric:?}; known: {}",
+                metric_names().join(", ")
+            )));
+        }
+        let minimum: f64 = value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or_else(|| {
+                Error::Config(format!("--fail-under {text:?}: {value:?} is not a number"))
+            })?;
+        Ok(Threshold {
+            metric: metric.to_string(),
+            minimum,
+        })
+    }
+}
+
+impl EvalReport {
+    /// The value of a metric named as in [`metric_names`], or `None` for an unknown name.
+    pub fn metric(&self, name: &str) -> Option<f64> {
+        match name {
+            "label.accuracy" => return Some(self.labels.accuracy),
+            "label.lenient_accuracy" => return Some(self.labels.lenient_accuracy),
+            "label.macro_f1" => return Some(self.labels.macro_f1),
+            _ => {}
+        }
+        let (variant, part) = name.split_once('.')?;
+        let (_, score) = self
+            .summaries
+            .system
+            .named_variants()
+            .into_iter()
+            .find(|(name, _)| *name == variant)?;
+        let (_, value) = score
+            .named_parts()
+            .into_iter()
+            .find(|(name, _)| *name == part)?;
+        Some(value)
+    }
+}
+
+/// The thresholds the report falls below, in the order given (empty when all pass).
+pub fn check_thresholds(
+    report: &EvalReport,
+    thresholds: &[Threshold],
+) -> Result<Vec<ThresholdFailure>> {
+    let mut failures = Vec::new();
+    for threshold in thresholds {
+        let actual = report
+            .metric(&threshold.metric)
+            .ok_or_else(|| Error::Config(format!("unknown metric {:?}", threshold.metric)))?;
+        if actual < threshold.minimum {
+            failures.push(ThresholdFailure {
+                metric: threshold.metric.clone(),
+                minimum: threshold.minimum,
+                actual,
+            });
+        }
+    }
+    Ok(failures)
+}
