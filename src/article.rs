@@ -33,3 +33,16 @@ pub struct Article {
     /// Byline, dateline, date and agency tag.
     pub metadata: Metadata,
 }
+
+/// An article with its sentences and their embeddings: computed once, shared by classification and summary.
+#[derive(Clone, Debug)]
+pub struct EmbeddedArticle {
+    /// The article.
+    pub article: Article,
+    /// Its text split into sentences.
+    pub sentences: Vec<String>,
+    /// One L2-normalised embedding per sentence.
+    pub sentence_vectors: Vec<Vec<f32>>,
+    /// The article's embedding: the normalised mean of its title and sentence embeddings.
+    pub vector: Vec<f32>,
+}

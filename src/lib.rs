@@ -3,15 +3,20 @@
 //!
 //! The pipeline has one module per stage, each a small trait with its implementations beside it:
 //! [`ingest`] → [`segment`] → [`sentences`] → [`embed`] → [`classify`] → [`summarize`] → [`output`],
-//! driven by [`pipeline`]; [`eval`] scores outputs against gold.
+//! driven by [`pipeline`].
 
 pub mod article;
+pub mod classify;
 pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod ingest;
 pub mod models;
+pub mod output;
+pub mod pipeline;
 pub mod segment;
+pub mod sentences;
+pub mod summarize;
 
-pub use article::{Article, Metadata};
+pub use article::{Article, EmbeddedArticle, Metadata};
 pub use error::{Error, Result};

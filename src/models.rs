@@ -28,7 +28,8 @@ impl ModelDir {
         if !path.is_dir() {
             return Err(Error::Model {
                 path: path.to_path_buf(),
-                message: "not a folder (run scripts/setup to install the default model)".to_string(),
+                message: "not a folder (run scripts/setup to install the default model)"
+                    .to_string(),
             });
         }
         let missing: Vec<&str> = required

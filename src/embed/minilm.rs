@@ -28,7 +28,8 @@ impl MiniLmEmbedder {
     /// Loads `config.json`, `model.safetensors` and `tokenizer.json` from `dir`. Padding in the tokenizer file is
     /// switched off (we pad per batch) and truncation set to the model's `max_seq_length`.
     pub fn load(dir: &Path) -> Result<Self> {
-        let model_dir = ModelDir::open(dir, &["config.json", "model.safetensors", "tokenizer.json"])?;
+        let model_dir =
+            ModelDir::open(dir, &["config.json", "model.safetensors", "tokenizer.json"])?;
         let config: BertConfig = model_dir.json("config.json")?;
         let mut vs = nn::VarStore::new(Device::Cpu);
         let model = BertModel::<BertEmbeddings>::new(vs.root(), &config);
@@ -67,9 +68,9 @@ impl MiniLmEmbedder {
         let mut mask = Vec::with_capacity(batch.len() * longest);
         for tokens in batch {
             ids.extend(tokens.iter().map(|&t| i64::from(t)));
-            ids.extend(std::iter::repeat(0).take(longest - tokens.len()));
-            mask.extend(std::iter::repeat(1i64).take(tokens.len()));
-            mask.extend(std::iter::repeat(0).take(longest - tokens.len()));
+            ids.extend(std::iter::repeat_n(0, longest - tokens.len()));
+            mask.extend(std::iter::repeat_n(1i64, tokens.len()));
+            mask.extend(std::iter::repeat_n(0, longest - tokens.len()));
         }
         let shape = [batch.len() as i64, longest as i64];
         let input_ids = Tensor::from_slice(&ids).view(shape);

@@ -23,7 +23,10 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// The L2-normalised mean of the given vectors: a centroid that is itself comparable by [`cosine`].
-pub fn normalized_mean<'a>(vectors: impl IntoIterator<Item = &'a [f32]>, dimension: usize) -> Vec<f32> {
+pub fn normalized_mean<'a>(
+    vectors: impl IntoIterator<Item = &'a [f32]>,
+    dimension: usize,
+) -> Vec<f32> {
     let mut mean = vec![0.0f32; dimension];
     for vector in vectors {
         for (m, v) in mean.iter_mut().zip(vector) {

@@ -35,7 +35,9 @@ pub fn parse_jsonl(source: &str, lines: &[String]) -> (Vec<Article>, Vec<Warning
             }
         };
         let Some(text) = record.text else {
-            warnings.push(warn("skipped: record has no string field `text`".to_string()));
+            warnings.push(warn(
+                "skipped: record has no string field `text`".to_string(),
+            ));
             continue;
         };
         let id = match record.id {

@@ -98,6 +98,9 @@ mod tests {
         let (lines, warnings) = decode_lines("f.txt", b"good\nbad \xFF byte\n");
         assert_eq!(lines[1], "bad \u{FFFD} byte");
         assert_eq!(warnings.len(), 1);
-        assert_eq!(warnings[0].to_string(), "f.txt:2: invalid UTF-8 replaced with U+FFFD");
+        assert_eq!(
+            warnings[0].to_string(),
+            "f.txt:2: invalid UTF-8 replaced with U+FFFD"
+        );
     }
 }

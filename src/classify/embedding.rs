@@ -1,0 +1,60 @@
+//! Zero-shot classification by embedding similarity between an article and each label's descriptions.
+
+use super::{decide, Classifier, LabelSet, Prediction};
+use crate::article::EmbeddedArticle;
+use crate::embed::{cosine, Embedder};
+use crate::error::Result;
+
+/// Compares the article embedding with the embeddings of every label description; a class's similarity is that
+/// of its closest description.
+pub struct EmbeddingClassifier {
+    names: Vec<String>,
+    descriptions: Vec<Vec<Vec<f32>>>,
+    labels: LabelSet,
+}
+
+impl EmbeddingClassifier {
+    /// Embeds the label descriptions once, with the same model that embeds the articles.
+    pub fn new(labels: &LabelSet, embedder: &mut dyn Embedder) -> Result<Self> {
+        let classes = labels.classes();
+        let mut descriptions = Vec::with_capacity(classes.len());
+        for class in &classes {
+            let texts: Vec<&str> = class.descriptions.iter().map(String::as_str).collect();
+            descriptions.push(embedder.embed(&texts)?);
+        }
+        Ok(EmbeddingClassifier {
+            names: classes.into_iter().map(|c| c.name).collect(),
+            descriptions,
+            labels: labels.clone(),
+        })
+    }
+
+    fn similarities(&self, vector: &[f32]) -> Vec<f32> {
+        self.descriptions
+            .iter()
+            .map(|class| {
+                class
+                    .iter()
+                    .map(|d| cosine(vector, d))
+                    .fold(f32::NEG_INFINITY, f32::max)
+            })
+            .collect()
+    }
+}
+
+impl Classifier for EmbeddingClassifier {
+    fn classify(&mut self, articles: &[EmbeddedArticle]) -> Result<Vec<Prediction>> {
+        Ok(articles
+            .iter()
+            .map(|article| {
+                decide(
+                    &self.names,
+                    &self.similarities(&article.vector),
+                    self.labels.temperature,
+                    self.labels.min_score,
+                    &self.labels.fallback,
+                )
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,37 @@
+//! Command-line arguments and the subcommands, each in its own file.
+
+mod common;
+mod run;
+mod segment;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit code when the run could not complete (bad options, missing model, unwritable output).
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code when the run completed but some inputs were skipped or repaired (listed on stderr).
+pub const EXIT_INPUT_WARNINGS: u8 = 3;
+
+/// Split raw news dumps into articles, summarise and label them offline, and score the result against gold.
+#[derive(Debug, Parser)]
+#[command(name = "newsdigest", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Segment, summarise and label articles; write annotated JSON or JSONL.
+    Run(run::RunArgs),
+    /// Print the articles segmentation finds, as JSONL, without summarising or labelling.
+    Segment(segment::SegmentArgs),
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Segment(args) => segment::run(args),
+    }
+}

@@ -1,0 +1,108 @@
+//! The records written out: one per article, and the run description.
+
+use crate::pipeline::{Annotated, PipelineOptions};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One annotated article as written out. Field order is the output order.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArticleRecord {
+    /// `<file stem>#<n>` for dumps, the record's id for JSONL input.
+    pub id: String,
+    /// The input path (`-` for stdin).
+    pub source: String,
+    /// First line in the dump (1-based), `null` for JSONL records.
+    pub start_line: Option<usize>,
+    /// Last line in the dump (1-based, inclusive), `null` for JSONL records.
+    pub end_line: Option<usize>,
+    /// Headline, or `null`.
+    pub title: Option<String>,
+    /// Byline, or `null`.
+    pub byline: Option<String>,
+    /// Dateline opening the text, or `null`.
+    pub dateline: Option<String>,
+    /// Publication or update date line, or `null`.
+    pub published: Option<String>,
+    /// Agency tag such as `ILKHA`, or `null`.
+    pub source_tag: Option<String>,
+    /// The clean article text.
+    pub text: String,
+    /// The summary.
+    pub summary: String,
+    /// The topic label, or the fallback (`other`).
+    pub label: String,
+    /// Score per label, rounded to 4 decimals; they sum to 1.
+    pub scores: BTreeMap<String, f64>,
+}
+
+impl From<Annotated> for ArticleRecord {
+    fn from(annotated: Annotated) -> Self {
+        let Annotated {
+            article,
+            summary,
+            prediction,
+        } = annotated;
+        ArticleRecord {
+            id: article.id,
+            source: article.source,
+            start_line: article.start_line,
+            end_line: article.end_line,
+            title: article.title,
+            byline: article.metadata.byline,
+            dateline: article.metadata.dateline,
+            published: article.metadata.published,
+            source_tag: article.metadata.source_tag,
+            text: article.text,
+            summary: summary.text,
+            label: prediction.label,
+            scores: prediction
+                .scores
+                .into_iter()
+                .map(|(label, score)| (label, (f64::from(score) * 1e4).round() / 1e4))
+                .collect(),
+        }
+    }
+}
+
+/// A model the run used, identified by its weights' sha256.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ModelInfo {
+    /// What the model does in the pipeline (`embedding`).
+    pub role: String,
+    /// The model folder.
+    pub path: String,
+    /// sha256 of the weights file.
+    pub sha256: String,
+}
+
+/// What produced an output: tool version, models, label set and options.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunInfo {
+    /// newsdigest's version.
+    pub version: String,
+    /// Models used.
+    pub models: Vec<ModelInfo>,
+    /// Labels, fallback and thresholds.
+    pub labels: crate::classify::LabelSet,
+    /// Summariser options.
+    pub summary: crate::summarize::ExtractiveOptions,
+    /// The input paths, as given.
+    pub inputs: Vec<String>,
+}
+
+impl RunInfo {
+    /// Describes a run of `options` on `inputs` with an embedding model of the given sha256.
+    pub fn new(options: &PipelineOptions, model_sha256: &str, inputs: Vec<String>) -> Self {
+        RunInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            models: vec![ModelInfo {
+                role: "embedding".to_string(),
+                path: options.model_dir.display().to_string(),
+                sha256: model_sha256.to_string(),
+            }],
+            labels: options.labels.clone(),
+            summary: options.summary.clone(),
+            inputs,
+        }
+    }
+}
