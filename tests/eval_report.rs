@@ -5,14 +5,7 @@ use newsdigest::eval::align::parse_records;
 use newsdigest::eval::{
     check_thresholds, AlignBy, EvalReport, GoldArticle, PredictedArticle, ReportFormat, Threshold,
 };
-
-/// Splits after `.` followed by a space: enough for the hand-written texts below.
-fn split_sentences(text: &str) -> Vec<String> {
-    text.split_inclusive(". ")
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
+use newsdigest::sentences::RuleSplitter;
 
 const GOLD: &str = r#"{"dump": "d1.txt", "id": "d1#1", "start_line": 1, "end_line": 4, "title": "Floods", "label": "disaster", "also": ["humanitarian"], "summary": "Floods hit the delta. Thousands fled."}
 {"dump": "d1.txt", "id": "d1#2", "start_line": 6, "end_line": 9, "title": "Talks", "label": "conflict", "also": [], "summary": "Peace talks resumed in Geneva."}
@@ -27,7 +20,7 @@ const PREDICTED: &str = r#"{"id": "x1", "source": "/data/d1.txt", "start_line": 
 fn report() -> EvalReport {
     let gold: Vec<GoldArticle> = parse_records("gold.jsonl", GOLD).unwrap();
     let predicted: Vec<PredictedArticle> = parse_records("out.jsonl", PREDICTED).unwrap();
-    EvalReport::evaluate(&gold, &predicted, &split_sentences)
+    EvalReport::evaluate(&gold, &predicted, &RuleSplitter::default())
 }
 
 #[test]
@@ -167,7 +160,7 @@ fn aligns_articles_jsonl_gold_by_id() {
         r#"{"id": "a", "text": "Four.", "summary": "Four.", "label": "other"}"#,
     )
     .unwrap();
-    let report = EvalReport::evaluate(&gold, &predicted, &split_sentences);
+    let report = EvalReport::evaluate(&gold, &predicted, &RuleSplitter::default());
     assert_eq!(report.alignment.by, AlignBy::Id);
     assert_eq!(report.labels.accuracy, 1.0);
     assert_eq!(report.summaries.system.rouge1.f, 0.0);

@@ -67,16 +67,36 @@ pub struct PredictedArticle {
     pub label: String,
 }
 
-/// Parses records from JSONL (one object per line, blank lines skipped) or from a single JSON array.
-/// `source_name` names the input in errors, which carry the failing line.
+/// newsdigest's JSON output document: the run description and the article list.
+#[derive(Deserialize)]
+struct ArticlesDocument<T> {
+    articles: Vec<T>,
+}
+
+/// Parses records from newsdigest's JSON output document (`{"run": ..., "articles": [...]}`), from a JSON
+/// array, or from JSONL (one object per line, blank lines skipped). `source_name` names the input in errors,
+/// which carry the failing line.
 pub fn parse_records<T: DeserializeOwned>(source_name: &str, content: &str) -> Result<Vec<T>> {
     let input_error = |line: usize, error: serde_json::Error| Error::Input {
         source_name: source_name.to_string(),
         line,
         message: error.to_string(),
     };
-    if content.trim_start().starts_with('[') {
+    let trimmed = content.trim_start();
+    if trimmed.starts_with('[') {
         return serde_json::from_str(content).map_err(|e| input_error(e.line(), e));
+    }
+    let first_line_opens_document = trimmed
+        .lines()
+        .next()
+        .is_some_and(|line| line.trim() == "{");
+    let is_articles_document = first_line_opens_document
+        || serde_json::from_str::<serde_json::Value>(content)
+            .is_ok_and(|value| value.get("articles").is_some_and(|a| a.is_array()));
+    if is_articles_document {
+        return serde_json::from_str::<ArticlesDocument<T>>(content)
+            .map(|document| document.articles)
+            .map_err(|e| input_error(e.line(), e));
     }
     content
         .lines()
@@ -345,7 +365,7 @@ mod tests {
     }
 
     #[test]
-    fn parses_jsonl_and_arrays_and_locates_bad_lines() {
+    fn parses_jsonl_arrays_and_output_documents_and_locates_bad_lines() {
         let jsonl = "{\"id\": \"a\", \"label\": \"other\"}\n\n{\"id\": \"b\", \"label\": \"conflict\", \"also\": [\"disaster\"]}\n";
         let records: Vec<GoldArticle> = parse_records("gold.jsonl", jsonl).unwrap();
         assert_eq!(records.len(), 2);
@@ -356,6 +376,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(array[0].id, "a");
+        let document: Vec<PredictedArticle> = parse_records(
+            "out.json",
+            "{\n  \"run\": {\"tool\": \"newsdigest\"},\n  \"articles\": [\n    {\"id\": \"b\", \"label\": \"other\"}\n  ]\n}\n",
+        )
+        .unwrap();
+        assert_eq!(document[0].id, "b");
         let error = parse_records::<GoldArticle>(
             "gold.jsonl",
             "{\"id\": \"a\", \"label\": \"x\"}\n{\"id\": 3}\n",

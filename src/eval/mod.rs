@@ -4,7 +4,7 @@
 //! ([`thresholds`]).
 //!
 //! Summaries are compared one sentence per line (ROUGE-Lsum reads lines as sentences): the caller supplies the
-//! sentence splitter to [`EvalReport::evaluate`].
+//! [`crate::sentences::SentenceSplitter`] to [`EvalReport::evaluate`], which also gives Lead-3 its sentences.
 
 pub mod align;
 pub mod labels;

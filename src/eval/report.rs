@@ -4,6 +4,7 @@
 use super::align::{align, AlignBy, GoldArticle, PredictedArticle};
 use super::labels::{LabelPair, LabelReport};
 use super::summaries::{lead3, one_sentence_per_line, SummaryCase, SummaryReport};
+use crate::sentences::SentenceSplitter;
 
 /// Everything `newsdigest eval` measures. Field names are stable: they are the JSON keys of `--format json`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -49,13 +50,12 @@ pub struct ArticleRef {
 }
 
 impl EvalReport {
-    /// Aligns predictions with gold and computes every metric over the pairs. `split_sentences` splits a text
-    /// into sentences; it puts reference and system summaries one sentence per line for ROUGE-Lsum and gives
-    /// Lead-3 its sentences (from the gold article text when the gold has one, else the predicted text).
+    /// Aligns predictions with gold and computes every metric over the pairs. `splitter` puts reference and
+    /// system summaries one sentence per line for ROUGE-Lsum and gives Lead-3 its sentences (from the gold article text when the gold has one, else the predicted text).
     pub fn evaluate(
         gold: &[GoldArticle],
         predicted: &[PredictedArticle],
-        split_sentences: &dyn Fn(&str) -> Vec<String>,
+        splitter: &dyn SentenceSplitter,
     ) -> Self {
         let alignment = align(gold, predicted);
         let pairs: Vec<(&GoldArticle, &PredictedArticle)> = alignment
@@ -76,14 +76,14 @@ impl EvalReport {
             .filter_map(|(g, p)| {
                 let reference = g.summary.as_deref()?;
                 let lines = |text: Option<&str>| {
-                    text.map(|t| one_sentence_per_line(&split_sentences(t)))
+                    text.map(|t| one_sentence_per_line(&splitter.split(t)))
                         .unwrap_or_default()
                 };
                 let article_text = g.text.as_deref().or(p.text.as_deref()).unwrap_or("");
                 Some(SummaryCase {
                     reference: lines(Some(reference)),
                     system: lines(p.summary.as_deref()),
-                    lead3: lead3(&split_sentences(article_text)),
+                    lead3: lead3(&splitter.split(article_text)),
                 })
             })
             .collect();
