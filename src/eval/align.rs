@@ -145,7 +145,9 @@ pub struct Alignment {
 }
 
 /// Pairs gold with predicted articles: by id when every gold id is among the predicted ids (a repeated
-/// predicted id pairs its first occurrence), otherwise by line-span overlap (see [`align_by_span`]).
+/// predicted id pairs its first occurrence) and no id pair contradicts its spans, otherwise by line-span
+/// overlap (see [`align_by_span`]). The span check matters because ids of segmented dumps are positional
+/// (`<stem>#<n>`): a segmenter that splits a dump differently produces the gold ids for other articles.
 pub fn align(gold: &[GoldArticle], predicted: &[PredictedArticle]) -> Alignment {
     let mut first_with_id: HashMap<&str, usize> = HashMap::new();
     for (index, article) in predicted.iter().enumerate() {
@@ -164,9 +166,41 @@ pub fn align(gold: &[GoldArticle], predicted: &[PredictedArticle]) -> Alignment 
         })
         .collect();
     match by_id {
-        Some(pairs) if !gold.is_empty() => finish(AlignBy::Id, pairs, gold.len(), predicted.len()),
+        Some(pairs)
+            if !gold.is_empty()
+                && pairs.iter().all(|pair| {
+                    !spans_contradict(&gold[pair.gold], &predicted[pair.predicted])
+                }) =>
+        {
+            finish(AlignBy::Id, pairs, gold.len(), predicted.len())
+        }
         _ => align_by_span(gold, predicted),
     }
+}
+
+/// Whether both articles are located (file and span) and the locations do not share a line.
+fn spans_contradict(gold: &GoldArticle, predicted: &PredictedArticle) -> bool {
+    match (
+        gold.dump
+            .as_deref()
+            .zip(span(gold.start_line, gold.end_line)),
+        predicted
+            .source
+            .as_deref()
+            .zip(span(predicted.start_line, predicted.end_line)),
+    ) {
+        (Some((dump, gold_span)), Some((source, predicted_span))) => {
+            !same_file(source, dump) || overlap_lines(gold_span, predicted_span) == 0
+        }
+        _ => false,
+    }
+}
+
+/// Whether a predicted `source` path names the gold `dump` file.
+fn same_file(source: &str, dump: &str) -> bool {
+    Path::new(source)
+        .file_name()
+        .is_some_and(|name| name.to_string_lossy() == dump)
 }
 
 /// Pairs each gold article with the predicted article of the same dump (predicted `source` file name equal to
@@ -186,8 +220,7 @@ pub fn align_by_span(gold: &[GoldArticle], predicted: &[PredictedArticle]) -> Al
             let same_dump = predicted_article
                 .source
                 .as_deref()
-                .and_then(|source| Path::new(source).file_name())
-                .is_some_and(|name| name.to_string_lossy() == dump.as_str());
+                .is_some_and(|source| same_file(source, dump));
             let Some(predicted_span) =
                 span(predicted_article.start_line, predicted_article.end_line)
             else {
@@ -288,11 +321,12 @@ mod tests {
     #[test]
     fn aligns_by_id_when_all_gold_ids_are_predicted() {
         let gold = [gold("d#1", "d.txt", 1, 5), gold("d#2", "d.txt", 7, 9)];
-        let predicted = [
-            predicted("d#2", "x/d.txt", 1, 1),
-            predicted("extra", "x/d.txt", 2, 2),
-            predicted("d#1", "x/d.txt", 3, 3),
-        ];
+        let record = |id: &str| PredictedArticle {
+            id: id.to_string(),
+            source: Some("articles.jsonl".to_string()),
+            ..PredictedArticle::default()
+        };
+        let predicted = [record("d#2"), record("extra"), record("d#1")];
         let alignment = align(&gold, &predicted);
         assert_eq!(alignment.by, AlignBy::Id);
         assert_eq!(
@@ -310,6 +344,32 @@ mod tests {
         );
         assert_eq!(alignment.unmatched_predicted, [1]);
         assert!(alignment.unmatched_gold.is_empty());
+    }
+
+    #[test]
+    fn positional_ids_that_contradict_the_spans_fall_back_to_span_alignment() {
+        let gold = [gold("d#1", "d.txt", 1, 5), gold("d#2", "d.txt", 7, 9)];
+        let predicted = [
+            predicted("d#1", "in/d.txt", 1, 1),
+            predicted("d#2", "in/d.txt", 2, 5),
+            predicted("d#3", "in/d.txt", 7, 9),
+        ];
+        let alignment = align(&gold, &predicted);
+        assert_eq!(alignment.by, AlignBy::Span);
+        assert_eq!(
+            alignment.pairs,
+            [
+                AlignedPair {
+                    gold: 0,
+                    predicted: 1
+                },
+                AlignedPair {
+                    gold: 1,
+                    predicted: 2
+                }
+            ]
+        );
+        assert_eq!(alignment.unmatched_predicted, [0]);
     }
 
     #[test]
