@@ -168,3 +168,14 @@ fn aligns_articles_jsonl_gold_by_id() {
     assert_eq!(report.summaries.lead3.rouge1.recall, 1.0);
     assert_eq!(report.summaries.lead3.rouge_lsum.precision, 2.0 / 3.0);
 }
+
+#[test]
+fn every_metric_name_reads_its_value_from_the_report() {
+    let report = report();
+    for name in newsdigest::eval::metric_names() {
+        assert!(report.metric(&name).is_some(), "{name}");
+    }
+    assert_eq!(report.metric("label.lenient_accuracy"), Some(1.0));
+    assert_eq!(report.metric("rouge1.recall"), Some(0.5));
+    assert_eq!(report.metric("rouge1.g"), None);
+}

@@ -1,5 +1,6 @@
 //! `--fail-under METRIC=VALUE`: minimum scores a run must reach, so CI can fail when quality drops.
 
+use super::labels::LabelReport;
 use super::report::EvalReport;
 use super::rouge::RougeScores;
 use crate::error::{Error, Result};
@@ -25,7 +26,14 @@ pub struct ThresholdFailure {
     pub actual: f64,
 }
 
-const LABEL_METRICS: [&str; 3] = ["label.accuracy", "label.lenient_accuracy", "label.macro_f1"];
+/// A label metric's threshold name and how to read it from the label report.
+type LabelMetric = (&'static str, fn(&LabelReport) -> f64);
+
+const LABEL_METRICS: [LabelMetric; 3] = [
+    ("label.accuracy", |labels| labels.accuracy),
+    ("label.lenient_accuracy", |labels| labels.lenient_accuracy),
+    ("label.macro_f1", |labels| labels.macro_f1),
+];
 
 /// Every metric a threshold can name: `label.accuracy`, `label.lenient_accuracy`, `label.macro_f1`, and
 /// `<variant>.<part>` for the system summaries with variant `rouge1`, `rouge2`, `rougeL`, `rougeLsum` and part
@@ -34,7 +42,7 @@ pub fn metric_names() -> Vec<String> {
     let rouge = RougeScores::default();
     LABEL_METRICS
         .iter()
-        .map(|name| name.to_string())
+        .map(|(name, _)| name.to_string())
         .chain(rouge.named_variants().iter().flat_map(|(variant, score)| {
             score
                 .named_parts()
@@ -75,11 +83,11 @@ impl FromStr for Threshold {
 impl EvalReport {
     /// The value of a metric named as in [`metric_names`], or `None` for an unknown name.
     pub fn metric(&self, name: &str) -> Option<f64> {
-        match name {
-            "label.accuracy" => return Some(self.labels.accuracy),
-            "label.lenient_accuracy" => return Some(self.labels.lenient_accuracy),
-            "label.macro_f1" => return Some(self.labels.macro_f1),
-            _ => {}
+        if let Some((_, read)) = LABEL_METRICS
+            .iter()
+            .find(|(label_metric, _)| *label_metric == name)
+        {
+            return Some(read(&self.labels));
         }
         let (variant, part) = name.split_once('.')?;
         let (_, score) = self
