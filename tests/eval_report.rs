@@ -6,6 +6,7 @@ use newsdigest::eval::{
     check_thresholds, AlignBy, EvalReport, GoldArticle, PredictedArticle, ReportFormat, Threshold,
 };
 use newsdigest::sentences::RuleSplitter;
+use std::collections::HashMap;
 
 const GOLD: &str = r#"{"dump": "d1.txt", "id": "d1#1", "start_line": 1, "end_line": 4, "title": "Floods", "label": "disaster", "also": ["humanitarian"], "summary": "Floods hit the delta. Thousands fled."}
 {"dump": "d1.txt", "id": "d1#2", "start_line": 6, "end_line": 9, "title": "Talks", "label": "conflict", "also": [], "summary": "Peace talks resumed in Geneva."}
@@ -20,7 +21,29 @@ const PREDICTED: &str = r#"{"id": "x1", "source": "/data/d1.txt", "start_line": 
 fn report() -> EvalReport {
     let gold: Vec<GoldArticle> = parse_records("gold.jsonl", GOLD).unwrap();
     let predicted: Vec<PredictedArticle> = parse_records("out.jsonl", PREDICTED).unwrap();
-    EvalReport::evaluate(&gold, &predicted, &RuleSplitter::default())
+    let line_counts = HashMap::from([("d1.txt".to_string(), 24)]);
+    EvalReport::evaluate(&gold, &predicted, &RuleSplitter::default(), &line_counts)
+}
+
+#[test]
+fn scores_segmentation_of_every_gold_dump() {
+    let segmentation = report().segmentation.expect("gold has spans");
+    assert_eq!(segmentation.overall.dumps, 1);
+    assert_eq!(segmentation.per_dump[0].dump, "d1.txt");
+    let total = &segmentation.overall.total;
+    // Predicted starts 1, 6, 20 against gold starts 1, 6, 11; no span exact; both found starts keep their title.
+    assert_eq!(
+        (
+            total.gold_articles,
+            total.predicted_articles,
+            total.boundary_hits
+        ),
+        (3, 3, 2)
+    );
+    assert_eq!(total.boundary_f1, 2.0 / 3.0);
+    assert_eq!(total.exact_span_accuracy, 0.0);
+    assert_eq!(total.title_accuracy, 2.0 / 3.0);
+    assert_eq!(report().metric("segmentation.boundary_f1"), Some(2.0 / 3.0));
 }
 
 #[test]
@@ -77,6 +100,7 @@ fn renders_text_markdown_and_json() {
     let text = ReportFormat::Text.renderer().render(&report).unwrap();
     assert!(text.contains("Alignment (by span)"), "{text}");
     assert!(text.contains("Unmatched gold articles (1)"), "{text}");
+    assert!(text.contains("Segmentation (1 dumps)"), "{text}");
     let rouge1_line = text
         .lines()
         .find(|l| l.trim_start().starts_with("rouge1"))
@@ -111,6 +135,8 @@ fn renders_text_markdown_and_json() {
     assert_eq!(value["summaries"]["system"]["rouge1"]["precision"], 0.375);
     assert!(value["summaries"]["lead3"]["rougeLsum"]["f"].is_number());
     assert_eq!(value["alignment"]["unmatched_predicted"][0]["id"], "x3");
+    assert_eq!(value["segmentation"]["total"]["boundary_hits"], 2);
+    assert_eq!(value["segmentation"]["per_dump"][0]["dump"], "d1.txt");
 }
 
 #[test]
@@ -160,8 +186,11 @@ fn aligns_articles_jsonl_gold_by_id() {
         r#"{"id": "a", "text": "Four.", "summary": "Four.", "label": "other"}"#,
     )
     .unwrap();
-    let report = EvalReport::evaluate(&gold, &predicted, &RuleSplitter::default());
+    let report = EvalReport::evaluate(&gold, &predicted, &RuleSplitter::default(), &HashMap::new());
     assert_eq!(report.alignment.by, AlignBy::Id);
+    assert!(report.segmentation.is_none());
+    let threshold: Threshold = "segmentation.boundary_f1=0.5".parse().unwrap();
+    assert!(check_thresholds(&report, &[threshold]).is_err());
     assert_eq!(report.labels.accuracy, 1.0);
     assert_eq!(report.summaries.system.rouge1.f, 0.0);
     // Lead-3 comes from the gold text: "one two three" against "one two".

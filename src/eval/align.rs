@@ -197,7 +197,7 @@ fn spans_contradict(gold: &GoldArticle, predicted: &PredictedArticle) -> bool {
 }
 
 /// Whether a predicted `source` path names the gold `dump` file.
-fn same_file(source: &str, dump: &str) -> bool {
+pub(super) fn same_file(source: &str, dump: &str) -> bool {
     Path::new(source)
         .file_name()
         .is_some_and(|name| name.to_string_lossy() == dump)

@@ -1,5 +1,6 @@
-//! Evaluation against gold: pairs predicted articles with gold ones ([`align`]), scores topic labels
-//! ([`labels`]) and summaries with ROUGE beside the Lead-3 baseline ([`rouge`], [`summaries`]), and gathers
+//! Evaluation against gold: pairs predicted articles with gold ones ([`align`]), scores segmentation
+//! ([`segmentation`]), topic labels ([`labels`]) and summaries with ROUGE beside the Lead-3 baseline
+//! ([`rouge`], [`summaries`]), and gathers
 //! everything in an [`EvalReport`] that can be rendered ([`render`]) and checked against minimum scores
 //! ([`thresholds`]).
 //!
@@ -11,10 +12,11 @@ pub mod labels;
 pub mod render;
 pub mod report;
 pub mod rouge;
+pub mod segmentation;
 pub mod summaries;
 pub mod thresholds;
 
 pub use align::{align, read_records, AlignBy, Alignment, GoldArticle, PredictedArticle};
 pub use render::{JsonRenderer, MarkdownRenderer, Renderer, ReportFormat, TextRenderer};
-pub use report::{AlignmentReport, ArticleRef, EvalReport};
+pub use report::{AlignmentReport, ArticleRef, EvalReport, SegmentationReport};
 pub use thresholds::{check_thresholds, metric_names, Threshold, ThresholdFailure};

@@ -1,7 +1,7 @@
 //! Renderers of an [`EvalReport`]: a plain-text table for the terminal, markdown for pull requests and notes,
 //! JSON for scripts. Text and markdown print the same tables, built once.
 
-use super::report::{ArticleRef, EvalReport};
+use super::report::{ArticleRef, EvalReport, SegmentationReport};
 use crate::error::Result;
 
 /// Turns a report into text in one output format.
@@ -149,7 +149,11 @@ fn number(value: f64) -> String {
 
 /// The report's tables, in printing order.
 fn tables(report: &EvalReport) -> Vec<Table> {
-    let mut tables = vec![alignment_table(report), labels_table(report)];
+    let mut tables = vec![alignment_table(report)];
+    if let Some(segmentation) = &report.segmentation {
+        tables.push(segmentation_table(segmentation));
+    }
+    tables.push(labels_table(report));
     if report.labels.count > 0 {
         tables.push(confusion_table(report));
     }
@@ -197,6 +201,47 @@ fn alignment_table(report: &EvalReport) -> Table {
         .map(usize::to_string)
         .collect(),
     );
+    table
+}
+
+fn segmentation_table(segmentation: &SegmentationReport) -> Table {
+    let mut table = Table::new(
+        format!("Segmentation ({} dumps)", segmentation.overall.dumps),
+        &[
+            "dump",
+            "gold",
+            "predicted",
+            "boundary P",
+            "boundary R",
+            "boundary F1",
+            "Pk",
+            "WindowDiff",
+            "exact spans",
+            "titles",
+        ],
+        std::iter::once(Align::Left)
+            .chain([Align::Right; 9])
+            .collect(),
+    );
+    table.rows = segmentation
+        .per_dump
+        .iter()
+        .chain(std::iter::once(&segmentation.overall.total))
+        .map(|s| {
+            vec![
+                s.dump.clone(),
+                s.gold_articles.to_string(),
+                s.predicted_articles.to_string(),
+                number(s.boundary_precision),
+                number(s.boundary_recall),
+                number(s.boundary_f1),
+                number(s.pk),
+                number(s.window_diff),
+                number(s.exact_span_accuracy),
+                number(s.title_accuracy),
+            ]
+        })
+        .collect();
     table
 }
 

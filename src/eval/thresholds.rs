@@ -3,6 +3,7 @@
 use super::labels::LabelReport;
 use super::report::EvalReport;
 use super::rouge::RougeScores;
+use super::segmentation::DumpScore;
 use crate::error::{Error, Result};
 use std::str::FromStr;
 
@@ -35,14 +36,34 @@ const LABEL_METRICS: [LabelMetric; 3] = [
     ("label.macro_f1", |labels| labels.macro_f1),
 ];
 
-/// Every metric a threshold can name: `label.accuracy`, `label.lenient_accuracy`, `label.macro_f1`, and
-/// `<variant>.<part>` for the system summaries with variant `rouge1`, `rouge2`, `rougeL`, `rougeLsum` and part
-/// `precision`, `recall`, `f`.
+/// A segmentation metric's threshold name and how to read it from the overall scores. Pk and WindowDiff are
+/// left out: lower is better for them, so a minimum makes no sense.
+type SegmentationMetric = (&'static str, fn(&DumpScore) -> f64);
+
+const SEGMENTATION_METRICS: [SegmentationMetric; 5] = [
+    ("segmentation.boundary_precision", |s| s.boundary_precision),
+    ("segmentation.boundary_recall", |s| s.boundary_recall),
+    ("segmentation.boundary_f1", |s| s.boundary_f1),
+    ("segmentation.exact_span_accuracy", |s| {
+        s.exact_span_accuracy
+    }),
+    ("segmentation.title_accuracy", |s| s.title_accuracy),
+];
+
+/// Every metric a threshold can name: `label.accuracy`, `label.lenient_accuracy`, `label.macro_f1`;
+/// `segmentation.boundary_precision`, `.boundary_recall`, `.boundary_f1`, `.exact_span_accuracy`,
+/// `.title_accuracy` (over all dumps); and `<variant>.<part>` for the system summaries with variant `rouge1`,
+/// `rouge2`, `rougeL`, `rougeLsum` and part `precision`, `recall`, `f`.
 pub fn metric_names() -> Vec<String> {
     let rouge = RougeScores::default();
     LABEL_METRICS
         .iter()
         .map(|(name, _)| name.to_string())
+        .chain(
+            SEGMENTATION_METRICS
+                .iter()
+                .map(|(name, _)| name.to_string()),
+        )
         .chain(rouge.named_variants().iter().flat_map(|(variant, score)| {
             score
                 .named_parts()
@@ -81,8 +102,15 @@ impl FromStr for Threshold {
 }
 
 impl EvalReport {
-    /// The value of a metric named as in [`metric_names`], or `None` for an unknown name.
+    /// The value of a metric named as in [`metric_names`]; `None` for an unknown name, or a segmentation
+    /// metric when the report has no segmentation section.
     pub fn metric(&self, name: &str) -> Option<f64> {
+        if let Some((_, read)) = SEGMENTATION_METRICS
+            .iter()
+            .find(|(metric, _)| *metric == name)
+        {
+            return self.segmentation.as_ref().map(|s| read(&s.overall.total));
+        }
         if let Some((_, read)) = LABEL_METRICS
             .iter()
             .find(|(label_metric, _)| *label_metric == name)
@@ -104,16 +132,20 @@ impl EvalReport {
     }
 }
 
-/// The thresholds the report falls below, in the order given (empty when all pass).
+/// The thresholds the report falls below, in the order given (empty when all pass); an error when a threshold
+/// names a metric the report does not have.
 pub fn check_thresholds(
     report: &EvalReport,
     thresholds: &[Threshold],
 ) -> Result<Vec<ThresholdFailure>> {
     let mut failures = Vec::new();
     for threshold in thresholds {
-        let actual = report
-            .metric(&threshold.metric)
-            .ok_or_else(|| Error::Config(format!("unknown metric {:?}", threshold.metric)))?;
+        let actual = report.metric(&threshold.metric).ok_or_else(|| {
+            Error::Config(format!(
+                "--fail-under: metric {:?} is not in this report (segmentation needs gold spans)",
+                threshold.metric
+            ))
+        })?;
         if actual < threshold.minimum {
             failures.push(ThresholdFailure {
                 metric: threshold.metric.clone(),
