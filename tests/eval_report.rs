@@ -97,7 +97,7 @@ fn scores_system_summaries_beside_lead3_on_the_same_articles() {
 #[test]
 fn renders_text_markdown_and_json() {
     let report = report();
-    let text = ReportFormat::Text.renderer().render(&report).unwrap();
+    let text = ReportFormat::Table.renderer().render(&report).unwrap();
     assert!(text.contains("Alignment (by span)"), "{text}");
     assert!(text.contains("Unmatched gold articles (1)"), "{text}");
     assert!(text.contains("Segmentation (1 dumps)"), "{text}");

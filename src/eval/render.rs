@@ -22,9 +22,9 @@ pub struct JsonRenderer;
 /// The output formats, for choosing a renderer from a command-line option.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ReportFormat {
-    /// [`TextRenderer`].
+    /// [`TextRenderer`]: aligned plain-text tables for a person to read.
     #[default]
-    Text,
+    Table,
     /// [`MarkdownRenderer`].
     Markdown,
     /// [`JsonRenderer`].
@@ -35,7 +35,7 @@ impl ReportFormat {
     /// The renderer for this format.
     pub fn renderer(self) -> Box<dyn Renderer> {
         match self {
-            ReportFormat::Text => Box::new(TextRenderer),
+            ReportFormat::Table => Box::new(TextRenderer),
             ReportFormat::Markdown => Box::new(MarkdownRenderer),
             ReportFormat::Json => Box::new(JsonRenderer),
         }
