@@ -1,6 +1,7 @@
 //! Command-line arguments and the subcommands, each in its own file.
 
 mod common;
+mod fit;
 mod run;
 mod segment;
 
@@ -26,6 +27,8 @@ enum Command {
     Run(run::RunArgs),
     /// Print the articles segmentation finds, as JSONL, without summarising or labelling.
     Segment(segment::SegmentArgs),
+    /// Train a classifier head on hand-labelled articles (for `run --head`); optionally cross-validate it.
+    Fit(fit::FitArgs),
 }
 
 /// Runs the parsed command line.
@@ -33,5 +36,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Segment(args) => segment::run(args),
+        Command::Fit(args) => fit::run(args),
     }
 }
