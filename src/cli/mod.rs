@@ -4,6 +4,7 @@ mod common;
 mod fit;
 mod run;
 mod segment;
+mod table;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ enum Command {
     Run(run::RunArgs),
     /// Print the articles segmentation finds, as JSONL, without summarising or labelling.
     Segment(segment::SegmentArgs),
+    /// Print a short table (id, label, title, summary) of a `run` output file.
+    Table(table::TableArgs),
     /// Train a classifier head on hand-labelled articles (for `run --head`); optionally cross-validate it.
     Fit(fit::FitArgs),
 }
@@ -36,6 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Segment(args) => segment::run(args),
+        Command::Table(args) => table::run(args),
         Command::Fit(args) => fit::run(args),
     }
 }
