@@ -98,7 +98,7 @@ impl Pipeline {
             threads: pool,
             workers: Mutex::new(vec![first]),
             splitter: RuleSplitter::default(),
-            segmenter: DumpSegmenter::default(),
+            segmenter: DumpSegmenter,
             model_sha256,
         })
     }

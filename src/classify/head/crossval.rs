@@ -79,8 +79,8 @@ pub fn stratified_folds(examples: &[Example], folds: usize) -> Vec<usize> {
     assignment
 }
 
-/// Cross-validates a head trained with `options` against `zero_shot` (the zero-shot label of each example),
-/// over `folds` stratified folds.
+/// Cross-validates a head trained with `options` (over `base` when given) against `zero_shot` (the zero-shot
+/// label of each example), over `folds` stratified folds: each fold is labelled by a head trained on the others.
 pub fn cross_validate(
     examples: &[Example],
     zero_shot: &[String],

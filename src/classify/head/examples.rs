@@ -197,3 +197,74 @@ fn unwrap_paragraphs(lines: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join("\n\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_lose_their_headline_and_keep_paragraphs_unwrapped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("dumps")).unwrap();
+        std::fs::write(
+            dir.path().join("dumps/digest.txt"),
+            "\u{feff}DAILY DIGEST\r\n1) Floods hit the delta: Rivers rose\r\novernight.\r\n\r\nTwo \
+             towns were cut off.\r\n2) Talks resume: Envoys met.\r\n",
+        )
+        .unwrap();
+        let gold = dir.path().join("gold.jsonl");
+        std::fs::write(
+            &gold,
+            "{\"dump\": \"digest.txt\", \"id\": \"digest#1\", \"start_line\": 2, \"end_line\": 5, \
+             \"title\": \"Floods hit the delta\", \"label\": \"disaster\"}\n\
+             {\"dump\": \"digest.txt\", \"id\": \"digest#2\", \"start_line\": 6, \"end_line\": 6, \
+             \"title\": null, \"label\": \"conflict\"}\n",
+        )
+        .unwrap();
+        let articles = read_gold_spans(&gold, &dir.path().join("dumps")).unwrap();
+        assert_eq!(
+            articles[0].article.text,
+            "Rivers rose overnight.\n\nTwo towns were cut off."
+        );
+        assert_eq!(
+            articles[0].article.title.as_deref(),
+            Some("Floods hit the delta")
+        );
+        assert_eq!(articles[1].article.text, "2) Talks resume: Envoys met.");
+        assert_eq!(articles[1].label, "conflict");
+
+        std::fs::write(
+            &gold,
+            "{\"dump\": \"digest.txt\", \"id\": \"x\", \"start_line\": 5, \"end_line\": 9, \"label\": \"a\"}\n",
+        )
+        .unwrap();
+        let err = read_gold_spans(&gold, &dir.path().join("dumps")).unwrap_err();
+        assert!(err.to_string().contains("gold.jsonl:1"), "{err}");
+    }
+
+    #[test]
+    fn labelled_records_need_text_and_label_and_get_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("train.jsonl");
+        std::fs::write(
+            &path,
+            "{\"text\": \"Aid arrived.\", \"label\": \"humanitarian\", \"also\": []}\n\n\
+             {\"id\": 7, \"title\": \"\", \"text\": \"Shelling.\", \"label\": \"conflict\"}\n",
+        )
+        .unwrap();
+        let articles = read_labeled_jsonl(&path).unwrap();
+        assert_eq!(articles[0].article.id, "train:1");
+        assert_eq!(articles[1].article.id, "7");
+        assert_eq!(articles[1].article.title, None);
+
+        std::fs::write(&path, "{\"text\": \"No label.\"}\n").unwrap();
+        let err = read_labeled_jsonl(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("train.jsonl:1") && err.contains("label"),
+            "{err}"
+        );
+        std::fs::write(&path, "{\"text\": \" \", \"label\": \"a\"}\n").unwrap();
+        let err = read_labeled_jsonl(&path).unwrap_err().to_string();
+        assert!(err.contains("empty text"), "{err}");
+    }
+}

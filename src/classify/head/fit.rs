@@ -271,3 +271,84 @@ fn cross_entropy_gradient(
             .for_each(|(g, w)| *g += l2 * w);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two clusters around orthogonal axes, with a little spread on a third.
+    fn clusters() -> Vec<Example> {
+        (0..12)
+            .map(|i| {
+                let spread = (i % 4) as f32 * 0.1;
+                let (label, vector) = if i % 2 == 0 {
+                    ("east", vec![1.0, spread, 0.2])
+                } else {
+                    ("north", vec![spread, 1.0, -0.2])
+                };
+                let mut vector = vector;
+                crate::embed::normalize(&mut vector);
+                Example {
+                    id: format!("e{i:02}"),
+                    label: label.to_string(),
+                    vector,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn both_methods_separate_separable_classes_with_confident_scores() {
+        for method in [HeadMethod::Prototypes, HeadMethod::Logistic] {
+            let options = FitOptions {
+                method,
+                ..FitOptions::default()
+            };
+            let head = fit_head(&clusters(), &options, None, "sha", vec![]).unwrap();
+            assert_eq!(head.labels, ["east", "north"]);
+            assert_eq!(head.training.label_counts["east"], 6);
+            let east = head.predict(&[0.95, 0.3, 0.0], None);
+            let north = head.predict(&[0.3, 0.95, 0.0], None);
+            assert_eq!(
+                (east.label.as_str(), north.label.as_str()),
+                ("east", "north")
+            );
+            assert!(east.scores["east"] > 0.8, "{method:?}: {east:?}");
+            assert!((north.scores.values().sum::<f32>() - 1.0).abs() < 1e-5);
+        }
+    }
+
+    #[test]
+    fn logistic_regression_lowers_the_training_loss_and_shrinks_with_the_penalty() {
+        let examples = clusters();
+        let fit = |l2: f64, iterations: usize| {
+            let options = FitOptions {
+                method: HeadMethod::Logistic,
+                l2,
+                iterations,
+                ..FitOptions::default()
+            };
+            fit_head(&examples, &options, None, "sha", vec![]).unwrap()
+        };
+        let loss = |head: &Head| {
+            examples
+                .iter()
+                .map(|e| -f64::from(head.predict(&e.vector, None).scores[&e.label]).ln())
+                .sum::<f64>()
+        };
+        let norm = |head: &Head| head.weights.iter().flatten().map(|w| w * w).sum::<f32>();
+        let (short, long) = (fit(1e-3, 10), fit(1e-3, 500));
+        assert!(loss(&long) < loss(&short) && loss(&short) < loss(&fit(1e-3, 0)));
+        assert!(norm(&fit(1.0, 500)) < norm(&long));
+    }
+
+    #[test]
+    fn no_examples_or_mixed_dimensions_are_refused() {
+        let options = FitOptions::default();
+        assert!(fit_head(&[], &options, None, "sha", vec![]).is_err());
+        let mut examples = clusters();
+        examples[3].vector.push(0.0);
+        let err = fit_head(&examples, &options, None, "sha", vec![]).unwrap_err();
+        assert!(err.to_string().contains("e03"), "{err}");
+    }
+}

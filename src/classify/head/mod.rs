@@ -218,3 +218,67 @@ impl Classifier for HeadClassifier {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head() -> Head {
+        Head {
+            format: HEAD_FORMAT,
+            labels: vec!["a".to_string(), "b".to_string()],
+            model_sha256: "sha".to_string(),
+            dimension: 2,
+            weights: vec![vec![10.0, 0.0], vec![0.0, 10.0]],
+            bias: vec![0.0, 1.0],
+            base: None,
+            base_scale: 0.0,
+            training: TrainingInfo {
+                version: "0".to_string(),
+                sources: vec![],
+                label_counts: BTreeMap::new(),
+                options: FitOptions::default(),
+            },
+        }
+    }
+
+    #[test]
+    fn the_top_logit_wins_and_scores_are_a_softmax() {
+        let prediction = head().predict(&[1.0, 0.0], None);
+        assert_eq!(prediction.label, "a");
+        let expected = 1.0 / (1.0 + (1.0f32 - 10.0).exp());
+        assert!((prediction.scores["a"] - expected).abs() < 1e-6);
+        assert_eq!(head().predict(&[0.0, 0.0], None).label, "b");
+    }
+
+    #[test]
+    fn head_files_round_trip_and_malformed_ones_name_the_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("head.json");
+        head().to_file(&path).unwrap();
+        assert_eq!(Head::from_file(&path).unwrap(), head());
+        assert_eq!(
+            head().sha256().unwrap(),
+            format!("{:x}", Sha256::digest(std::fs::read(&path).unwrap()))
+        );
+
+        let mut short_row = head();
+        short_row.weights[1].pop();
+        let mut no_bias = head();
+        no_bias.bias.pop();
+        let mut other_format = head();
+        other_format.format = HEAD_FORMAT + 1;
+        for (broken, expected) in [
+            (short_row, "2 values"),
+            (no_bias, "one bias per label"),
+            (other_format, "not supported"),
+        ] {
+            broken.to_file(&path).unwrap();
+            let err = Head::from_file(&path).unwrap_err().to_string();
+            assert!(err.contains("head.json") && err.contains(expected), "{err}");
+        }
+        std::fs::write(&path, "{\"labels\": []}").unwrap();
+        let err = Head::from_file(&path).unwrap_err().to_string();
+        assert!(err.contains("not a head file"), "{err}");
+    }
+}
