@@ -179,37 +179,40 @@ impl Pipeline {
         articles: Vec<Article>,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<Annotated>> {
+        self.in_groups(articles, progress, |w, group| self.annotate_group(w, group))
+    }
+
+    /// Embeds articles in parallel, in the same fixed groups as [`Pipeline::annotate`]; results in input order.
+    pub fn embed(&self, articles: Vec<Article>) -> Result<Vec<EmbeddedArticle>> {
+        self.in_groups(articles, &|_| {}, |w, group| {
+            self.embed_articles(&mut w.embedder, group)
+        })
+    }
+
+    /// Runs `task` on fixed groups of [`GROUP_SIZE`] articles in parallel, each with a worker's models, calling
+    /// `progress` with the size of each finished group; results in input order.
+    fn in_groups<T: Send>(
+        &self,
+        articles: Vec<Article>,
+        progress: &(dyn Fn(usize) + Sync),
+        task: impl Fn(&mut Worker, Vec<Article>) -> Result<Vec<T>> + Sync,
+    ) -> Result<Vec<T>> {
         let groups: Vec<Vec<Article>> = articles
             .chunks(GROUP_SIZE)
             .map(|group| group.to_vec())
             .collect();
-        let annotated: Vec<Vec<Annotated>> = self.threads.install(|| {
+        let done: Vec<Vec<T>> = self.threads.install(|| {
             groups
                 .into_par_iter()
                 .map(|group| {
                     let count = group.len();
-                    let done = self.with_worker(|w| self.annotate_group(w, group));
+                    let done = self.with_worker(|w| task(w, group));
                     progress(count);
                     done
                 })
                 .collect::<Result<_>>()
         })?;
-        Ok(annotated.into_iter().flatten().collect())
-    }
-
-    /// Embeds articles in parallel, in the same fixed groups as [`Pipeline::annotate`]; results in input order.
-    pub fn embed(&self, articles: Vec<Article>) -> Result<Vec<EmbeddedArticle>> {
-        let groups: Vec<Vec<Article>> = articles
-            .chunks(GROUP_SIZE)
-            .map(|group| group.to_vec())
-            .collect();
-        let embedded: Vec<Vec<EmbeddedArticle>> = self.threads.install(|| {
-            groups
-                .into_par_iter()
-                .map(|group| self.with_worker(|w| self.embed_articles(&mut w.embedder, group)))
-                .collect::<Result<_>>()
-        })?;
-        Ok(embedded.into_iter().flatten().collect())
+        Ok(done.into_iter().flatten().collect())
     }
 
     /// Classifies embedded articles with the configured classifier (head or label set); results in input order.

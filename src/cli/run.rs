@@ -28,8 +28,9 @@ pub struct RunArgs {
     /// Label set file (.toml or .json) replacing the built-in one.
     #[arg(long)]
     labels: Option<PathBuf>,
-    /// Classifier head from `newsdigest fit`: labels articles instead of the label set.
-    #[arg(long)]
+    /// Classifier head from `newsdigest fit`: labels articles instead of the label set (the head carries the
+    /// label set it was trained over).
+    #[arg(long, conflicts_with_all = ["labels", "min_score"])]
     head: Option<PathBuf>,
     /// Override the label set's minimum top score below which the label is the fallback.
     #[arg(long)]
@@ -58,6 +59,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         labels.min_score = min_score;
     }
     let head = args.head.as_deref().map(Head::from_file).transpose()?;
+    // The run records the label set the head was trained over.
+    if let Some(base) = head.as_ref().and_then(|h| h.base.clone()) {
+        labels = base;
+    }
     let defaults = PipelineOptions::default();
     let options = PipelineOptions {
         threads: args.threads,
