@@ -9,6 +9,7 @@ pub mod article;
 pub mod classify;
 pub mod embed;
 pub mod error;
+pub mod eval;
 pub mod ingest;
 pub mod models;
 pub mod output;

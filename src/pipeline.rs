@@ -98,7 +98,7 @@ impl Pipeline {
             threads: pool,
             workers: Mutex::new(vec![first]),
             splitter: RuleSplitter::default(),
-            segmenter: DumpSegmenter,
+            segmenter: DumpSegmenter::default(),
             model_sha256,
         })
     }
