@@ -1,6 +1,7 @@
 //! Command-line arguments and the subcommands, each in its own file.
 
 mod common;
+mod eval;
 mod fit;
 mod run;
 mod segment;
@@ -28,6 +29,8 @@ enum Command {
     Run(run::RunArgs),
     /// Print the articles segmentation finds, as JSONL, without summarising or labelling.
     Segment(segment::SegmentArgs),
+    /// Score predictions against hand-written gold: labels, summaries (ROUGE beside Lead-3), segmentation.
+    Eval(eval::EvalArgs),
     /// Print a short table (id, label, title, summary) of a `run` output file.
     Table(table::TableArgs),
     /// Train a classifier head on hand-labelled articles (for `run --head`); optionally cross-validate it.
@@ -40,6 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(args),
         Command::Segment(args) => segment::run(args),
         Command::Table(args) => table::run(args),
+        Command::Eval(args) => eval::run(args),
         Command::Fit(args) => fit::run(args),
     }
 }
