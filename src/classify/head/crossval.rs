@@ -2,8 +2,9 @@
 
 use super::{fit_head, Example, FitOptions, ZeroShotBase};
 use crate::error::{Error, Result};
+use crate::eval::labels::{LabelPair, LabelReport};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Accuracy and macro-F1 of one system on one fold.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -143,49 +144,38 @@ fn scores(gold: &[&str], predicted: &[String], assignment: &[usize], folds: usiz
             let members: Vec<usize> = (0..gold.len()).filter(|&i| assignment[i] == fold).collect();
             let gold: Vec<&str> = members.iter().map(|&i| gold[i]).collect();
             let predicted: Vec<&str> = members.iter().map(|&i| predicted[i]).collect();
+            let (accuracy, macro_f1) = accuracy_and_macro_f1(&gold, &predicted);
             FoldScores {
                 count: members.len(),
-                accuracy: accuracy(&gold, &predicted),
-                macro_f1: macro_f1(&gold, &predicted),
+                accuracy,
+                macro_f1,
             }
         })
         .collect();
     let mean = |f: fn(&FoldScores) -> f64| per_fold.iter().map(f).sum::<f64>() / folds as f64;
+    let (pooled_accuracy, pooled_macro_f1) = accuracy_and_macro_f1(gold, &predicted);
     Scores {
         accuracy: mean(|s| s.accuracy),
         macro_f1: mean(|s| s.macro_f1),
-        pooled_accuracy: accuracy(gold, &predicted),
-        pooled_macro_f1: macro_f1(gold, &predicted),
+        pooled_accuracy,
+        pooled_macro_f1,
         folds: per_fold,
     }
 }
 
-fn accuracy(gold: &[&str], predicted: &[&str]) -> f64 {
-    let correct = gold.iter().zip(predicted).filter(|(g, p)| g == p).count();
-    correct as f64 / gold.len().max(1) as f64
-}
-
-/// Mean F1 over every label that occurs in `gold` or `predicted` (a label predicted but never gold scores 0).
-pub fn macro_f1(gold: &[&str], predicted: &[&str]) -> f64 {
-    let labels: BTreeSet<&str> = gold.iter().chain(predicted).copied().collect();
-    if labels.is_empty() {
-        return 0.0;
-    }
-    let f1 = |label: &str| {
-        let hits = gold
-            .iter()
-            .zip(predicted)
-            .filter(|(g, p)| **g == label && **p == label)
-            .count() as f64;
-        let gold_count = gold.iter().filter(|g| **g == label).count() as f64;
-        let predicted_count = predicted.iter().filter(|p| **p == label).count() as f64;
-        if hits == 0.0 {
-            0.0
-        } else {
-            2.0 * hits / (gold_count + predicted_count)
-        }
-    };
-    labels.iter().map(|l| f1(l)).sum::<f64>() / labels.len() as f64
+/// Accuracy and macro-F1 by the project's label metrics ([`LabelReport`]).
+fn accuracy_and_macro_f1(gold: &[&str], predicted: &[&str]) -> (f64, f64) {
+    let pairs: Vec<LabelPair> = gold
+        .iter()
+        .zip(predicted)
+        .map(|(gold, predicted)| LabelPair {
+            gold: gold.to_string(),
+            also: Vec::new(),
+            predicted: predicted.to_string(),
+        })
+        .collect();
+    let report = LabelReport::from_pairs(&pairs);
+    (report.accuracy, report.macro_f1)
 }
 
 #[cfg(test)]
@@ -224,15 +214,5 @@ mod tests {
         for (example, fold) in examples.iter().zip(reversed) {
             assert_eq!(by_id[&example.id], fold);
         }
-    }
-
-    #[test]
-    fn macro_f1_matches_a_hand_computed_case() {
-        // a: P 1/2, R 1/1 -> F1 2/3; b: P 1/2, R 1/2 -> 1/2; c: never right -> 0.
-        let gold = ["a", "b", "b", "c"];
-        let predicted = ["a", "b", "a", "b"];
-        let expected = (2.0 / 3.0 + 0.5 + 0.0) / 3.0;
-        assert!((macro_f1(&gold, &predicted) - expected).abs() < 1e-12);
-        assert_eq!(macro_f1(&gold, &gold), 1.0);
     }
 }

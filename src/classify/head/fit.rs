@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum HeadMethod {
-    /// Each label's weights are the normalised mean of its examples (over the temperature): a label's logit is
-    /// its cosine to the article, plus the zero-shot one when there is a base. Closed form, no settings to tune.
+    /// Each label's weights are the normalised mean of its examples: a label's logit is the article's cosine to
+    /// it (averaged with the zero-shot similarity when there is a base) over the temperature. Closed form, no
+    /// settings to tune; best with tens of examples.
     #[default]
     Prototypes,
     /// Multinomial logistic regression with an L2 penalty, by full-batch accelerated gradient descent; with a

@@ -15,9 +15,7 @@ mod examples;
 mod fit;
 
 pub use base::ZeroShotBase;
-pub use crossval::{
-    cross_validate, macro_f1, stratified_folds, CrossValidation, FoldScores, Scores,
-};
+pub use crossval::{cross_validate, stratified_folds, CrossValidation, FoldScores, Scores};
 pub use examples::{read_gold_spans, read_labeled_jsonl, Example, LabeledArticle};
 pub use fit::{fit_head, FitOptions, HeadMethod};
 
