@@ -8,7 +8,7 @@ use crate::article::{Article, EmbeddedArticle};
 use crate::classify::{
     Classifier, EmbeddingClassifier, Head, HeadClassifier, LabelSet, Prediction,
 };
-use crate::embed::{normalized_mean, Embedder, MiniLmEmbedder};
+use crate::embed::{normalized_mean, Embedder, MiniLmEmbedder, Precision};
 use crate::error::{Error, Result};
 use crate::ingest::{Document, Dump};
 use crate::segment::{DumpSegmenter, Segmentation, Segmenter};
@@ -34,6 +34,8 @@ pub struct PipelineOptions {
     pub head: Option<Head>,
     /// Options of the extractive summariser.
     pub summary: ExtractiveOptions,
+    /// Precision of the embedding model.
+    pub precision: Precision,
 }
 
 impl Default for PipelineOptions {
@@ -44,6 +46,7 @@ impl Default for PipelineOptions {
             labels: LabelSet::default(),
             head: None,
             summary: ExtractiveOptions::default(),
+            precision: Precision::Fp32,
         }
     }
 }
@@ -115,6 +118,7 @@ impl Pipeline {
 
     fn load_worker(options: &PipelineOptions) -> Result<Worker> {
         let mut embedder = MiniLmEmbedder::load(&options.model_dir)?;
+        embedder.set_precision(options.precision);
         let classifier: Box<dyn Classifier> = match &options.head {
             Some(head) => Box::new(HeadClassifier::new(head.clone(), &mut embedder)?),
             None => Box::new(EmbeddingClassifier::new(&options.labels, &mut embedder)?),
@@ -241,6 +245,11 @@ impl Pipeline {
             .collect())
     }
 
+    /// The sentences the pipeline splits `text` into.
+    pub fn sentences(&self, text: &str) -> Vec<String> {
+        self.splitter.split(text)
+    }
+
     /// Splits articles into sentences and embeds the titles and sentences of the whole group in one pass.
     pub fn embed_articles(
         &self,
@@ -253,8 +262,7 @@ impl Pipeline {
             .collect();
         let mut texts: Vec<&str> = Vec::new();
         for (article, sentences) in articles.iter().zip(&sentences) {
-            texts.extend(article.title.as_deref());
-            texts.extend(sentences.iter().map(String::as_str));
+            texts.extend(embedded_texts(article, sentences));
         }
         let mut vectors = embedder.embed(&texts)?.into_iter();
         let dimension = embedder.dimension();
@@ -281,6 +289,18 @@ impl Pipeline {
             })
             .collect())
     }
+}
+
+/// The texts embedded for an article, in order: its title if it has one, then its sentences.
+pub fn embedded_texts<'a>(
+    article: &'a Article,
+    sentences: &'a [String],
+) -> impl Iterator<Item = &'a str> {
+    article
+        .title
+        .as_deref()
+        .into_iter()
+        .chain(sentences.iter().map(String::as_str))
 }
 
 fn poisoned<T>(_: std::sync::PoisonError<T>) -> Error {

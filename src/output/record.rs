@@ -33,6 +33,10 @@ pub struct ArticleRecord {
     pub label: String,
     /// Score per label, rounded to 4 decimals; they sum to 1.
     pub scores: BTreeMap<String, f64>,
+    /// Present and `true` when the text was longer than the limit and cut before annotation
+    /// (`newsdigest::limits::MAX_ARTICLE_BYTES`); `text` is then the part annotated.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 impl From<Annotated> for ArticleRecord {
@@ -60,6 +64,7 @@ impl From<Annotated> for ArticleRecord {
                 .into_iter()
                 .map(|(label, score)| (label, (f64::from(score) * 1e4).round() / 1e4))
                 .collect(),
+            truncated: false,
         }
     }
 }
@@ -86,6 +91,8 @@ pub struct RunInfo {
     pub labels: crate::classify::LabelSet,
     /// Summariser options.
     pub summary: crate::summarize::ExtractiveOptions,
+    /// Precision the embedding model ran in.
+    pub precision: crate::embed::Precision,
     /// The input paths, as given.
     pub inputs: Vec<String>,
 }
@@ -102,6 +109,7 @@ impl RunInfo {
             }],
             labels: options.labels.clone(),
             summary: options.summary.clone(),
+            precision: options.precision,
             inputs,
         }
     }
