@@ -5,7 +5,9 @@
 //! in source order, whichever worker runs them, and results are returned in source order.
 
 use crate::article::{Article, EmbeddedArticle};
-use crate::classify::{Classifier, EmbeddingClassifier, LabelSet, Prediction};
+use crate::classify::{
+    Classifier, EmbeddingClassifier, Head, HeadClassifier, LabelSet, Prediction,
+};
 use crate::embed::{normalized_mean, Embedder, MiniLmEmbedder, Precision};
 use crate::error::{Error, Result};
 use crate::ingest::{Document, Dump};
@@ -28,6 +30,8 @@ pub struct PipelineOptions {
     pub model_dir: PathBuf,
     /// The label set.
     pub labels: LabelSet,
+    /// A trained classifier head (`newsdigest fit`) that labels articles instead of the label set.
+    pub head: Option<Head>,
     /// Options of the extractive summariser.
     pub summary: ExtractiveOptions,
     /// Precision of the embedding model.
@@ -40,6 +44,7 @@ impl Default for PipelineOptions {
             threads: 0,
             model_dir: crate::models::default_embedding_model_dir(),
             labels: LabelSet::default(),
+            head: None,
             summary: ExtractiveOptions::default(),
             precision: Precision::Fp32,
         }
@@ -114,10 +119,13 @@ impl Pipeline {
     fn load_worker(options: &PipelineOptions) -> Result<Worker> {
         let mut embedder = MiniLmEmbedder::load(&options.model_dir)?;
         embedder.set_precision(options.precision);
-        let classifier = EmbeddingClassifier::new(&options.labels, &mut embedder)?;
+        let classifier: Box<dyn Classifier> = match &options.head {
+            Some(head) => Box::new(HeadClassifier::new(head.clone(), &mut embedder)?),
+            None => Box::new(EmbeddingClassifier::new(&options.labels, &mut embedder)?),
+        };
         Ok(Worker {
             embedder,
-            classifier: Box::new(classifier),
+            classifier,
             summarizer: Box::new(ExtractiveSummarizer::new(options.summary.clone())),
         })
     }
@@ -175,22 +183,50 @@ impl Pipeline {
         articles: Vec<Article>,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<Annotated>> {
+        self.in_groups(articles, progress, |w, group| self.annotate_group(w, group))
+    }
+
+    /// Embeds articles in parallel, in the same fixed groups as [`Pipeline::annotate`]; results in input order.
+    pub fn embed(&self, articles: Vec<Article>) -> Result<Vec<EmbeddedArticle>> {
+        self.in_groups(articles, &|_| {}, |w, group| {
+            self.embed_articles(&mut w.embedder, group)
+        })
+    }
+
+    /// Runs `task` on fixed groups of [`GROUP_SIZE`] articles in parallel, each with a worker's models, calling
+    /// `progress` with the size of each finished group; results in input order.
+    fn in_groups<T: Send>(
+        &self,
+        articles: Vec<Article>,
+        progress: &(dyn Fn(usize) + Sync),
+        task: impl Fn(&mut Worker, Vec<Article>) -> Result<Vec<T>> + Sync,
+    ) -> Result<Vec<T>> {
         let groups: Vec<Vec<Article>> = articles
             .chunks(GROUP_SIZE)
             .map(|group| group.to_vec())
             .collect();
-        let annotated: Vec<Vec<Annotated>> = self.threads.install(|| {
+        let done: Vec<Vec<T>> = self.threads.install(|| {
             groups
                 .into_par_iter()
                 .map(|group| {
                     let count = group.len();
-                    let done = self.with_worker(|w| self.annotate_group(w, group));
+                    let done = self.with_worker(|w| task(w, group));
                     progress(count);
                     done
                 })
                 .collect::<Result<_>>()
         })?;
-        Ok(annotated.into_iter().flatten().collect())
+        Ok(done.into_iter().flatten().collect())
+    }
+
+    /// Classifies embedded articles with the configured classifier (head or label set); results in input order.
+    pub fn classify(&self, articles: &[EmbeddedArticle]) -> Result<Vec<Prediction>> {
+        self.with_worker(|w| w.classifier.classify(articles))
+    }
+
+    /// Runs `task` with one worker's embedder, for texts that are not articles (such as label descriptions).
+    pub fn with_embedder<T>(&self, task: impl FnOnce(&mut dyn Embedder) -> Result<T>) -> Result<T> {
+        self.with_worker(|w| task(&mut w.embedder))
     }
 
     fn annotate_group(&self, worker: &mut Worker, group: Vec<Article>) -> Result<Vec<Annotated>> {

@@ -1,9 +1,11 @@
 //! Classify: gives each article a topic label and a score for every label.
 
 mod embedding;
+pub mod head;
 mod labels;
 
 pub use embedding::EmbeddingClassifier;
+pub use head::{Head, HeadClassifier};
 pub use labels::{LabelSet, LabelSpec, DEFAULT_LABELS_TOML};
 
 use crate::article::EmbeddedArticle;

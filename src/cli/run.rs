@@ -3,10 +3,12 @@
 use super::common::{progress_bar, report_warning, report_warning_count, InputArgs};
 use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
-use newsdigest::classify::LabelSet;
+use newsdigest::classify::{Head, LabelSet};
 use newsdigest::embed::{native_bf16, Precision};
 use newsdigest::ingest::{InputStream, Warning};
-use newsdigest::output::{ArticleRecord, ArticleWriter, OutputFormat, PartialFile, RunInfo};
+use newsdigest::output::{
+    ArticleRecord, ArticleWriter, ModelInfo, OutputFormat, PartialFile, RunInfo,
+};
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
 use newsdigest::stream::{annotate_stream, Finished, Shard, StreamOptions, StreamSink};
 use newsdigest::summarize::ExtractiveOptions;
@@ -31,6 +33,10 @@ pub struct RunArgs {
     /// Label set file (.toml or .json) replacing the built-in one.
     #[arg(long)]
     labels: Option<PathBuf>,
+    /// Classifier head from `newsdigest fit`: labels articles instead of the label set (the head carries the
+    /// label set it was trained over).
+    #[arg(long, conflicts_with_all = ["labels", "min_score"])]
+    head: Option<PathBuf>,
     /// Override the label set's minimum top score below which the label is the fallback.
     #[arg(long)]
     min_score: Option<f32>,
@@ -71,11 +77,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(min_score) = args.min_score {
         labels.min_score = min_score;
     }
+    let head = args.head.as_deref().map(Head::from_file).transpose()?;
+    // The run records the label set the head was trained over.
+    if let Some(base) = head.as_ref().and_then(|h| h.base.clone()) {
+        labels = base;
+    }
     let defaults = PipelineOptions::default();
     let options = PipelineOptions {
         threads: args.threads,
         model_dir: args.model_dir.clone().unwrap_or(defaults.model_dir),
         labels,
+        head,
         summary: ExtractiveOptions {
             max_words: args.summary_words,
             max_sentences: args.summary_sentences,
@@ -102,7 +114,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|p| p.display().to_string())
         .collect();
-    let run = RunInfo::new(pipeline.options(), pipeline.model_sha256(), inputs);
+    let mut run = RunInfo::new(pipeline.options(), pipeline.model_sha256(), inputs);
+    if let (Some(path), Some(head)) = (&args.head, &pipeline.options().head) {
+        run.models.push(ModelInfo {
+            role: "classifier-head".to_string(),
+            path: path.display().to_string(),
+            sha256: head.sha256()?,
+        });
+    }
     let stream_options = StreamOptions {
         shard: args.shard,
         chunk_articles: args.chunk_articles.max(1),
