@@ -2,9 +2,11 @@
 
 mod embedding;
 mod labels;
+mod nli;
 
 pub use embedding::EmbeddingClassifier;
 pub use labels::{LabelSet, LabelSpec, DEFAULT_LABELS_TOML};
+pub use nli::{NliClassifier, NliOptions, DEFAULT_HYPOTHESIS_TEMPLATE};
 
 use crate::article::EmbeddedArticle;
 use crate::error::Result;

@@ -29,6 +29,10 @@ pub struct ArticleRecord {
     pub text: String,
     /// The summary.
     pub summary: String,
+    /// Pieces the summariser read the article in (more than 1 when it was longer than the model's window).
+    pub chunks: usize,
+    /// True when text had to be cut to fit the summariser's window.
+    pub truncated: bool,
     /// The topic label, or the fallback (`other`).
     pub label: String,
     /// Score per label, rounded to 4 decimals; they sum to 1.
@@ -54,6 +58,8 @@ impl From<Annotated> for ArticleRecord {
             source_tag: article.metadata.source_tag,
             text: article.text,
             summary: summary.text,
+            chunks: summary.chunks,
+            truncated: summary.truncated,
             label: prediction.label,
             scores: prediction
                 .scores
