@@ -3,6 +3,7 @@
 mod common;
 mod run;
 mod segment;
+mod table;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ enum Command {
     Run(run::RunArgs),
     /// Print the articles segmentation finds, as JSONL, without summarising or labelling.
     Segment(segment::SegmentArgs),
+    /// Print a short table (id, label, title, summary) of a `run` output file.
+    Table(table::TableArgs),
 }
 
 /// Runs the parsed command line.
@@ -33,5 +36,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Segment(args) => segment::run(args),
+        Command::Table(args) => table::run(args),
     }
 }

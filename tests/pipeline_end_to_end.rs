@@ -1,0 +1,218 @@
+//! The whole tool, through the binary, with the real model: the seed dump, output fields, determinism, labels.
+
+mod common;
+
+use common::{newsdigest, newsdigest_ok, project_path};
+use newsdigest::sentences::{RuleSplitter, SentenceSplitter};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+fn run_json(args: &[&str]) -> Value {
+    let mut all = vec!["run", "--quiet"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&newsdigest_ok(&all)).expect("run prints one JSON document")
+}
+
+#[test]
+fn the_seed_dump_becomes_four_labelled_articles() {
+    let seeds = project_path("seeds");
+    let output = run_json(&[seeds.to_str().unwrap()]);
+    let articles = output["articles"].as_array().unwrap();
+    let summary: Vec<(String, i64, i64, String)> = articles
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap().to_string(),
+                a["start_line"].as_i64().unwrap(),
+                a["end_line"].as_i64().unwrap(),
+                a["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let stem = "000_aa71b4222196df8c";
+    assert_eq!(
+        summary,
+        [
+            (format!("{stem}#1"), 1, 14, "conflict".to_string()),
+            (format!("{stem}#2"), 16, 16, "humanitarian".to_string()),
+            (format!("{stem}#3"), 17, 17, "disaster".to_string()),
+            (format!("{stem}#4"), 18, 18, "humanitarian".to_string()),
+        ]
+    );
+    assert_eq!(
+        articles[0]["title"],
+        "Trump envoys to meet Putin amid intensified push to end Ukraine war"
+    );
+    assert_eq!(articles[0]["source_tag"], "ILKHA");
+    for article in articles {
+        assert!(!article["text"].as_str().unwrap().contains("LEGAL WARNING"));
+    }
+}
+
+#[test]
+fn every_article_has_the_documented_fields_and_scores_sum_to_one() {
+    let seeds = project_path("seeds");
+    let output = run_json(&[seeds.to_str().unwrap()]);
+    let run = &output["run"];
+    assert_eq!(run["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(run["models"][0]["role"], "embedding");
+    assert_eq!(run["models"][0]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(run["labels"]["fallback"], "other");
+    let fields = [
+        "id",
+        "source",
+        "start_line",
+        "end_line",
+        "title",
+        "byline",
+        "dateline",
+        "published",
+        "source_tag",
+        "text",
+        "summary",
+        "label",
+        "scores",
+    ];
+    for article in output["articles"].as_array().unwrap() {
+        let keys: Vec<&str> = article
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for field in fields {
+            assert!(keys.contains(&field), "missing {field} in {keys:?}");
+        }
+        let scores: BTreeMap<String, f64> =
+            serde_json::from_value(article["scores"].clone()).unwrap();
+        assert_eq!(
+            scores.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["conflict", "disaster", "humanitarian", "other"]
+        );
+        assert!(
+            (scores.values().sum::<f64>() - 1.0).abs() < 1e-3,
+            "{scores:?}"
+        );
+        let summary = article["summary"].as_str().unwrap();
+        let text = article["text"].as_str().unwrap();
+        let chosen = whole_sentences_of(text, summary)
+            .unwrap_or_else(|| panic!("{summary:?} is not made of sentences of {text:?}"));
+        assert!((1..=3).contains(&chosen), "{chosen} sentences");
+        assert!(chosen == 1 || summary.split_whitespace().count() <= 60);
+    }
+}
+
+/// How many of `text`'s sentences, in order, make up `summary` exactly; `None` if it is not so made.
+fn whole_sentences_of(text: &str, summary: &str) -> Option<usize> {
+    let mut rest = summary;
+    let mut used = 0;
+    for sentence in RuleSplitter::default().split(text) {
+        if let Some(after) = rest.strip_prefix(sentence.as_str()) {
+            rest = after.trim_start();
+            used += 1;
+        }
+    }
+    rest.is_empty().then_some(used)
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let dumps = project_path("tests/data/dev/dumps");
+    let articles = project_path("tests/data/dev/articles.jsonl");
+    let args = |threads: &'static str| {
+        vec![
+            "run",
+            "--quiet",
+            "--format",
+            "jsonl",
+            "--threads",
+            threads,
+            dumps.to_str().unwrap(),
+            articles.to_str().unwrap(),
+        ]
+    };
+    let one = newsdigest_ok(&args("1"));
+    let two = newsdigest_ok(&args("2"));
+    assert!(one.lines().count() > 90);
+    assert!(one == two, "--threads 1 and --threads 2 differ");
+}
+
+#[test]
+fn default_labels_reach_80_percent_on_the_dev_articles() {
+    let path = project_path("tests/data/dev/articles.jsonl");
+    let gold: BTreeMap<String, String> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let record: Value = serde_json::from_str(line).unwrap();
+            (
+                record["id"].as_str().unwrap().to_string(),
+                record["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let output = run_json(&[path.to_str().unwrap()]);
+    let mut per_label: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for article in output["articles"].as_array().unwrap() {
+        let expected = &gold[article["id"].as_str().unwrap()];
+        let entry = per_label.entry(expected.clone()).or_default();
+        entry.1 += 1;
+        if article["label"] == expected.as_str() {
+            entry.0 += 1;
+        }
+    }
+    let correct: usize = per_label.values().map(|v| v.0).sum();
+    let total: usize = per_label.values().map(|v| v.1).sum();
+    println!("per label (correct, total): {per_label:?}");
+    assert_eq!(total, 48);
+    assert!(
+        correct as f64 / total as f64 >= 0.8,
+        "accuracy {correct}/{total}: {per_label:?}"
+    );
+}
+
+#[test]
+fn a_label_file_replaces_the_built_in_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("labels.toml");
+    std::fs::write(
+        &labels,
+        r#"
+fallback = "none"
+min_score = 0.0
+[[label]]
+name = "markets"
+descriptions = ["Stock markets, shares, currencies and oil prices."]
+[[label]]
+name = "sport"
+descriptions = ["A football match, a marathon or a championship."]
+"#,
+    )
+    .unwrap();
+    let articles = project_path("tests/data/dev/articles.jsonl");
+    let output = run_json(&[
+        "--labels",
+        labels.to_str().unwrap(),
+        articles.to_str().unwrap(),
+    ]);
+    let label_of = |id: &str| {
+        output["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .map(|a| a["label"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(label_of("dump01_meridian_wire#4"), "markets");
+    assert_eq!(label_of("dump02_archive_separators_crlf#4"), "sport");
+    assert_eq!(output["run"]["labels"]["fallback"], "none");
+}
+
+#[test]
+fn a_missing_model_folder_is_a_clear_error() {
+    let output = newsdigest(&["run", "--model-dir", "/nonexistent/model", "seeds"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("/nonexistent/model"), "{stderr}");
+}

@@ -1,0 +1,176 @@
+//! Each stage on real text with the real model: embedding, classification, extractive summary, output.
+
+mod common;
+
+use newsdigest::article::Article;
+use newsdigest::classify::{Classifier, EmbeddingClassifier, LabelSet};
+use newsdigest::embed::{cosine, Embedder, MiniLmEmbedder};
+use newsdigest::models::default_embedding_model_dir;
+use newsdigest::output::{ArticleRecord, ArticleWriter, OutputFormat, RunInfo};
+use newsdigest::pipeline::{Annotated, Pipeline, PipelineOptions};
+use newsdigest::summarize::{ExtractiveOptions, ExtractiveSummarizer, Summarizer};
+use serde_json::Value;
+
+fn embedder() -> MiniLmEmbedder {
+    MiniLmEmbedder::load(&default_embedding_model_dir()).expect("run scripts/setup first")
+}
+
+fn dev_articles() -> Vec<Article> {
+    let text =
+        std::fs::read_to_string(common::project_path("tests/data/dev/articles.jsonl")).unwrap();
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    newsdigest::ingest::parse_jsonl("articles.jsonl", &lines).0
+}
+
+#[test]
+fn embeddings_are_unit_vectors_that_rank_paraphrases_first() {
+    let mut model = embedder();
+    let texts = [
+        "Floods have killed dozens of people in northern Bangladesh.",
+        "Dozens died when rivers burst their banks in Bangladesh's north.",
+        "The central bank kept interest rates unchanged on Tuesday.",
+    ];
+    let vectors = model.embed(&texts).unwrap();
+    assert_eq!(vectors.len(), 3);
+    for vector in &vectors {
+        assert_eq!(vector.len(), model.dimension());
+        let norm: f32 = vector.iter().map(|v| v * v).sum::<f32>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-4);
+    }
+    assert!(cosine(&vectors[0], &vectors[1]) > cosine(&vectors[0], &vectors[2]) + 0.3);
+}
+
+#[test]
+fn a_text_embeds_the_same_alone_or_in_a_padded_batch() {
+    let mut model = embedder();
+    let short = "Aid trucks reached Gaza.";
+    let long = "The UN said on Monday that 6,000 trucks loaded with food were waiting at the border, \
+                enough to feed the population for three months, while the humanitarian situation worsened.";
+    let alone = model.embed(&[short]).unwrap().remove(0);
+    let batched = model.embed(&[long, short]).unwrap().remove(1);
+    let largest_gap = alone
+        .iter()
+        .zip(&batched)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0f32, f32::max);
+    assert!(
+        largest_gap < 1e-5,
+        "padding changed the embedding by {largest_gap}"
+    );
+}
+
+#[test]
+fn texts_longer_than_the_window_are_truncated_not_rejected() {
+    let mut model = embedder();
+    let long = "The relief operation continued. ".repeat(400);
+    let vectors = model.embed(&[long.as_str()]).unwrap();
+    assert_eq!(vectors[0].len(), model.dimension());
+}
+
+#[test]
+fn the_zero_shot_classifier_labels_real_briefs() {
+    let mut model = embedder();
+    let pipeline = Pipeline::new(PipelineOptions::default()).unwrap();
+    let brief = |id: &str, text: &str| Article {
+        id: id.to_string(),
+        source: "test".to_string(),
+        start_line: None,
+        end_line: None,
+        title: None,
+        text: text.to_string(),
+        metadata: Default::default(),
+    };
+    let articles = vec![
+        brief("quake", "A magnitude 6.4 earthquake struck eastern Turkey overnight, toppling buildings and killing at least 30 people, as rescuers searched the rubble for survivors."),
+        brief("shelling", "Artillery shelling and drone attacks killed five soldiers near the front line, the army said, as fighting between government forces and rebels intensified."),
+        brief("aid", "The World Food Programme said it had delivered food rations and clean water to 200,000 displaced families in camps, but warned that funding would run out next month."),
+        brief("football", "The home side scored twice in the second half to win the league title on the final day of the season in front of a sold-out stadium."),
+    ];
+    let embedded = pipeline.embed_articles(&mut model, articles).unwrap();
+    let mut classifier = EmbeddingClassifier::new(&LabelSet::default(), &mut model).unwrap();
+    let labels: Vec<String> = classifier
+        .classify(&embedded)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.label)
+        .collect();
+    assert_eq!(labels, ["disaster", "conflict", "humanitarian", "other"]);
+}
+
+#[test]
+fn extractive_summaries_respect_the_budget_and_keep_article_order() {
+    let mut model = embedder();
+    let pipeline = Pipeline::new(PipelineOptions::default()).unwrap();
+    let embedded = pipeline.embed_articles(&mut model, dev_articles()).unwrap();
+    let options = ExtractiveOptions {
+        max_words: 45,
+        max_sentences: 2,
+        ..ExtractiveOptions::default()
+    };
+    let summarizer = ExtractiveSummarizer::new(options.clone());
+    for article in &embedded {
+        let chosen = summarizer.select(article);
+        assert!(
+            !chosen.is_empty() && chosen.len() <= 2,
+            "{}",
+            article.article.id
+        );
+        assert!(chosen.windows(2).all(|w| w[0] < w[1]));
+        let words: usize = chosen
+            .iter()
+            .map(|&i| article.sentences[i].split_whitespace().count())
+            .sum();
+        assert!(
+            chosen.len() == 1 || words <= 45,
+            "{}: {words} words",
+            article.article.id
+        );
+    }
+    let summaries = ExtractiveSummarizer::new(options)
+        .summarize(&embedded)
+        .unwrap();
+    assert_eq!(summaries.len(), embedded.len());
+}
+
+#[test]
+fn json_output_is_one_valid_document_and_jsonl_one_object_per_line() {
+    let pipeline = Pipeline::new(PipelineOptions::default()).unwrap();
+    let articles: Vec<Article> = dev_articles().into_iter().take(3).collect();
+    let annotated: Vec<Annotated> = pipeline.annotate(articles, &|_| {}).unwrap();
+    let run = RunInfo::new(
+        pipeline.options(),
+        pipeline.model_sha256(),
+        vec!["x".into()],
+    );
+    for count in [0, 3] {
+        let mut writer = ArticleWriter::begin(Vec::new(), OutputFormat::Json, &run).unwrap();
+        for article in annotated.iter().take(count) {
+            writer.write(&ArticleRecord::from(article.clone())).unwrap();
+        }
+        let bytes = writer.finish().unwrap();
+        let document: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(document["articles"].as_array().unwrap().len(), count);
+    }
+    let mut writer = ArticleWriter::begin(Vec::new(), OutputFormat::Jsonl, &run).unwrap();
+    for article in &annotated {
+        writer.write(&ArticleRecord::from(article.clone())).unwrap();
+    }
+    let text = String::from_utf8(writer.finish().unwrap()).unwrap();
+    let ids: Vec<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "dump01_meridian_wire#1",
+            "dump01_meridian_wire#2",
+            "dump01_meridian_wire#3"
+        ]
+    );
+}
