@@ -228,9 +228,9 @@ impl Checkpoint {
         tch::no_grad(|| -> Result<()> {
             for (name, mut variable) in vs.variables() {
                 if let Some(tensor) = tensors.remove(&name) {
-                    variable.f_copy_(&tensor).map_err(|e| {
-                        model_error(&self.weights, &format!("tensor {name}: {e}"))
-                    })?;
+                    variable
+                        .f_copy_(&tensor)
+                        .map_err(|e| model_error(&self.weights, &format!("tensor {name}: {e}")))?;
                 }
             }
             Ok(())
@@ -325,7 +325,10 @@ fn safetensors_names(path: &Path) -> Result<BTreeSet<String>> {
     let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
     let header_length = u64::from_le_bytes(length);
     if header_length > size {
-        return Err(model_error(path, "invalid safetensors header: longer than the file"));
+        return Err(model_error(
+            path,
+            "invalid safetensors header: longer than the file",
+        ));
     }
     let mut header = vec![0u8; header_length as usize];
     file.read_exact(&mut header)

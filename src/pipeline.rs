@@ -5,13 +5,18 @@
 //! in source order, whichever worker runs them, and results are returned in source order.
 
 use crate::article::{Article, EmbeddedArticle};
-use crate::classify::{Classifier, EmbeddingClassifier, LabelSet, Prediction};
+use crate::classify::{
+    Classifier, EmbeddingClassifier, LabelSet, NliClassifier, NliOptions, Prediction,
+};
 use crate::embed::{normalized_mean, Embedder, MiniLmEmbedder};
 use crate::error::{Error, Result};
 use crate::ingest::{Document, Dump};
 use crate::segment::{DumpSegmenter, Segmentation, Segmenter};
 use crate::sentences::{RuleSplitter, SentenceSplitter};
-use crate::summarize::{ExtractiveOptions, ExtractiveSummarizer, Summarizer, Summary};
+use crate::summarize::{
+    AbstractiveOptions, AbstractiveSummarizer, ExtractiveOptions, ExtractiveSummarizer, Summarizer,
+    Summary,
+};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -30,6 +35,10 @@ pub struct PipelineOptions {
     pub labels: LabelSet,
     /// Options of the extractive summariser.
     pub summary: ExtractiveOptions,
+    /// A transformer checkpoint that writes abstractive summaries instead of the extractive summariser.
+    pub abstractive: Option<AbstractiveOptions>,
+    /// An NLI checkpoint that gives the labels instead of the embedding classifier.
+    pub nli: Option<NliOptions>,
 }
 
 impl Default for PipelineOptions {
@@ -39,6 +48,8 @@ impl Default for PipelineOptions {
             model_dir: crate::models::default_embedding_model_dir(),
             labels: LabelSet::default(),
             summary: ExtractiveOptions::default(),
+            abstractive: None,
+            nli: None,
         }
     }
 }
@@ -110,11 +121,18 @@ impl Pipeline {
 
     fn load_worker(options: &PipelineOptions) -> Result<Worker> {
         let mut embedder = MiniLmEmbedder::load(&options.model_dir)?;
-        let classifier = EmbeddingClassifier::new(&options.labels, &mut embedder)?;
+        let classifier: Box<dyn Classifier> = match &options.nli {
+            Some(nli) => Box::new(NliClassifier::load(nli, &options.labels)?),
+            None => Box::new(EmbeddingClassifier::new(&options.labels, &mut embedder)?),
+        };
+        let summarizer: Box<dyn Summarizer> = match &options.abstractive {
+            Some(abstractive) => Box::new(AbstractiveSummarizer::load(abstractive)?),
+            None => Box::new(ExtractiveSummarizer::new(options.summary.clone())),
+        };
         Ok(Worker {
             embedder,
-            classifier: Box::new(classifier),
-            summarizer: Box::new(ExtractiveSummarizer::new(options.summary.clone())),
+            classifier,
+            summarizer,
         })
     }
 

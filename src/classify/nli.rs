@@ -62,36 +62,37 @@ struct NliConfig {
     pad_token_id: Option<i64>,
 }
 
-/// rust-bert's sequence classifiers of the supported families.
+/// rust-bert's sequence classifiers of the supported families (boxed: they differ much in size).
 enum NliModel {
-    Bart(BartForSequenceClassification),
-    Roberta(RobertaForSequenceClassification),
-    Deberta(DebertaForSequenceClassification),
-    DebertaV2(DebertaV2ForSequenceClassification),
+    Bart(Box<BartForSequenceClassification>),
+    Roberta(Box<RobertaForSequenceClassification>),
+    Deberta(Box<DebertaForSequenceClassification>),
+    DebertaV2(Box<DebertaV2ForSequenceClassification>),
 }
 
 impl NliModel {
     fn new(checkpoint: &Checkpoint, vs: &VarStore) -> Result<Self> {
         let root = vs.root();
         Ok(match checkpoint.architecture() {
-            Architecture::Bart => NliModel::Bart(BartForSequenceClassification::new(
+            Architecture::Bart => NliModel::Bart(Box::new(BartForSequenceClassification::new(
                 root,
                 &checkpoint.config::<BartConfig>()?,
-            )?),
-            Architecture::Roberta => NliModel::Roberta(RobertaForSequenceClassification::new(
-                root,
-                &checkpoint.config::<BertConfig>()?,
-            )?),
-            Architecture::Deberta => NliModel::Deberta(DebertaForSequenceClassification::new(
-                root,
-                &checkpoint.config::<DebertaConfig>()?,
-            )?),
-            Architecture::DebertaV2 => NliModel::DebertaV2(
-                DebertaV2ForSequenceClassification::new(
+            )?)),
+            Architecture::Roberta => NliModel::Roberta(Box::new(
+                RobertaForSequenceClassification::new(root, &checkpoint.config::<BertConfig>()?)?,
+            )),
+            Architecture::Deberta => {
+                NliModel::Deberta(Box::new(DebertaForSequenceClassification::new(
+                    root,
+                    &checkpoint.config::<DebertaConfig>()?,
+                )?))
+            }
+            Architecture::DebertaV2 => {
+                NliModel::DebertaV2(Box::new(DebertaV2ForSequenceClassification::new(
                     root,
                     &checkpoint.config::<DebertaV2Config>()?,
-                )?,
-            ),
+                )?))
+            }
             other => {
                 return Err(Error::Model {
                     path: checkpoint.path().to_path_buf(),
@@ -104,10 +105,14 @@ impl NliModel {
     /// Class logits, one row per input.
     fn logits(&self, ids: &Tensor, mask: &Tensor) -> Result<Tensor> {
         Ok(match self {
-            NliModel::Bart(m) => m.forward_t(ids, Some(mask), None, None, None, false).decoder_output,
-            NliModel::Roberta(m) => m
-                .forward_t(Some(ids), Some(mask), None, None, None, false)
-                .logits,
+            NliModel::Bart(m) => {
+                m.forward_t(ids, Some(mask), None, None, None, false)
+                    .decoder_output
+            }
+            NliModel::Roberta(m) => {
+                m.forward_t(Some(ids), Some(mask), None, None, None, false)
+                    .logits
+            }
             NliModel::Deberta(m) => {
                 m.forward_t(Some(ids), Some(mask), None, None, None, false)?
                     .logits
@@ -148,7 +153,9 @@ impl NliClassifier {
             )));
         }
         if options.batch_size == 0 {
-            return Err(Error::Config("the NLI batch size must be at least 1".to_string()));
+            return Err(Error::Config(
+                "the NLI batch size must be at least 1".to_string(),
+            ));
         }
         let checkpoint = Checkpoint::open(&options.model_dir, &NLI_ARCHITECTURES)?;
         let config: NliConfig = checkpoint.config()?;
@@ -282,10 +289,15 @@ impl NliClassifier {
     }
 
     fn class_logit(&self, row: &[f32], class: i64) -> Result<f32> {
-        row.get(class as usize).copied().ok_or_else(|| Error::Model {
-            path: self.options.model_dir.clone(),
-            message: format!("label2id names class {class}, but the model has {} classes", row.len()),
-        })
+        row.get(class as usize)
+            .copied()
+            .ok_or_else(|| Error::Model {
+                path: self.options.model_dir.clone(),
+                message: format!(
+                    "label2id names class {class}, but the model has {} classes",
+                    row.len()
+                ),
+            })
     }
 
     /// A label's score in multi-label mode: entailment against contradiction (against all classes when the
@@ -319,7 +331,8 @@ impl NliClassifier {
             .iter()
             .map(|row| self.multi_label_score(row))
             .collect::<Result<Vec<f32>>>()?;
-        let best = (0..scores.len()).fold(0, |best, i| if scores[i] > scores[best] { i } else { best });
+        let best =
+            (0..scores.len()).fold(0, |best, i| if scores[i] > scores[best] { i } else { best });
         let label = match scores.get(best) {
             Some(&score) if score >= self.labels.min_score => self.names[best].clone(),
             _ => self.labels.fallback.clone(),

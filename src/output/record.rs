@@ -92,6 +92,12 @@ pub struct RunInfo {
     pub labels: crate::classify::LabelSet,
     /// Summariser options.
     pub summary: crate::summarize::ExtractiveOptions,
+    /// The abstractive summariser's checkpoint and settings, when it wrote the summaries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abstractive: Option<crate::summarize::AbstractiveOptions>,
+    /// The NLI classifier's checkpoint and settings, when it gave the labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nli: Option<crate::classify::NliOptions>,
     /// The input paths, as given.
     pub inputs: Vec<String>,
 }
@@ -108,6 +114,8 @@ impl RunInfo {
             }],
             labels: options.labels.clone(),
             summary: options.summary.clone(),
+            abstractive: options.abstractive.clone(),
+            nli: options.nli.clone(),
             inputs,
         }
     }

@@ -13,7 +13,9 @@ use crate::article::EmbeddedArticle;
 use crate::checkpoint::{Architecture, Checkpoint};
 use crate::error::{Error, Result};
 use rust_bert::bart::{BartConfig, BartForConditionalGeneration, BartGenerator};
-use rust_bert::pegasus::{PegasusConditionalGenerator, PegasusConfig, PegasusForConditionalGeneration};
+use rust_bert::pegasus::{
+    PegasusConditionalGenerator, PegasusConfig, PegasusForConditionalGeneration,
+};
 use rust_bert::pipelines::common::{ModelResource, TokenizerOption};
 use rust_bert::pipelines::generation_utils::{GenerateConfig, LanguageGenerator};
 use rust_bert::resources::LocalResource;
@@ -184,7 +186,9 @@ impl AbstractiveSummarizer {
             )));
         }
         if options.batch_size == 0 {
-            return Err(Error::Config("the summary batch size must be at least 1".to_string()));
+            return Err(Error::Config(
+                "the summary batch size must be at least 1".to_string(),
+            ));
         }
         let prefix = match (task_prefix, checkpoint.architecture()) {
             (Some(prefix), _) => prefix,
@@ -371,7 +375,9 @@ fn build_generator(checkpoint: &Checkpoint, settings: &Resolved) -> Result<Gener
     let config = generate_config(architecture, model_resource, config_path, settings);
     let tokenizer = checkpoint.tokenizer()?;
     Ok(match architecture {
-        Architecture::Bart => Generator::Bart(BartGenerator::new_with_tokenizer(config, tokenizer)?),
+        Architecture::Bart => {
+            Generator::Bart(BartGenerator::new_with_tokenizer(config, tokenizer)?)
+        }
         Architecture::T5 => Generator::T5(T5Generator::new_with_tokenizer(config, tokenizer)?),
         Architecture::Pegasus => Generator::Pegasus(
             PegasusConditionalGenerator::new_with_tokenizer(config, tokenizer)?,

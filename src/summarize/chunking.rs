@@ -76,7 +76,12 @@ mod tests {
 
     #[test]
     fn sentences_are_packed_in_order_without_exceeding_the_window() {
-        let input = sentences(&["one two three.", "four five.", "six seven eight nine.", "ten."]);
+        let input = sentences(&[
+            "one two three.",
+            "four five.",
+            "six seven eight nine.",
+            "ten.",
+        ]);
         let pieces = pack(&input, 5, &words);
         let texts: Vec<&str> = pieces.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(
