@@ -100,6 +100,10 @@ impl Checkpoint {
     /// Opens `path`, accepting only the architectures in `supported`; every failure names the folder and what
     /// is missing or unsupported.
     pub fn open(path: &Path, supported: &[Architecture]) -> Result<Self> {
+        #[cfg(feature = "remote")]
+        let path = remote::fetch_if_name(path)?;
+        #[cfg(feature = "remote")]
+        let path = path.as_path();
         let dir = ModelDir::open(path, &["config.json"])?;
         #[derive(serde::Deserialize)]
         struct ModelTypeField {
@@ -340,6 +344,80 @@ fn safetensors_names(path: &Path) -> Result<BTreeSet<String>> {
         .map(|(name, _)| name)
         .filter(|name| name != "__metadata__")
         .collect())
+}
+
+/// Checkpoints named by their Hugging Face hub id, fetched with rust-bert's remote resources (feature
+/// `remote`).
+#[cfg(feature = "remote")]
+mod remote {
+    use super::{model_error, Error, Result, WEIGHT_FILES};
+    use rust_bert::resources::{RemoteResource, ResourceProvider};
+    use std::path::{Path, PathBuf};
+
+    /// Files fetched when the hub has them, besides `config.json` and the weights.
+    const OPTIONAL_FILES: [&str; 7] = [
+        "generation_config.json",
+        "tokenizer.json",
+        "special_tokens_map.json",
+        "vocab.json",
+        "merges.txt",
+        "spiece.model",
+        "spm.model",
+    ];
+
+    /// `path` itself when it exists or is not of the form `owner/name`; otherwise the hub checkpoint of that
+    /// name, downloaded once into rust-bert's cache (`$RUSTBERT_CACHE`, default `~/.cache/.rustbert`) and
+    /// linked into a folder in the layout the loaders expect.
+    pub fn fetch_if_name(path: &Path) -> Result<PathBuf> {
+        let name = path.to_string_lossy().to_string();
+        if path.exists() || name.split('/').filter(|part| !part.is_empty()).count() != 2 {
+            return Ok(path.to_path_buf());
+        }
+        let fetch = |file: &str| {
+            RemoteResource::new(
+                &format!("https://huggingface.co/{name}/resolve/main/{file}"),
+                &name,
+            )
+            .get_local_path()
+        };
+        let config = fetch("config.json").map_err(|e| {
+            model_error(
+                path,
+                &format!("not a local folder, and not on the hub: {e}"),
+            )
+        })?;
+        let folder = config
+            .parent()
+            .map_or_else(|| PathBuf::from("checkpoint"), |p| p.join("checkpoint"));
+        std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+        link(&config, &folder.join("config.json"))?;
+        let (weights_name, weights) = WEIGHT_FILES
+            .iter()
+            .find_map(|file| fetch(file).ok().map(|cached| (*file, cached)))
+            .ok_or_else(|| {
+                model_error(
+                    path,
+                    "the hub has neither model.safetensors nor rust_model.ot",
+                )
+            })?;
+        link(&weights, &folder.join(weights_name))?;
+        for file in OPTIONAL_FILES {
+            if let Ok(cached) = fetch(file) {
+                link(&cached, &folder.join(file))?;
+            }
+        }
+        Ok(folder)
+    }
+
+    /// Puts a cached file into the folder under its Hugging Face name: a hard link, or a copy across devices.
+    fn link(cached: &Path, target: &Path) -> Result<()> {
+        if target.exists() {
+            std::fs::remove_file(target).map_err(|e| Error::io(target, e))?;
+        }
+        std::fs::hard_link(cached, target)
+            .or_else(|_| std::fs::copy(cached, target).map(|_| ()))
+            .map_err(|e| Error::io(target, e))
+    }
 }
 
 fn model_error(path: &Path, message: &str) -> Error {
