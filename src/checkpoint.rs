@@ -44,8 +44,7 @@ enum TokenizerFiles {
 }
 
 /// The model families the tool can run, read from `model_type` in `config.json`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Architecture {
     /// BART and DistilBART (summaries; sequence classification for NLI).
     Bart,
@@ -62,16 +61,29 @@ pub enum Architecture {
 }
 
 impl Architecture {
+    const ALL: [Architecture; 6] = [
+        Architecture::Bart,
+        Architecture::T5,
+        Architecture::Pegasus,
+        Architecture::Roberta,
+        Architecture::Deberta,
+        Architecture::DebertaV2,
+    ];
+
+    /// The family's `model_type` in `config.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Architecture::Bart => "bart",
+            Architecture::T5 => "t5",
+            Architecture::Pegasus => "pegasus",
+            Architecture::Roberta => "roberta",
+            Architecture::Deberta => "deberta",
+            Architecture::DebertaV2 => "deberta-v2",
+        }
+    }
+
     fn from_model_type(model_type: &str) -> Option<Self> {
-        Some(match model_type {
-            "bart" => Architecture::Bart,
-            "t5" => Architecture::T5,
-            "pegasus" => Architecture::Pegasus,
-            "roberta" => Architecture::Roberta,
-            "deberta" => Architecture::Deberta,
-            "deberta-v2" => Architecture::DebertaV2,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|a| a.name() == model_type)
     }
 
     /// rust-bert's name for the family, which selects its native tokenizer.
@@ -116,10 +128,7 @@ impl Checkpoint {
         let architecture = Architecture::from_model_type(&model_type)
             .filter(|a| supported.contains(a))
             .ok_or_else(|| {
-                let names: Vec<String> = supported
-                    .iter()
-                    .map(|a| format!("{:?}", a).to_lowercase())
-                    .collect();
+                let names: Vec<&str> = supported.iter().map(|a| a.name()).collect();
                 model_error(
                     path,
                     &format!(
@@ -165,17 +174,6 @@ impl Checkpoint {
         } else {
             Ok(None)
         }
-    }
-
-    /// The sha256 of the weight file.
-    pub fn sha256(&self) -> Result<String> {
-        let name = self
-            .weights
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
-        self.dir.sha256(&name)
     }
 
     /// The tokenizer: `tokenizer.json` with `special_tokens_map.json` (the HF tokenizers library), else the
@@ -310,8 +308,8 @@ impl Checkpoint {
             return Err(model_error(
                 &self.weights,
                 &format!(
-                    "the weights do not fit the {:?} model in config.json: missing {}",
-                    self.architecture,
+                    "the weights do not fit the {} model in config.json: missing {}",
+                    self.architecture.name(),
                     missing.join(", ")
                 ),
             ));

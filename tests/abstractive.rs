@@ -162,8 +162,23 @@ fn an_article_longer_than_the_window_is_summarised_in_pieces() {
     let short = short_articles(1, 60).remove(0);
     assert!(summarizer.input_tokens(&short.article.text) <= 256);
 
-    let summaries = summarize(&options, &[long, short]);
+    // The same text as one sentence without a break: split between words instead.
+    let unbroken = EmbeddedArticle {
+        sentences: vec![long.sentences.join(" ")],
+        ..long.clone()
+    };
+    let summaries = summarize(&options, &[long, short, unbroken]);
     let (long_summary, short_summary) = (&summaries[0], &summaries[1]);
+    let unbroken_summary = &summaries[2];
+    assert!(
+        unbroken_summary.chunks >= tokens.div_ceil(256),
+        "{unbroken_summary:?}"
+    );
+    assert!(!unbroken_summary.truncated);
+    assert!(
+        !unbroken_summary.text.is_empty() && words(unbroken_summary) <= 20,
+        "{unbroken_summary:?}"
+    );
     assert!(
         long_summary.chunks >= tokens.div_ceil(256),
         "{tokens} tokens in {} pieces",

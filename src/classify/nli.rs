@@ -96,7 +96,7 @@ impl NliModel {
             other => {
                 return Err(Error::Model {
                     path: checkpoint.path().to_path_buf(),
-                    message: format!("{other:?} is not a sequence classifier"),
+                    message: format!("{} is not a sequence classifier", other.name()),
                 })
             }
         })
@@ -137,7 +137,6 @@ pub struct NliClassifier {
     hypotheses: Vec<String>,
     labels: LabelSet,
     options: NliOptions,
-    sha256: String,
     // Keeps the weights alive for `model`.
     _vs: VarStore,
 }
@@ -203,14 +202,8 @@ impl NliClassifier {
             hypotheses,
             labels: labels.clone(),
             options: options.clone(),
-            sha256: checkpoint.sha256()?,
             _vs: vs,
         })
-    }
-
-    /// The sha256 of the checkpoint's weights.
-    pub fn model_sha256(&self) -> &str {
-        &self.sha256
     }
 
     fn encode(&self, premise: &str, hypothesis: &str) -> Vec<i64> {

@@ -149,7 +149,6 @@ pub struct AbstractiveSummarizer {
     window: usize,
     max_length: usize,
     batch_size: usize,
-    sha256: String,
 }
 
 impl AbstractiveSummarizer {
@@ -202,13 +201,7 @@ impl AbstractiveSummarizer {
             window,
             max_length: resolved.max_length as usize,
             batch_size: options.batch_size,
-            sha256: checkpoint.sha256()?,
         })
-    }
-
-    /// The sha256 of the checkpoint's weights.
-    pub fn model_sha256(&self) -> &str {
-        &self.sha256
     }
 
     /// The input window in tokens: longer articles are summarised in pieces.
@@ -291,11 +284,11 @@ impl Summarizer for AbstractiveSummarizer {
             for ((article, units), pieces) in pending.into_iter().zip(&pieces) {
                 let piece_summaries: Vec<String> = generated.by_ref().take(pieces.len()).collect();
                 let joined = piece_summaries.join(" ");
-                // One piece was the whole text; or the joined summaries are short enough; or summarising
-                // again cannot shrink them (each summary fills a window on its own).
+                // One piece was the whole text; or the joined summaries are short enough; or, summarising
+                // summaries, another round would not shrink them (each summary fills a window on its own).
                 let done = pieces.len() == 1
                     || self.token_count(&joined) <= self.max_length
-                    || pieces.len() >= units.len();
+                    || (!first_round && pieces.len() >= units.len());
                 if done {
                     summaries[article].text = joined;
                 } else {
@@ -389,7 +382,7 @@ fn build_generator(checkpoint: &Checkpoint, settings: &Resolved) -> Result<Gener
 fn not_a_summarizer(checkpoint: &Checkpoint, architecture: Architecture) -> Error {
     Error::Model {
         path: checkpoint.path().to_path_buf(),
-        message: format!("{architecture:?} does not write summaries"),
+        message: format!("{} does not write summaries", architecture.name()),
     }
 }
 
