@@ -43,8 +43,10 @@ fn default_min_score() -> f32 {
     0.5
 }
 
+/// Chosen on the dev articles: 0.03 gave the lowest log-loss of the true label (0.133, against 0.160 at 0.02
+/// and 0.165 at 0.05) at the same accuracy.
 fn default_temperature() -> f32 {
-    0.02
+    0.03
 }
 
 /// The built-in label set, in the file format of `--labels`.
