@@ -1,7 +1,7 @@
-//! The NLI zero-shot classifier on tiny random-weight BART and RoBERTa MNLI checkpoints built in the Hugging
-//! Face layout (tests/common/tiny.rs), on the dev set's articles: the scores' shape in single- and multi-label
-//! mode, the entailment class read from label2id, the fallback, batching, the hypothesis template, premises
-//! longer than the window, and errors for folders that are not NLI models.
+//! The NLI zero-shot classifier on tiny random-weight BART, RoBERTa, DeBERTa and DeBERTa-v2 MNLI checkpoints
+//! built in the Hugging Face layout (tests/common/tiny.rs), on the dev set's articles: the scores' shape in
+//! single- and multi-label mode, the entailment class read from label2id, the fallback, batching, the
+//! hypothesis template, premises longer than the window, and errors for folders that are not NLI models.
 
 mod common;
 
@@ -147,6 +147,18 @@ fn bart_and_roberta_give_a_score_per_label_that_sums_to_one() {
         &dir.path().join("roberta"),
         &tiny::ROBERTA_MNLI_CLASSES,
     ));
+}
+
+#[test]
+fn deberta_and_deberta_v2_give_a_score_per_label_that_sums_to_one() {
+    let dir = tempfile::tempdir().unwrap();
+    for model_type in ["deberta", "deberta-v2"] {
+        check_single_label(&tiny::deberta_nli(
+            &dir.path().join(model_type),
+            model_type,
+            &tiny::ROBERTA_MNLI_CLASSES,
+        ));
+    }
 }
 
 #[test]

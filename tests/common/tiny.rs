@@ -5,6 +5,8 @@
 
 use rust_bert::bart::{BartConfig, BartForConditionalGeneration, BartForSequenceClassification};
 use rust_bert::bert::BertConfig;
+use rust_bert::deberta::{DebertaConfig, DebertaForSequenceClassification};
+use rust_bert::deberta_v2::{DebertaV2Config, DebertaV2ForSequenceClassification};
 use rust_bert::pegasus::{PegasusConfig, PegasusForConditionalGeneration};
 use rust_bert::roberta::RobertaForSequenceClassification;
 use rust_bert::t5::{T5Config, T5ForConditionalGeneration};
@@ -323,6 +325,58 @@ pub fn roberta_nli(dir: &Path, classes: &[&str]) -> PathBuf {
     save_weights(dir, 5, |vs| {
         RobertaForSequenceClassification::new(vs.root(), &parsed).expect("the classifier builds");
     });
+    dir.to_path_buf()
+}
+
+/// A tiny DeBERTa (`model_type` `deberta`) or DeBERTa-v2/v3 (`deberta-v2`) sequence classifier with relative
+/// position attention, as in the MNLI fine-tunes of both, and a 128-token window.
+pub fn deberta_nli(dir: &Path, model_type: &str, classes: &[&str]) -> PathBuf {
+    std::fs::create_dir_all(dir).expect("the folder is created");
+    let vocab_size = bart_tokenizer(dir, TokenizerFiles::HuggingFace);
+    let (id2label, label2id) = label_maps(classes);
+    let config = json!({
+        "model_type": model_type,
+        "vocab_size": vocab_size,
+        "hidden_size": 32,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "intermediate_size": 64,
+        "hidden_act": "gelu",
+        "hidden_dropout_prob": 0.1,
+        "attention_probs_dropout_prob": 0.1,
+        "max_position_embeddings": 128,
+        "type_vocab_size": 0,
+        "initializer_range": 0.2,
+        "layer_norm_eps": 1e-7,
+        "relative_attention": true,
+        "max_relative_positions": -1,
+        "pos_att_type": ["p2c", "c2p"],
+        "position_biased_input": false,
+        "position_buckets": 32,
+        "share_att_key": true,
+        "norm_rel_ebd": "layer_norm",
+        "pooler_hidden_size": 32,
+        "pooler_dropout": 0,
+        "pooler_hidden_act": "gelu",
+        "pad_token_id": 1,
+        "id2label": id2label,
+        "label2id": label2id,
+    });
+    write_json(&dir.join("config.json"), &config);
+    if model_type == "deberta" {
+        let parsed: DebertaConfig = serde_json::from_value(config).expect("a valid DeBERTa config");
+        save_weights(dir, 6, |vs| {
+            DebertaForSequenceClassification::new(vs.root(), &parsed)
+                .expect("the classifier builds");
+        });
+    } else {
+        let parsed: DebertaV2Config =
+            serde_json::from_value(config).expect("a valid DeBERTa-v2 config");
+        save_weights(dir, 7, |vs| {
+            DebertaV2ForSequenceClassification::new(vs.root(), &parsed)
+                .expect("the classifier builds");
+        });
+    }
     dir.to_path_buf()
 }
 
