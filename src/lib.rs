@@ -10,6 +10,7 @@ pub mod checkpoint;
 pub mod classify;
 pub mod embed;
 pub mod error;
+pub mod eval;
 pub mod ingest;
 pub mod models;
 pub mod output;

@@ -60,7 +60,7 @@ pub fn run(args: TableArgs) -> anyhow::Result<ExitCode> {
         w = args.width
     );
     for row in rows {
-        let title = row.title.unwrap_or_else(|| row.text);
+        let title = row.title.unwrap_or(row.text);
         println!(
             "{:id_width$}  {:label_width$}  {:w$}  {}",
             row.id,

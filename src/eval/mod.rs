@@ -1,0 +1,3 @@
+//! Evaluation: scores pipeline outputs against hand-written gold.
+
+pub mod segmentation;

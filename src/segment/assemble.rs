@@ -1,0 +1,148 @@
+//! Stage 7, assembly: turns draft stories into articles (span, headline, clean text, metadata) and accounts
+//! for every other non-blank line, with the reason it was dropped or left out of the text.
+
+use super::lines::LineKind;
+use super::metadata::{agency_tag, dateline, headline_text};
+use super::units::{Unit, UnitKind};
+use super::{Boundary, Draft, DroppedLine, Segmentation};
+use crate::article::{Article, Metadata};
+use crate::ingest::Dump;
+
+/// Builds the articles of `dump` from the drafts and lists the lines dropped outside them and the lines
+/// left out of their texts.
+pub fn assemble(dump: &Dump, kinds: &[LineKind], units: &[Unit], drafts: &[Draft]) -> Segmentation {
+    let mut segmentation = Segmentation::default();
+    let mut unit_reasons: Vec<Option<&str>> = vec![None; units.len()];
+    for draft in drafts {
+        let mut range = draft.units.clone();
+        while range.start < range.end && is_loose(&units[range.start]) {
+            unit_reasons[range.start] = Some("short line that opens no story");
+            range.start += 1;
+        }
+        while range.end > range.start && is_loose(&units[range.end - 1]) {
+            unit_reasons[range.end - 1] = Some("short line after the end of a story");
+            range.end -= 1;
+        }
+        let story = &units[range.clone()];
+        if !story.iter().any(Unit::is_prose) {
+            for i in range {
+                unit_reasons[i] = Some("no story text follows it");
+            }
+            continue;
+        }
+        let article = build_article(dump, story, segmentation.articles.len() + 1);
+        segmentation.boundaries.push(Boundary {
+            line: article.start_line.unwrap_or_default(),
+            reason: draft.reason.clone(),
+        });
+        segmentation.articles.push(article);
+    }
+    let mut unit_of_line = vec![None; kinds.len()];
+    for (u, unit) in units.iter().enumerate() {
+        for &line in &unit.paragraph.lines {
+            unit_of_line[line] = Some(u);
+        }
+    }
+    let mut spanned = vec![false; kinds.len()];
+    for article in &segmentation.articles {
+        if let (Some(start), Some(end)) = (article.start_line, article.end_line) {
+            spanned[start - 1..end].iter_mut().for_each(|s| *s = true);
+        }
+    }
+    for (i, kind) in kinds.iter().enumerate() {
+        let line = i + 1;
+        let in_span = spanned[i];
+        let reason = match kind {
+            LineKind::Blank => continue,
+            LineKind::Separator => "separator line".to_string(),
+            LineKind::Boilerplate(kind) => kind.reason().to_string(),
+            LineKind::Text => match unit_of_line[i].map(|u| (&units[u], unit_reasons[u])) {
+                Some((_, Some(reason))) => reason.to_string(),
+                Some((unit, None)) if in_span => match omitted_reason(unit) {
+                    Some(reason) => reason.to_string(),
+                    None => continue,
+                },
+                _ => "outside every story".to_string(),
+            },
+        };
+        let entry = DroppedLine { line, reason };
+        if in_span {
+            segmentation.omitted.push(entry);
+        } else {
+            segmentation.dropped.push(entry);
+        }
+    }
+    segmentation
+}
+
+/// Lines that cannot open or close a story on their own.
+fn is_loose(unit: &Unit) -> bool {
+    matches!(unit.kind, UnitKind::Fragment | UnitKind::Subheading)
+}
+
+/// Why a line inside an article is not part of its text, if it is not.
+fn omitted_reason(unit: &Unit) -> Option<&'static str> {
+    match unit.kind {
+        UnitKind::Headline => Some("headline"),
+        UnitKind::Byline(_) => Some("byline"),
+        UnitKind::DateLine => Some("date line"),
+        UnitKind::SourceLine => Some("source line"),
+        _ => None,
+    }
+}
+
+fn build_article(dump: &Dump, story: &[Unit], n: usize) -> Article {
+    let first = &story[0];
+    let last = &story[story.len() - 1];
+    let title = match &first.kind {
+        UnitKind::Headline => Some(headline_text(&first.paragraph.text).to_string()),
+        UnitKind::Digest { title } => Some(title.clone()),
+        _ => None,
+    };
+    let body: Vec<&Unit> = story
+        .iter()
+        .filter(|unit| {
+            matches!(
+                unit.kind,
+                UnitKind::Prose
+                    | UnitKind::Digest { .. }
+                    | UnitKind::Fragment
+                    | UnitKind::Subheading
+            )
+        })
+        .collect();
+    let metadata = Metadata {
+        byline: story.iter().find_map(|unit| match &unit.kind {
+            UnitKind::Byline(name) => Some(name.clone()),
+            _ => None,
+        }),
+        dateline: body
+            .iter()
+            .find(|unit| unit.is_prose())
+            .and_then(|unit| dateline(&unit.body))
+            .map(str::to_string),
+        published: story
+            .iter()
+            .find(|unit| unit.kind == UnitKind::DateLine)
+            .map(|unit| unit.paragraph.text.clone()),
+        source_tag: body
+            .iter()
+            .rev()
+            .find(|unit| unit.is_prose())
+            .and_then(|unit| agency_tag(&unit.body))
+            .map(str::to_string),
+    };
+    Article {
+        id: format!("{}#{n}", dump.stem),
+        source: dump.source.clone(),
+        start_line: Some(first.paragraph.first_line() + 1),
+        end_line: Some(last.paragraph.last_line() + 1),
+        title,
+        text: body
+            .iter()
+            .map(|unit| unit.body.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+        metadata,
+    }
+}

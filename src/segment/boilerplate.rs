@@ -1,0 +1,309 @@
+//! Boilerplate: lines that belong to the page, the wire or the newsletter rather than to a story (notices,
+//! ads, teasers, share bars, captions, navigation, sign-up boxes, contact and credit lines), recognised by
+//! generic phrasing and by repetition across the dump.
+
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// The kind of boilerplate a line is, which says why it was dropped and whether it closes a story.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Boilerplate {
+    /// Copyright, legal or republication notice.
+    Legal,
+    /// An advertisement slot ("Advertisement", "Sponsored content").
+    Advert,
+    /// A link to another story ("Read more: ...", "Related: ...").
+    Teaser,
+    /// Share-button text ("Share this article: Facebook | X").
+    Share,
+    /// A photo caption or credit.
+    Caption,
+    /// Newsletter, subscription or app promotion.
+    Promo,
+    /// Site or e-mail header, menu, footer links, tags and comment counters ("World | Business | Sport").
+    Navigation,
+    /// Press contact line closing a release.
+    Contact,
+    /// A wire mark that the story goes on ("-- more --", "(continued)").
+    Continued,
+    /// A wire or digest end mark ("ENDS", "-30-", "-- End of digest --").
+    EndMark,
+    /// Reporting and editing credits ("(Reporting by ...; Editing by ...)").
+    Credits,
+    /// A line printed several times in the dump in different places.
+    Repeated,
+}
+
+impl Boilerplate {
+    /// The rule that fired, for `segment --explain`.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Boilerplate::Legal => "legal or copyright notice",
+            Boilerplate::Advert => "advertisement",
+            Boilerplate::Teaser => "link to another story",
+            Boilerplate::Share => "share buttons",
+            Boilerplate::Caption => "photo caption or credit",
+            Boilerplate::Promo => "newsletter or subscription promotion",
+            Boilerplate::Navigation => "site or e-mail header, menu, tags or footer links",
+            Boilerplate::Contact => "press contact line",
+            Boilerplate::Continued => "continuation mark",
+            Boilerplate::EndMark => "wire or digest end mark",
+            Boilerplate::Credits => "reporting and editing credits",
+            Boilerplate::Repeated => "line repeated across the dump",
+        }
+    }
+
+    /// Whether this kind of line is printed after the end of a story, so whatever follows starts a new one.
+    /// Ads, teasers, captions and promotions also appear between the paragraphs of one story.
+    pub fn ends_story(self) -> bool {
+        matches!(
+            self,
+            Boilerplate::Legal
+                | Boilerplate::Share
+                | Boilerplate::EndMark
+                | Boilerplate::Contact
+                | Boilerplate::Credits
+                | Boilerplate::Repeated
+        )
+    }
+}
+
+fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("boilerplate patterns are valid regular expressions")
+}
+
+static LEGAL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(©|\(c\)\s*\d{4}|copyright\b)|all rights\b.{0,80}\breserved|^\s*[A-Z .'’-]{0,40}\b(LEGAL|COPYRIGHT)\s+(NOTICE|WARNING)\b|\b(may|can) not be (reproduced|republished|redistributed|rewritten|rebroadcast)",
+    )
+});
+static ADVERT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(advertisement|advertising|sponsored( content)?|paid content|ad|story continues below( advertisement)?|continue reading below|scroll to continue)\s*$",
+    )
+});
+static TEASER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(read more|read also|also read|read (the )?(full|whole|rest of the) (story|article|report)|more on this( story)?|see also|related( stories| articles| coverage)?|recommended|most read|trending|watch|listen|more from [\w ]+)\s*[:|»>–—-]|^\s*(https?://|www\.)\S+\s*$",
+    )
+});
+static SHARE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?i)^\s*(share|share this( article| story| page)?|follow us( on)?)\s*[:|·]")
+});
+static SOCIAL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(facebook|twitter|whatsapp|linkedin|telegram|reddit|email|print|copy link|instagram)\b",
+    )
+});
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*\(?(photo|photos|image|picture|caption|file photo|pictured|video|graphic|credit|illustration)( credit)?\s*[:|]|\b(photo|image) (by|credit|courtesy)\b|/\s*(AFP|AP|Reuters|Getty Images|EPA|Anadolu|Xinhua)\s*\)?\s*$",
+    )
+});
+static PROMO: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(subscribe|unsubscribe|newsletter|sign up (for|to)|in your inbox|(manage|update) (your )?preferences|you (received|are receiving) this|download (our|the) app|follow us on|view (this|it) (e-?mail )?in (your|a) browser|forward this (e-?mail|newsletter|message))\b",
+    )
+});
+static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(for (more|further) information|media (contact|enquiries|inquiries)|press (contact|office)|contact:|for media)\b|\S+@\S+\.\w+\s*$",
+    )
+});
+static CONTINUED: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(-{1,3}\s*more\s*-{1,3}|\(?more\)?|\(?continued( on [\w ]+)?\)?|(story )?continues (below|after [\w ]+))\s*$",
+    )
+});
+static END_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(-{2,}.*-{2,}|ends|\[?end\]?|-30-|\(end\)|end of (story|article|transmission|item))\s*$",
+    )
+});
+static CREDITS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*\(?\s*((additional )?reporting|writing|editing|compiled|produced) by\b.*\)?\s*$",
+    )
+});
+static SITE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*((subject|from|to|cc|sent|reply-to)\s*:\s|(tags|tagged|filed under|categories|category|posted in|topics)\s*:|(older|newer|previous|next) (posts|entries|page|articles|stories)\b|\d+\s+comments?\s*$|(leave|post|add) a (comment|reply)\s*$|no comments( yet)?\s*$|comments\s*\(\d+\)\s*$)",
+    )
+});
+/// Lines shorter than this are not judged by repetition ("--", "OK").
+const MIN_REPEATED_CHARS: usize = 4;
+/// Occurrences of one line compared pairwise for different surroundings (keeps huge dumps linear).
+const MAX_COMPARED_OCCURRENCES: usize = 50;
+
+static MENU_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| regex(r"\s[|·•]\s"));
+
+/// Recognises a boilerplate line by its phrasing alone (repetition is found by [`mark_repeated`]).
+pub fn classify(line: &str) -> Option<Boilerplate> {
+    let words = line.split_whitespace().count();
+    let short = words <= 25;
+    if LEGAL.is_match(line) && (words <= 80) {
+        return Some(Boilerplate::Legal);
+    }
+    if ADVERT.is_match(line) {
+        return Some(Boilerplate::Advert);
+    }
+    if short && TEASER.is_match(line) {
+        return Some(Boilerplate::Teaser);
+    }
+    if short && (SHARE.is_match(line) || SOCIAL.find_iter(line).count() >= 3) {
+        return Some(Boilerplate::Share);
+    }
+    if short && CAPTION.is_match(line) {
+        return Some(Boilerplate::Caption);
+    }
+    if short && PROMO.is_match(line) {
+        return Some(Boilerplate::Promo);
+    }
+    if short && CONTACT.is_match(line) {
+        return Some(Boilerplate::Contact);
+    }
+    if CONTINUED.is_match(line) {
+        return Some(Boilerplate::Continued);
+    }
+    if END_MARK.is_match(line) {
+        return Some(Boilerplate::EndMark);
+    }
+    if short && CREDITS.is_match(line) {
+        return Some(Boilerplate::Credits);
+    }
+    if is_menu(line) || (short && SITE_FURNITURE.is_match(line)) {
+        return Some(Boilerplate::Navigation);
+    }
+    None
+}
+
+/// A line of three or more short items between `|`, `·` or `•` (a menu, a footer, a feed header).
+fn is_menu(line: &str) -> bool {
+    let items: Vec<&str> = MENU_SEPARATOR.split(line.trim()).collect();
+    items.len() >= 3
+        && items
+            .iter()
+            .all(|item| item.split_whitespace().count() <= 6)
+}
+
+/// Finds lines that are printed more than once in different surroundings (a notice after every story, a
+/// repeated header) and returns their indexes. A story printed twice repeats its lines with the same
+/// neighbours, so its lines are not taken.
+pub fn repeated_lines(lines: &[String], candidates: &[bool]) -> Vec<usize> {
+    let key = |line: &str| -> String {
+        line.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let non_blank: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].trim().is_empty())
+        .collect();
+    let mut occurrences: HashMap<String, Vec<(usize, String, String)>> = HashMap::new();
+    for (n, &i) in non_blank.iter().enumerate() {
+        if candidates[i] && lines[i].trim().chars().count() >= MIN_REPEATED_CHARS {
+            let previous = n
+                .checked_sub(1)
+                .map_or(String::new(), |p| key(&lines[non_blank[p]]));
+            let next = non_blank
+                .get(n + 1)
+                .map_or(String::new(), |&j| key(&lines[j]));
+            occurrences
+                .entry(key(&lines[i]))
+                .or_default()
+                .push((i, previous, next));
+        }
+    }
+    let mut repeated: Vec<usize> = occurrences
+        .into_values()
+        .filter(|places| {
+            let compared = &places[..places.len().min(MAX_COMPARED_OCCURRENCES)];
+            compared.iter().enumerate().any(|(n, (_, prev_a, next_a))| {
+                compared[n + 1..]
+                    .iter()
+                    .any(|(_, prev_b, next_b)| prev_a != prev_b && next_a != next_b)
+            })
+        })
+        .flat_map(|places| places.into_iter().map(|(i, _, _)| i))
+        .collect();
+    repeated.sort_unstable();
+    repeated
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_boilerplate_phrasing_is_recognised() {
+        let cases = [
+            (
+                "© 2026 Some Paper. All rights reserved.",
+                Boilerplate::Legal,
+            ),
+            (
+                "LEGAL WARNING: All rights of the published news are reserved by the agency.",
+                Boilerplate::Legal,
+            ),
+            ("ADVERTISEMENT", Boilerplate::Advert),
+            ("Read more: Floods hit the north", Boilerplate::Teaser),
+            ("Share: Facebook · X · Email · Print", Boilerplate::Share),
+            ("Photo: Rescuers at work. / AFP", Boilerplate::Caption),
+            ("Subscribe to our newsletter", Boilerplate::Promo),
+            ("World | Asia | Africa | Europe", Boilerplate::Navigation),
+            ("Tags: logistics, permits", Boilerplate::Navigation),
+            ("4 comments", Boilerplate::Navigation),
+            ("Older posts »", Boilerplate::Navigation),
+            ("Subject: The Morning Dispatch", Boilerplate::Navigation),
+            ("View this email in your browser", Boilerplate::Promo),
+            (
+                "Read the full story: https://example.org/a",
+                Boilerplate::Teaser,
+            ),
+            ("https://example.org/a-story", Boilerplate::Teaser),
+            (
+                "For more information, please contact the press office.",
+                Boilerplate::Contact,
+            ),
+            ("-- more --", Boilerplate::Continued),
+            ("(MORE)", Boilerplate::Continued),
+            (
+                "-- End of digest. Compiled by the desk. --",
+                Boilerplate::EndMark,
+            ),
+            ("ENDS", Boilerplate::EndMark),
+            ("-30-", Boilerplate::EndMark),
+            (
+                "(Reporting by Jane Doe; Editing by John Roe)",
+                Boilerplate::Credits,
+            ),
+        ];
+        for (line, kind) in cases {
+            assert_eq!(classify(line), Some(kind), "{line}");
+        }
+    }
+
+    #[test]
+    fn story_sentences_are_not_boilerplate() {
+        for line in [
+            "The rebels said they would share power with the council.",
+            "By the next morning the grass was gone, said a herder.",
+            "Officials said the copyright dispute went to court on Monday.",
+            "Police fire live rounds at protesters in Nairobi; rights groups say nine killed",
+        ] {
+            assert_eq!(classify(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn repetition_needs_different_surroundings() {
+        let lines: Vec<String> = [
+            "a", "NOTICE", "b", "NOTICE", "c", "x p1", "x p2", "d", "x p1", "x p2",
+        ]
+        .map(String::from)
+        .to_vec();
+        let all = vec![true; lines.len()];
+        assert_eq!(repeated_lines(&lines, &all), vec![1, 3]);
+    }
+}

@@ -1,0 +1,316 @@
+//! The segmenter on hand-labelled dumps, with the real MiniLM model: spans, boundaries, titles, clean texts
+//! and metadata against gold, and the figures the project targets. `tests/data/dev` is the project's dev
+//! set; `tests/data/extra` holds small dumps in other layouts, labelled by hand to guard against rules
+//! fitted to the dev files.
+
+use newsdigest::article::Article;
+use newsdigest::embed::MiniLmEmbedder;
+use newsdigest::eval::segmentation::{aggregate, score_dump, DumpScore, Span};
+use newsdigest::ingest::{decode_lines, Dump};
+use newsdigest::segment::{DumpSegmenter, Segmenter};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+#[derive(serde::Deserialize)]
+struct GoldArticle {
+    dump: String,
+    id: String,
+    #[serde(flatten)]
+    span: Span,
+}
+
+/// The clean text of a gold article (`articles.jsonl`).
+#[derive(serde::Deserialize)]
+struct GoldText {
+    id: String,
+    text: String,
+}
+
+/// The structured source of a dev article (`articles.json`): what was printed around its paragraphs.
+#[derive(serde::Deserialize)]
+struct GoldSource {
+    id: String,
+    meta_lines: Vec<String>,
+    dateline: Option<String>,
+    agency_tag: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct GoldLayout {
+    articles: Vec<GoldLayoutArticle>,
+}
+
+#[derive(serde::Deserialize)]
+struct GoldLayoutArticle {
+    id: String,
+    source_id: String,
+}
+
+/// What segmenting a gold folder gave: scores, and the predicted article reproducing each gold span.
+struct FolderResult {
+    scores: Vec<DumpScore>,
+    total: DumpScore,
+    matched: HashMap<String, Article>,
+}
+
+fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("gold line parses"))
+        .collect()
+}
+
+fn read_dump(path: &Path) -> Dump {
+    let bytes = std::fs::read(path).expect("dump is readable");
+    let (lines, _) = decode_lines(&path.display().to_string(), &bytes);
+    Dump::new(path.display().to_string(), lines)
+}
+
+/// Segments every dump of a gold folder and scores it, printing the figures per dump and overall.
+fn score_folder(folder: &Path, embedder: &mut MiniLmEmbedder) -> FolderResult {
+    let mut gold: BTreeMap<String, Vec<GoldArticle>> = BTreeMap::new();
+    for article in read_jsonl::<GoldArticle>(&folder.join("gold.jsonl")) {
+        gold.entry(article.dump.clone()).or_default().push(article);
+    }
+    let mut scores = Vec::new();
+    let mut matched = HashMap::new();
+    for (name, articles) in &gold {
+        let dump = read_dump(&folder.join("dumps").join(name));
+        let segmentation = DumpSegmenter::default()
+            .segment(&dump, embedder)
+            .expect("segmentation runs");
+        let predicted: Vec<Span> = segmentation
+            .articles
+            .iter()
+            .filter_map(Span::of_article)
+            .collect();
+        for (p, b) in predicted.iter().zip(&segmentation.boundaries) {
+            println!(
+                "  {name}: {}-{} {:?} [{}]",
+                p.start, p.end, p.title, b.reason
+            );
+        }
+        for dropped in &segmentation.dropped {
+            println!(
+                "  {name}: dropped line {}: {}",
+                dropped.line, dropped.reason
+            );
+        }
+        for gold_article in articles {
+            if let Some(article) = segmentation.articles.iter().find(|a| {
+                a.start_line == Some(gold_article.span.start)
+                    && a.end_line == Some(gold_article.span.end)
+            }) {
+                matched.insert(gold_article.id.clone(), article.clone());
+            }
+        }
+        let spans: Vec<Span> = articles.iter().map(|a| a.span.clone()).collect();
+        let score = score_dump(name, dump.lines.len(), &spans, &predicted);
+        println!(
+            "{name}: P {:.3} R {:.3} F1 {:.3} Pk {:.3} WD {:.3} exact {}/{} titles {}/{}",
+            score.boundary_precision,
+            score.boundary_recall,
+            score.boundary_f1,
+            score.pk,
+            score.window_diff,
+            score.exact_spans,
+            score.gold_articles,
+            score.titles_correct,
+            score.gold_articles
+        );
+        scores.push(score);
+    }
+    let total = aggregate(&scores).total;
+    println!(
+        "ALL {}: P {:.3} R {:.3} F1 {:.3} Pk {:.3} WD {:.3} exact {:.3} titles {:.3}",
+        folder.display(),
+        total.boundary_precision,
+        total.boundary_recall,
+        total.boundary_f1,
+        total.pk,
+        total.window_diff,
+        total.exact_span_accuracy,
+        total.title_accuracy
+    );
+    FolderResult {
+        scores,
+        total,
+        matched,
+    }
+}
+
+/// Gold articles whose span was reproduced but whose clean text differs, with both texts.
+fn text_mismatches(folder: &Path, matched: &HashMap<String, Article>) -> Vec<String> {
+    read_jsonl::<GoldText>(&folder.join("articles.jsonl"))
+        .into_iter()
+        .filter_map(|gold| {
+            let article = matched.get(&gold.id)?;
+            (article.text != gold.text).then(|| {
+                format!(
+                    "{}:\n  got  {:?}\n  gold {:?}",
+                    gold.id, article.text, gold.text
+                )
+            })
+        })
+        .collect()
+}
+
+/// Copies every dev dump into `into` with the lines outside all gold spans deleted (separators, notices,
+/// headers, ads) and runs of blank lines collapsed to one, so stories meet with no cue but their own shape;
+/// writes the gold with the spans renumbered.
+fn strip_cues(from: &Path, into: &Path) {
+    std::fs::create_dir_all(into.join("dumps")).expect("temp dir is writable");
+    let gold: Vec<serde_json::Value> = read_jsonl(&from.join("gold.jsonl"));
+    let mut renumbered = String::new();
+    let mut names: Vec<String> = gold
+        .iter()
+        .filter_map(|g| g["dump"].as_str().map(String::from))
+        .collect();
+    names.dedup();
+    for name in names {
+        let dump = read_dump(&from.join("dumps").join(&name));
+        let spans: Vec<(usize, usize)> = gold
+            .iter()
+            .filter(|g| g["dump"] == name.as_str())
+            .filter_map(|g| {
+                Some((
+                    g["start_line"].as_u64()? as usize,
+                    g["end_line"].as_u64()? as usize,
+                ))
+            })
+            .collect();
+        let mut kept: Vec<&str> = Vec::new();
+        let mut new_number = vec![0; dump.lines.len() + 1];
+        for (i, line) in dump.lines.iter().enumerate() {
+            let inside = spans.iter().any(|&(s, e)| s <= i + 1 && i < e);
+            let blank = line.trim().is_empty();
+            if (inside && !blank) || (blank && kept.last().is_some_and(|l| !l.trim().is_empty())) {
+                kept.push(line);
+            }
+            new_number[i + 1] = kept.len();
+        }
+        std::fs::write(into.join("dumps").join(&name), kept.join("\n")).expect("dump is writable");
+        for g in gold.iter().filter(|g| g["dump"] == name.as_str()) {
+            let mut g = g.clone();
+            for key in ["start_line", "end_line"] {
+                let old = g[key].as_u64().unwrap_or(0) as usize;
+                g[key] = new_number[old].into();
+            }
+            renumbered.push_str(&format!("{g}\n"));
+        }
+    }
+    std::fs::write(into.join("gold.jsonl"), renumbered).expect("gold is writable");
+}
+
+fn embedder() -> MiniLmEmbedder {
+    MiniLmEmbedder::load(&newsdigest::models::default_embedding_model_dir())
+        .expect("MiniLM model loads")
+}
+
+fn assert_targets(result: &FolderResult) {
+    let total = &result.total;
+    assert!(
+        total.boundary_f1 >= 0.97,
+        "boundary F1 {:.3}",
+        total.boundary_f1
+    );
+    assert!(total.pk <= 0.03, "Pk {:.3}", total.pk);
+    assert!(
+        total.exact_span_accuracy >= 0.95,
+        "exact spans {:.3}",
+        total.exact_span_accuracy
+    );
+    assert!(
+        total.title_accuracy >= 0.95,
+        "titles {:.3}",
+        total.title_accuracy
+    );
+}
+
+#[test]
+fn dev_set_meets_the_segmentation_targets_with_clean_texts_and_metadata() {
+    let folder = Path::new("tests/data/dev");
+    let result = score_folder(folder, &mut embedder());
+    assert_eq!(result.scores.len(), 8);
+    assert_eq!(result.total.gold_articles, 48);
+    assert_targets(&result);
+
+    let mismatches = text_mismatches(folder, &result.matched);
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+
+    let layouts: Vec<GoldLayout> = serde_json::from_str(
+        &std::fs::read_to_string(folder.join("layouts.json")).expect("layouts.json is readable"),
+    )
+    .expect("layouts.json parses");
+    let sources: Vec<GoldSource> = serde_json::from_str(
+        &std::fs::read_to_string(folder.join("articles.json")).expect("articles.json is readable"),
+    )
+    .expect("articles.json parses");
+    for layout in layouts.iter().flat_map(|l| &l.articles) {
+        let Some(article) = result.matched.get(&layout.id) else {
+            continue;
+        };
+        let source = sources
+            .iter()
+            .find(|s| s.id == layout.source_id)
+            .expect("every layout article has a source");
+        let meta = &article.metadata;
+        let byline = source.meta_lines.iter().find_map(|l| l.strip_prefix("By "));
+        let published = source.meta_lines.iter().find(|l| !l.starts_with("By "));
+        let tag = source
+            .agency_tag
+            .as_deref()
+            .map(|t| t.trim_matches(['(', ')']));
+        assert_eq!(meta.byline.as_deref(), byline, "{}", layout.id);
+        assert_eq!(meta.published.as_ref(), published, "{}", layout.id);
+        assert_eq!(meta.dateline, source.dateline, "{}", layout.id);
+        assert_eq!(meta.source_tag.as_deref(), tag, "{}", layout.id);
+    }
+}
+
+/// The extra layouts include one miss the segmenter is known to make: extra04 #2 follows #1 with no cue at
+/// all and on the same subject (two flood stories, paragraph per line, no headline), which neither structure
+/// nor the embedding dip can see. The bars below leave room for that one story and no more.
+#[test]
+fn extra_layouts_are_segmented_with_clean_texts() {
+    let folder = Path::new("tests/data/extra");
+    let result = score_folder(folder, &mut embedder());
+    assert_eq!(result.scores.len(), 4);
+    let total = &result.total;
+    assert_eq!(total.gold_articles, 17);
+    assert!(
+        total.boundary_precision >= 0.99,
+        "boundary precision {:.3}",
+        total.boundary_precision
+    );
+    assert!(
+        total.boundary_hits >= 16,
+        "boundaries found {}",
+        total.boundary_hits
+    );
+    assert!(total.exact_spans >= 15, "exact spans {}", total.exact_spans);
+    assert!(
+        total.titles_correct >= 16,
+        "titles {}",
+        total.titles_correct
+    );
+    let mismatches = text_mismatches(folder, &result.matched);
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// The dev stories with every separator, notice, header and ad between them deleted: what is left to find
+/// the boundaries is headlines, datelines, agency tags, briefs and topic shifts.
+#[test]
+fn dev_stories_are_found_without_separators_or_boilerplate() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    strip_cues(Path::new("tests/data/dev"), temp.path());
+    let result = score_folder(temp.path(), &mut embedder());
+    assert_eq!(result.total.gold_articles, 48);
+    assert!(
+        result.total.boundary_f1 >= 0.9,
+        "boundary F1 {:.3}",
+        result.total.boundary_f1
+    );
+}
