@@ -216,3 +216,27 @@ fn a_missing_model_folder_is_a_clear_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("/nonexistent/model"), "{stderr}");
 }
+
+#[test]
+fn segment_explain_gives_a_reason_for_every_boundary_and_left_out_line() {
+    let seeds = project_path("seeds");
+    let stdout = newsdigest_ok(&["segment", "--explain", seeds.to_str().unwrap()]);
+    let records: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let articles: Vec<&Value> = records.iter().filter(|r| r["kind"] == "article").collect();
+    assert_eq!(articles.len(), 4);
+    assert!(articles
+        .iter()
+        .all(|a| !a["reason"].as_str().unwrap().is_empty()));
+    let legal = records
+        .iter()
+        .find(|r| r["kind"] == "line" && r["line"] == 15)
+        .expect("line 15 is explained");
+    assert_eq!(legal["status"], "dropped");
+    assert!(legal["text"].as_str().unwrap().starts_with("LEGAL WARNING"));
+    let plain = newsdigest_ok(&["segment", seeds.to_str().unwrap()]);
+    assert_eq!(plain.lines().count(), 4);
+    assert!(!plain.contains("\"reason\""));
+}

@@ -1,9 +1,12 @@
-//! `newsdigest segment`: the articles segmentation finds, as JSONL.
+//! `newsdigest segment`: the articles segmentation finds, as JSONL, and with `--explain` why.
 
 use super::common::{ingest, InputArgs};
 use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
+use newsdigest::article::Article;
+use newsdigest::ingest::Document;
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
+use newsdigest::segment::Segmentation;
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,23 +17,102 @@ use std::process::ExitCode;
 pub struct SegmentArgs {
     #[command(flatten)]
     input: InputArgs,
+    /// Also print why each article starts where it does, and one record per line left out (dropped
+    /// around articles, or omitted from an article's text), with the rule that decided it.
+    #[arg(long)]
+    explain: bool,
     /// Embedding model folder, used to find topic shifts.
     #[arg(long)]
     model_dir: Option<PathBuf>,
 }
 
-/// One segment as printed.
+/// One printed record: an article, or with `--explain` a line left out.
 #[derive(Serialize)]
-struct SegmentRecord<'a> {
-    id: &'a str,
-    source: &'a str,
-    start_line: Option<usize>,
-    end_line: Option<usize>,
-    title: Option<&'a str>,
-    first_words: String,
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum Record<'a> {
+    /// An article: id, source, span, title, first words; with `--explain` the cue that started it.
+    Article {
+        id: &'a str,
+        source: &'a str,
+        start_line: Option<usize>,
+        end_line: Option<usize>,
+        title: Option<&'a str>,
+        first_words: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<&'a str>,
+    },
+    /// A line outside every article (`dropped`) or inside a span but not in the text (`omitted`).
+    Line {
+        source: &'a str,
+        line: usize,
+        status: &'static str,
+        reason: &'a str,
+        text: &'a str,
+    },
 }
 
-/// Prints each article's id, source, span, title and first words.
+fn article_record<'a>(article: &'a Article, reason: Option<&'a str>) -> Record<'a> {
+    Record::Article {
+        id: &article.id,
+        source: &article.source,
+        start_line: article.start_line,
+        end_line: article.end_line,
+        title: article.title.as_deref(),
+        first_words: article
+            .text
+            .split_whitespace()
+            .take(12)
+            .collect::<Vec<_>>()
+            .join(" "),
+        reason,
+    }
+}
+
+/// Prints one dump's articles and, with `explain`, its left-out lines, all in line order.
+fn write_dump(
+    out: &mut impl Write,
+    segmentation: &Segmentation,
+    lines: &[String],
+    source: &str,
+    explain: bool,
+) -> anyhow::Result<()> {
+    let mut records: Vec<(usize, Record)> = segmentation
+        .articles
+        .iter()
+        .zip(&segmentation.boundaries)
+        .map(|(article, boundary)| {
+            let reason = explain.then_some(boundary.reason.as_str());
+            (boundary.line, article_record(article, reason))
+        })
+        .collect();
+    if explain {
+        let left_out = [
+            ("dropped", &segmentation.dropped),
+            ("omitted", &segmentation.omitted),
+        ];
+        for (status, dropped) in left_out {
+            records.extend(dropped.iter().map(|d| {
+                let text = lines.get(d.line - 1).map_or("", String::as_str);
+                let record = Record::Line {
+                    source,
+                    line: d.line,
+                    status,
+                    reason: &d.reason,
+                    text,
+                };
+                (d.line, record)
+            }));
+        }
+    }
+    records.sort_by_key(|(line, record)| (*line, matches!(record, Record::Line { .. })));
+    for (_, record) in records {
+        serde_json::to_writer(&mut *out, &record)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Segments every dump (JSONL records pass through as they are) and prints the result.
 pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     let defaults = PipelineOptions::default();
     let pipeline = Pipeline::new(PipelineOptions {
@@ -39,24 +121,24 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     })
     .context("loading the embedding model")?;
     let ingested = ingest(&args.input)?;
-    let articles = pipeline.articles(ingested.documents)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for article in &articles {
-        let record = SegmentRecord {
-            id: &article.id,
-            source: &article.source,
-            start_line: article.start_line,
-            end_line: article.end_line,
-            title: article.title.as_deref(),
-            first_words: article
-                .text
-                .split_whitespace()
-                .take(12)
-                .collect::<Vec<_>>()
-                .join(" "),
-        };
-        serde_json::to_writer(&mut out, &record)?;
-        writeln!(out)?;
+    for document in &ingested.documents {
+        match document {
+            Document::Record(article) => {
+                serde_json::to_writer(&mut out, &article_record(article, None))?;
+                writeln!(out)?;
+            }
+            Document::Dump(dump) => {
+                let segmentation = pipeline.segment(&[dump])?.remove(0);
+                write_dump(
+                    &mut out,
+                    &segmentation,
+                    &dump.lines,
+                    &dump.source,
+                    args.explain,
+                )?;
+            }
+        }
     }
     out.flush()?;
     Ok(if ingested.warnings.is_empty() {
