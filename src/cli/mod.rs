@@ -2,6 +2,7 @@
 
 mod checkpoints;
 mod common;
+mod eval;
 mod run;
 mod segment;
 mod table;
@@ -28,6 +29,8 @@ enum Command {
     Run(run::RunArgs),
     /// Print the articles segmentation finds, as JSONL, without summarising or labelling.
     Segment(segment::SegmentArgs),
+    /// Score predictions against hand-written gold: labels, summaries (ROUGE beside Lead-3), segmentation.
+    Eval(eval::EvalArgs),
     /// Print a short table (id, label, title, summary) of a `run` output file.
     Table(table::TableArgs),
 }
@@ -38,5 +41,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(args),
         Command::Segment(args) => segment::run(args),
         Command::Table(args) => table::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }

@@ -1,3 +1,22 @@
-//! Evaluation: scores pipeline outputs against hand-written gold.
+//! Evaluation against gold: pairs predicted articles with gold ones ([`align`]), scores segmentation
+//! ([`segmentation`]), topic labels ([`labels`]) and summaries with ROUGE beside the Lead-3 baseline
+//! ([`rouge`], [`summaries`]), and gathers
+//! everything in an [`EvalReport`] that can be rendered ([`render`]) and checked against minimum scores
+//! ([`thresholds`]).
+//!
+//! Summaries are compared one sentence per line (ROUGE-Lsum reads lines as sentences): the caller supplies the
+//! [`crate::sentences::SentenceSplitter`] to [`EvalReport::evaluate`], which also gives Lead-3 its sentences.
 
+pub mod align;
+pub mod labels;
+pub mod render;
+pub mod report;
+pub mod rouge;
 pub mod segmentation;
+pub mod summaries;
+pub mod thresholds;
+
+pub use align::{align, read_records, AlignBy, Alignment, GoldArticle, PredictedArticle};
+pub use render::{JsonRenderer, MarkdownRenderer, Renderer, ReportFormat, TextRenderer};
+pub use report::{AlignmentReport, ArticleRef, EvalReport, SegmentationReport};
+pub use thresholds::{check_thresholds, metric_names, Threshold, ThresholdFailure};

@@ -1,0 +1,217 @@
+//! The evaluation report: every metric of one run against gold, in one serialisable value that the renderers
+//! print and `--fail-under` checks.
+
+use super::align::{align, same_file, AlignBy, GoldArticle, PredictedArticle};
+use super::labels::{LabelPair, LabelReport};
+use super::segmentation::{aggregate, score_dump, AggregateScore, DumpScore, Span};
+use super::summaries::{lead3, one_sentence_per_line, SummaryCase, SummaryReport};
+use crate::sentences::SentenceSplitter;
+use std::collections::HashMap;
+
+/// Everything `newsdigest eval` measures. Field names are stable: they are the JSON keys of `--format json`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct EvalReport {
+    /// How gold and predicted articles were paired, and what was left unpaired.
+    pub alignment: AlignmentReport,
+    /// Segmentation metrics per dump and over all dumps; `None` when no gold article has a dump and a span
+    /// (gold like `articles.jsonl`).
+    pub segmentation: Option<SegmentationReport>,
+    /// Topic-label metrics over the aligned articles.
+    pub labels: LabelReport,
+    /// ROUGE of the system summaries and of Lead-3 over the aligned articles with a reference summary.
+    pub summaries: SummaryReport,
+}
+
+/// Segmentation scores: every gold dump's spans against the spans predicted for the same file.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SegmentationReport {
+    /// `dumps` (how many) and `total` (scores summed over all dumps, micro-averaged).
+    #[serde(flatten)]
+    pub overall: AggregateScore,
+    /// Scores of each dump, in gold order.
+    pub per_dump: Vec<DumpScore>,
+}
+
+impl SegmentationReport {
+    /// Scores each dump named by gold. A dump's line count comes from `line_counts` (keyed by file name);
+    /// when it is missing, the last line any gold or predicted span of that dump reaches stands in for it.
+    /// `None` when no gold article has a dump and a span.
+    pub fn score(
+        gold: &[GoldArticle],
+        predicted: &[PredictedArticle],
+        line_counts: &HashMap<String, usize>,
+    ) -> Option<Self> {
+        let mut dumps: Vec<&str> = Vec::new();
+        for article in gold {
+            let located = located_span(article.start_line, article.end_line, None).is_some();
+            if let Some(name) = article
+                .dump
+                .as_deref()
+                .filter(|name| located && !dumps.contains(name))
+            {
+                dumps.push(name);
+            }
+        }
+        if dumps.is_empty() {
+            return None;
+        }
+        let per_dump: Vec<DumpScore> = dumps
+            .iter()
+            .map(|&dump| {
+                let gold_spans: Vec<Span> = gold
+                    .iter()
+                    .filter(|g| g.dump.as_deref() == Some(dump))
+                    .filter_map(|g| located_span(g.start_line, g.end_line, g.title.as_deref()))
+                    .collect();
+                let predicted_spans: Vec<Span> = predicted
+                    .iter()
+                    .filter(|p| {
+                        p.source
+                            .as_deref()
+                            .is_some_and(|source| same_file(source, dump))
+                    })
+                    .filter_map(|p| located_span(p.start_line, p.end_line, p.title.as_deref()))
+                    .collect();
+                let last_line = gold_spans
+                    .iter()
+                    .chain(&predicted_spans)
+                    .map(|s| s.end)
+                    .max();
+                let lines = line_counts.get(dump).copied().or(last_line).unwrap_or(0);
+                score_dump(dump, lines, &gold_spans, &predicted_spans)
+            })
+            .collect();
+        Some(SegmentationReport {
+            overall: aggregate(&per_dump),
+            per_dump,
+        })
+    }
+}
+
+/// A span from optional line numbers, when both are present.
+fn located_span(start: Option<usize>, end: Option<usize>, title: Option<&str>) -> Option<Span> {
+    Some(Span {
+        start: start?,
+        end: end?,
+        title: title.map(str::to_string),
+    })
+}
+
+/// Counts of the alignment and the articles it could not pair.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct AlignmentReport {
+    /// `id` or `span`: the rule that paired the articles.
+    pub by: AlignBy,
+    /// Gold articles read.
+    pub gold: usize,
+    /// Predicted articles read.
+    pub predicted: usize,
+    /// Pairs formed; every other metric is computed over these.
+    pub matched: usize,
+    /// Gold articles no prediction was paired with (missed articles), in input order.
+    pub unmatched_gold: Vec<ArticleRef>,
+    /// Predicted articles paired with no gold article (spurious articles), in input order.
+    pub unmatched_predicted: Vec<ArticleRef>,
+}
+
+/// Enough about an article to find it again: id, file and line span, headline.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ArticleRef {
+    /// The article id.
+    pub id: String,
+    /// Gold `dump` or predicted `source`.
+    pub file: Option<String>,
+    /// First line, 1-based.
+    pub start_line: Option<usize>,
+    /// Last line, 1-based and inclusive.
+    pub end_line: Option<usize>,
+    /// Headline, if any.
+    pub title: Option<String>,
+}
+
+impl EvalReport {
+    /// Aligns predictions with gold and computes every metric: segmentation over all spans of each gold dump
+    /// (see [`SegmentationReport::score`], which `line_counts` is for), labels and summaries over the aligned
+    /// pairs. `splitter` puts reference and system summaries one sentence per line for ROUGE-Lsum and gives
+    /// Lead-3 its sentences (from the gold article text when the gold has one, else the predicted text).
+    pub fn evaluate(
+        gold: &[GoldArticle],
+        predicted: &[PredictedArticle],
+        splitter: &dyn SentenceSplitter,
+        line_counts: &HashMap<String, usize>,
+    ) -> Self {
+        let alignment = align(gold, predicted);
+        let pairs: Vec<(&GoldArticle, &PredictedArticle)> = alignment
+            .pairs
+            .iter()
+            .map(|pair| (&gold[pair.gold], &predicted[pair.predicted]))
+            .collect();
+        let label_pairs: Vec<LabelPair> = pairs
+            .iter()
+            .map(|(g, p)| LabelPair {
+                gold: g.label.clone(),
+                also: g.also.clone(),
+                predicted: p.label.clone(),
+            })
+            .collect();
+        let summary_cases: Vec<SummaryCase> = pairs
+            .iter()
+            .filter_map(|(g, p)| {
+                let reference = g.summary.as_deref()?;
+                let lines = |text: Option<&str>| {
+                    text.map(|t| one_sentence_per_line(&splitter.split(t)))
+                        .unwrap_or_default()
+                };
+                let article_text = g.text.as_deref().or(p.text.as_deref()).unwrap_or("");
+                Some(SummaryCase {
+                    reference: lines(Some(reference)),
+                    system: lines(p.summary.as_deref()),
+                    lead3: lead3(&splitter.split(article_text)),
+                })
+            })
+            .collect();
+        EvalReport {
+            alignment: AlignmentReport {
+                by: alignment.by,
+                gold: gold.len(),
+                predicted: predicted.len(),
+                matched: alignment.pairs.len(),
+                unmatched_gold: alignment
+                    .unmatched_gold
+                    .iter()
+                    .map(|&i| ArticleRef::from_gold(&gold[i]))
+                    .collect(),
+                unmatched_predicted: alignment
+                    .unmatched_predicted
+                    .iter()
+                    .map(|&i| ArticleRef::from_predicted(&predicted[i]))
+                    .collect(),
+            },
+            segmentation: SegmentationReport::score(gold, predicted, line_counts),
+            labels: LabelReport::from_pairs(&label_pairs),
+            summaries: SummaryReport::from_cases(&summary_cases),
+        }
+    }
+}
+
+impl ArticleRef {
+    fn from_gold(article: &GoldArticle) -> Self {
+        ArticleRef {
+            id: article.id.clone(),
+            file: article.dump.clone(),
+            start_line: article.start_line,
+            end_line: article.end_line,
+            title: article.title.clone(),
+        }
+    }
+
+    fn from_predicted(article: &PredictedArticle) -> Self {
+        ArticleRef {
+            id: article.id.clone(),
+            file: article.source.clone(),
+            start_line: article.start_line,
+            end_line: article.end_line,
+            title: article.title.clone(),
+        }
+    }
+}
