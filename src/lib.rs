@@ -12,11 +12,13 @@ pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod ingest;
+pub mod limits;
 pub mod models;
 pub mod output;
 pub mod pipeline;
 pub mod segment;
 pub mod sentences;
+pub mod stream;
 pub mod summarize;
 
 pub use article::{Article, EmbeddedArticle, Metadata};

@@ -6,9 +6,10 @@
 
 use crate::article::{Article, EmbeddedArticle};
 use crate::classify::{
-    Classifier, EmbeddingClassifier, LabelSet, NliClassifier, NliOptions, Prediction,
+    Classifier, EmbeddingClassifier, Head, HeadClassifier, LabelSet, NliClassifier, NliOptions,
+    Prediction,
 };
-use crate::embed::{normalized_mean, Embedder, MiniLmEmbedder};
+use crate::embed::{normalized_mean, Embedder, MiniLmEmbedder, Precision};
 use crate::error::{Error, Result};
 use crate::ingest::{Document, Dump};
 use crate::segment::{DumpSegmenter, Segmentation, Segmenter};
@@ -33,12 +34,16 @@ pub struct PipelineOptions {
     pub model_dir: PathBuf,
     /// The label set.
     pub labels: LabelSet,
+    /// A trained classifier head (`newsdigest fit`) that labels articles instead of the label set.
+    pub head: Option<Head>,
     /// Options of the extractive summariser.
     pub summary: ExtractiveOptions,
     /// A transformer checkpoint that writes abstractive summaries instead of the extractive summariser.
     pub abstractive: Option<AbstractiveOptions>,
     /// An NLI checkpoint that gives the labels instead of the embedding classifier.
     pub nli: Option<NliOptions>,
+    /// Precision of the embedding model.
+    pub precision: Precision,
 }
 
 impl Default for PipelineOptions {
@@ -47,9 +52,11 @@ impl Default for PipelineOptions {
             threads: 0,
             model_dir: crate::models::default_embedding_model_dir(),
             labels: LabelSet::default(),
+            head: None,
             summary: ExtractiveOptions::default(),
             abstractive: None,
             nli: None,
+            precision: Precision::Fp32,
         }
     }
 }
@@ -121,9 +128,16 @@ impl Pipeline {
 
     fn load_worker(options: &PipelineOptions) -> Result<Worker> {
         let mut embedder = MiniLmEmbedder::load(&options.model_dir)?;
-        let classifier: Box<dyn Classifier> = match &options.nli {
-            Some(nli) => Box::new(NliClassifier::load(nli, &options.labels)?),
-            None => Box::new(EmbeddingClassifier::new(&options.labels, &mut embedder)?),
+        embedder.set_precision(options.precision);
+        let classifier: Box<dyn Classifier> = match (&options.nli, &options.head) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Config(
+                    "an NLI model and a trained head cannot both give the labels".to_string(),
+                ))
+            }
+            (Some(nli), None) => Box::new(NliClassifier::load(nli, &options.labels)?),
+            (None, Some(head)) => Box::new(HeadClassifier::new(head.clone(), &mut embedder)?),
+            (None, None) => Box::new(EmbeddingClassifier::new(&options.labels, &mut embedder)?),
         };
         let summarizer: Box<dyn Summarizer> = match &options.abstractive {
             Some(abstractive) => Box::new(AbstractiveSummarizer::load(abstractive)?),
@@ -189,22 +203,50 @@ impl Pipeline {
         articles: Vec<Article>,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<Annotated>> {
+        self.in_groups(articles, progress, |w, group| self.annotate_group(w, group))
+    }
+
+    /// Embeds articles in parallel, in the same fixed groups as [`Pipeline::annotate`]; results in input order.
+    pub fn embed(&self, articles: Vec<Article>) -> Result<Vec<EmbeddedArticle>> {
+        self.in_groups(articles, &|_| {}, |w, group| {
+            self.embed_articles(&mut w.embedder, group)
+        })
+    }
+
+    /// Runs `task` on fixed groups of [`GROUP_SIZE`] articles in parallel, each with a worker's models, calling
+    /// `progress` with the size of each finished group; results in input order.
+    fn in_groups<T: Send>(
+        &self,
+        articles: Vec<Article>,
+        progress: &(dyn Fn(usize) + Sync),
+        task: impl Fn(&mut Worker, Vec<Article>) -> Result<Vec<T>> + Sync,
+    ) -> Result<Vec<T>> {
         let groups: Vec<Vec<Article>> = articles
             .chunks(GROUP_SIZE)
             .map(|group| group.to_vec())
             .collect();
-        let annotated: Vec<Vec<Annotated>> = self.threads.install(|| {
+        let done: Vec<Vec<T>> = self.threads.install(|| {
             groups
                 .into_par_iter()
                 .map(|group| {
                     let count = group.len();
-                    let done = self.with_worker(|w| self.annotate_group(w, group));
+                    let done = self.with_worker(|w| task(w, group));
                     progress(count);
                     done
                 })
                 .collect::<Result<_>>()
         })?;
-        Ok(annotated.into_iter().flatten().collect())
+        Ok(done.into_iter().flatten().collect())
+    }
+
+    /// Classifies embedded articles with the configured classifier (head or label set); results in input order.
+    pub fn classify(&self, articles: &[EmbeddedArticle]) -> Result<Vec<Prediction>> {
+        self.with_worker(|w| w.classifier.classify(articles))
+    }
+
+    /// Runs `task` with one worker's embedder, for texts that are not articles (such as label descriptions).
+    pub fn with_embedder<T>(&self, task: impl FnOnce(&mut dyn Embedder) -> Result<T>) -> Result<T> {
+        self.with_worker(|w| task(&mut w.embedder))
     }
 
     fn annotate_group(&self, worker: &mut Worker, group: Vec<Article>) -> Result<Vec<Annotated>> {
@@ -223,6 +265,11 @@ impl Pipeline {
             .collect())
     }
 
+    /// The sentences the pipeline splits `text` into.
+    pub fn sentences(&self, text: &str) -> Vec<String> {
+        self.splitter.split(text)
+    }
+
     /// Splits articles into sentences and embeds the titles and sentences of the whole group in one pass.
     pub fn embed_articles(
         &self,
@@ -235,8 +282,7 @@ impl Pipeline {
             .collect();
         let mut texts: Vec<&str> = Vec::new();
         for (article, sentences) in articles.iter().zip(&sentences) {
-            texts.extend(article.title.as_deref());
-            texts.extend(sentences.iter().map(String::as_str));
+            texts.extend(embedded_texts(article, sentences));
         }
         let mut vectors = embedder.embed(&texts)?.into_iter();
         let dimension = embedder.dimension();
@@ -263,6 +309,18 @@ impl Pipeline {
             })
             .collect())
     }
+}
+
+/// The texts embedded for an article, in order: its title if it has one, then its sentences.
+pub fn embedded_texts<'a>(
+    article: &'a Article,
+    sentences: &'a [String],
+) -> impl Iterator<Item = &'a str> {
+    article
+        .title
+        .as_deref()
+        .into_iter()
+        .chain(sentences.iter().map(String::as_str))
 }
 
 fn poisoned<T>(_: std::sync::PoisonError<T>) -> Error {

@@ -415,8 +415,8 @@ fn the_cli_runs_both_checkpoints_and_records_pieces_and_settings() {
             !summary.is_empty() && summary.split_whitespace().count() <= 10,
             "{summary:?}"
         );
-        assert!(article["chunks"].as_u64().unwrap() >= 1);
-        assert_eq!(article["truncated"], false);
+        assert!(article["summary_chunks"].as_u64().unwrap() >= 1);
+        assert_eq!(article["summary_truncated"], false);
         let scores = article["scores"].as_object().unwrap();
         assert_eq!(scores.len(), 3);
         assert!(scores

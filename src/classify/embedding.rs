@@ -7,6 +7,7 @@ use crate::error::Result;
 
 /// Compares the article embedding with the embeddings of every label description; a class's similarity is that
 /// of its closest description.
+#[derive(Clone, Debug)]
 pub struct EmbeddingClassifier {
     names: Vec<String>,
     descriptions: Vec<Vec<Vec<f32>>>,
@@ -29,7 +30,13 @@ impl EmbeddingClassifier {
         })
     }
 
-    fn similarities(&self, vector: &[f32]) -> Vec<f32> {
+    /// The classes compared, in the order of [`EmbeddingClassifier::similarities`].
+    pub fn class_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Each class's similarity to the article vector: the cosine of its closest description.
+    pub fn similarities(&self, vector: &[f32]) -> Vec<f32> {
         self.descriptions
             .iter()
             .map(|class| {

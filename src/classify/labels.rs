@@ -73,7 +73,7 @@ impl LabelSet {
             .map_err(|message| Error::Config(format!("{}: {message}", path.display())))
     }
 
-    fn validated(self) -> Result<Self, String> {
+    pub(crate) fn validated(self) -> Result<Self, String> {
         if self.labels.is_empty() {
             return Err("the label set has no labels".to_string());
         }

@@ -1,10 +1,12 @@
 //! Classify: gives each article a topic label and a score for every label.
 
 mod embedding;
+pub mod head;
 mod labels;
 mod nli;
 
 pub use embedding::EmbeddingClassifier;
+pub use head::{Head, HeadClassifier};
 pub use labels::{LabelSet, LabelSpec, DEFAULT_LABELS_TOML};
 pub use nli::{NliClassifier, NliOptions, DEFAULT_HYPOTHESIS_TEMPLATE};
 

@@ -25,13 +25,20 @@ pub fn ingest(args: &InputArgs) -> anyhow::Result<Ingested> {
 
 /// Prints input warnings and a one-line summary to stderr.
 pub fn report_warnings(warnings: &[Warning]) {
-    for warning in warnings {
-        eprintln!("newsdigest: warning: {warning}");
-    }
-    if !warnings.is_empty() {
+    warnings.iter().for_each(report_warning);
+    report_warning_count(warnings.len());
+}
+
+/// Prints one input warning to stderr.
+pub fn report_warning(warning: &Warning) {
+    eprintln!("newsdigest: warning: {warning}");
+}
+
+/// Prints the one-line summary of input warnings to stderr, if there were any.
+pub fn report_warning_count(count: usize) {
+    if count > 0 {
         eprintln!(
-            "newsdigest: {} input problem(s): the affected lines or files were skipped or repaired",
-            warnings.len()
+            "newsdigest: {count} input problem(s): the affected lines or files were skipped or repaired"
         );
     }
 }

@@ -3,6 +3,7 @@
 mod checkpoints;
 mod common;
 mod eval;
+mod fit;
 mod run;
 mod segment;
 mod table;
@@ -33,6 +34,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Print a short table (id, label, title, summary) of a `run` output file.
     Table(table::TableArgs),
+    /// Train a classifier head on hand-labelled articles (for `run --head`); optionally cross-validate it.
+    Fit(fit::FitArgs),
 }
 
 /// Runs the parsed command line.
@@ -42,5 +45,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Segment(args) => segment::run(args),
         Command::Table(args) => table::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Fit(args) => fit::run(args),
     }
 }

@@ -62,6 +62,14 @@ impl MiniLmEmbedder {
         Ok(encodings.iter().map(|e| e.get_ids().to_vec()).collect())
     }
 
+    /// Switches the weights to `precision`.
+    pub fn set_precision(&mut self, precision: super::Precision) {
+        match precision {
+            super::Precision::Bf16 => self._vs.bfloat16(),
+            super::Precision::Fp32 => self._vs.float(),
+        }
+    }
+
     fn embed_batch(&self, batch: &[&Vec<u32>]) -> Result<Vec<Vec<f32>>> {
         let longest = batch.iter().map(|ids| ids.len()).max().unwrap_or(0);
         let mut ids = Vec::with_capacity(batch.len() * longest);

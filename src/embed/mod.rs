@@ -2,8 +2,10 @@
 //! the extractive summariser all work on these vectors, computed once per sentence.
 
 mod minilm;
+mod precision;
 
 pub use minilm::MiniLmEmbedder;
+pub use precision::{native_bf16, Precision};
 
 use crate::error::Result;
 

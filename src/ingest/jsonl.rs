@@ -18,44 +18,53 @@ pub fn parse_jsonl(source: &str, lines: &[String]) -> (Vec<Article>, Vec<Warning
     let mut articles = Vec::new();
     let mut warnings = Vec::new();
     for (index, line) in lines.iter().enumerate() {
-        let line_no = index + 1;
-        if line.trim().is_empty() {
-            continue;
+        match parse_record(source, &stem, index + 1, line) {
+            Some(Ok(article)) => articles.push(article),
+            Some(Err(warning)) => warnings.push(warning),
+            None => {}
         }
-        let warn = |message: String| Warning {
-            source: source.to_string(),
-            line: Some(line_no),
-            message,
-        };
-        let record: Record = match serde_json::from_str(line) {
-            Ok(record) => record,
-            Err(e) => {
-                warnings.push(warn(format!("skipped: not a JSON object ({e})")));
-                continue;
-            }
-        };
-        let Some(text) = record.text else {
-            warnings.push(warn(
-                "skipped: record has no string field `text`".to_string(),
-            ));
-            continue;
-        };
-        let id = match record.id {
-            Some(serde_json::Value::String(id)) => id,
-            Some(other) => other.to_string(),
-            None => format!("{stem}:{line_no}"),
-        };
-        articles.push(Article {
-            id,
-            source: source.to_string(),
-            start_line: None,
-            end_line: None,
-            title: record.title.filter(|t| !t.trim().is_empty()),
-            text,
-            metadata: Metadata::default(),
-        });
     }
     (articles, warnings)
+}
+
+/// Parses line `line_no` of a JSONL file: `None` for a blank line, else the article or the reason it was skipped.
+pub fn parse_record(
+    source: &str,
+    stem: &str,
+    line_no: usize,
+    line: &str,
+) -> Option<std::result::Result<Article, Warning>> {
+    if line.trim().is_empty() {
+        return None;
+    }
+    let warn = |message: String| Warning {
+        source: source.to_string(),
+        line: Some(line_no),
+        message,
+    };
+    let record: Record = match serde_json::from_str(line) {
+        Ok(record) => record,
+        Err(e) => return Some(Err(warn(format!("skipped: not a JSON object ({e})")))),
+    };
+    let Some(text) = record.text else {
+        return Some(Err(warn(
+            "skipped: record has no string field `text`".to_string(),
+        )));
+    };
+    let id = match record.id {
+        Some(serde_json::Value::String(id)) => id,
+        Some(other) => other.to_string(),
+        None => format!("{stem}:{line_no}"),
+    };
+    Some(Ok(Article {
+        id,
+        source: source.to_string(),
+        start_line: None,
+        end_line: None,
+        title: record.title.filter(|t| !t.trim().is_empty()),
+        text,
+        metadata: Metadata::default(),
+    }))
 }
 
 #[cfg(test)]

@@ -4,14 +4,17 @@
 //! problem is returned as a [`Warning`] naming the file and line, beside the good documents.
 
 mod jsonl;
+mod lines;
+mod stream;
 mod text;
 
-pub use jsonl::parse_jsonl;
+pub use jsonl::{parse_jsonl, parse_record};
+pub use lines::{UniversalLines, MAX_LINE_BYTES};
+pub use stream::InputStream;
 pub use text::{decode_lines, Dump};
 
 use crate::article::Article;
 use crate::error::{Error, Result};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// How to read an input.
@@ -98,80 +101,22 @@ fn collect_dir(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// Reads every input. Unreadable or binary files become warnings; the other inputs are still read.
+/// Reads every input whole. Unreadable or binary files become warnings; the other inputs are still read.
 pub fn read_inputs(paths: &[PathBuf], format: InputFormat) -> Result<Ingested> {
-    let mut ingested = Ingested::default();
-    for path in expand_paths(paths)? {
-        let (name, bytes) = if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| Error::io("-", e))?;
-            ("-".to_string(), bytes)
-        } else {
-            let name = path.display().to_string();
-            match std::fs::read(&path) {
-                Ok(bytes) => (name, bytes),
-                Err(e) => {
-                    ingested.warnings.push(Warning {
-                        source: name,
-                        line: None,
-                        message: format!("skipped: cannot read ({e})"),
-                    });
-                    continue;
-                }
-            }
-        };
-        read_bytes(&name, &bytes, format, &mut ingested);
-    }
-    Ok(ingested)
+    Ok(collect(InputStream::new(paths, format, None)?))
 }
 
 /// Reads one input's bytes into `ingested`, choosing the format as `format` says.
 pub fn read_bytes(name: &str, bytes: &[u8], format: InputFormat, ingested: &mut Ingested) {
-    if looks_binary(bytes) {
-        ingested.warnings.push(Warning {
-            source: name.to_string(),
-            line: None,
-            message: "skipped: binary file (contains NUL bytes)".to_string(),
-        });
-        return;
-    }
-    let (lines, mut warnings) = decode_lines(name, bytes);
-    ingested.warnings.append(&mut warnings);
-    if lines.iter().all(|l| l.trim().is_empty()) {
-        ingested.warnings.push(Warning {
-            source: name.to_string(),
-            line: None,
-            message: "skipped: empty input".to_string(),
-        });
-        return;
-    }
-    if is_jsonl(name, &lines, format) {
-        let (records, mut warnings) = parse_jsonl(name, &lines);
-        ingested.warnings.append(&mut warnings);
-        ingested
-            .documents
-            .extend(records.into_iter().map(Document::Record));
-    } else {
-        ingested
-            .documents
-            .push(Document::Dump(Dump::new(name.to_string(), lines)));
-    }
+    let read = collect(InputStream::from_bytes(name, bytes.to_vec(), format));
+    ingested.documents.extend(read.documents);
+    ingested.warnings.extend(read.warnings);
 }
 
-fn looks_binary(bytes: &[u8]) -> bool {
-    bytes.iter().take(8192).any(|&b| b == 0)
-}
-
-fn is_jsonl(name: &str, lines: &[String], format: InputFormat) -> bool {
-    match format {
-        InputFormat::Dump => false,
-        InputFormat::Jsonl => true,
-        InputFormat::Auto if name == "-" => lines
-            .iter()
-            .find(|l| !l.trim().is_empty())
-            .is_some_and(|l| l.trim_start().starts_with('{')),
-        InputFormat::Auto => name.ends_with(".jsonl"),
+fn collect(mut stream: InputStream) -> Ingested {
+    let documents: Vec<Document> = stream.by_ref().collect();
+    Ingested {
+        documents,
+        warnings: stream.take_warnings(),
     }
 }

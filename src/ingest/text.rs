@@ -1,6 +1,6 @@
 //! Plain-text decoding: BOM, universal newlines, invalid UTF-8.
 
-use super::Warning;
+use super::{UniversalLines, Warning};
 use std::path::Path;
 
 /// A plain-text dump: its lines, as split by universal newlines, ready to segment.
@@ -10,8 +10,11 @@ pub struct Dump {
     pub source: String,
     /// The file name without extension, used to build article ids (`stdin` for `-`).
     pub stem: String,
-    /// The lines, without their line breaks; line `i` of the file is `lines[i - 1]`.
+    /// The lines, without their line breaks; line `line_offset + i` of the file is `lines[i - 1]`.
     pub lines: Vec<String>,
+    /// Lines of the file before these: 0 for a whole dump, more for a later window of a dump too large to
+    /// segment at once (see [`super::InputStream`]).
+    pub line_offset: usize,
 }
 
 impl Dump {
@@ -29,6 +32,7 @@ impl Dump {
             source,
             stem,
             lines,
+            line_offset: 0,
         }
     }
 
@@ -43,41 +47,13 @@ impl Dump {
 /// `\r` each end a line, and a final line break does not start an extra line. Invalid UTF-8 is replaced with
 /// U+FFFD and reported once per line.
 pub fn decode_lines(source: &str, bytes: &[u8]) -> (Vec<String>, Vec<Warning>) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = UniversalLines::new(source, bytes);
     let mut lines = Vec::new();
     let mut warnings = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    let mut push = |raw: &[u8], lines: &mut Vec<String>| {
-        let line = String::from_utf8_lossy(raw).into_owned();
-        if std::str::from_utf8(raw).is_err() {
-            warnings.push(Warning {
-                source: source.to_string(),
-                line: Some(lines.len() + 1),
-                message: "invalid UTF-8 replaced with U+FFFD".to_string(),
-            });
-        }
+    // Reading from memory cannot fail.
+    while let Ok(Some((line, warning))) = reader.next_line() {
         lines.push(line);
-    };
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                push(&bytes[start..i], &mut lines);
-                start = i + 1;
-            }
-            b'\r' => {
-                push(&bytes[start..i], &mut lines);
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if start < bytes.len() {
-        push(&bytes[start..], &mut lines);
+        warnings.extend(warning);
     }
     (lines, warnings)
 }

@@ -1,8 +1,10 @@
 //! Output: annotated articles as JSON (one document) or JSONL (one article per line), field by field as the
 //! README documents them.
 
+mod partial;
 mod record;
 
+pub use partial::{PartialFile, WrittenIds};
 pub use record::{ArticleRecord, ModelInfo, RunInfo};
 
 use crate::error::{Error, Result};

@@ -30,13 +30,17 @@ pub struct ArticleRecord {
     /// The summary.
     pub summary: String,
     /// Pieces the summariser read the article in (more than 1 when it was longer than the model's window).
-    pub chunks: usize,
+    pub summary_chunks: usize,
     /// True when text had to be cut to fit the summariser's window.
-    pub truncated: bool,
+    pub summary_truncated: bool,
     /// The topic label, or the fallback (`other`).
     pub label: String,
     /// Score per label, rounded to 4 decimals; they sum to 1.
     pub scores: BTreeMap<String, f64>,
+    /// Present and `true` when the text was longer than the limit and cut before annotation
+    /// (`newsdigest::limits::MAX_ARTICLE_BYTES`); `text` is then the part annotated.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 impl From<Annotated> for ArticleRecord {
@@ -58,14 +62,15 @@ impl From<Annotated> for ArticleRecord {
             source_tag: article.metadata.source_tag,
             text: article.text,
             summary: summary.text,
-            chunks: summary.chunks,
-            truncated: summary.truncated,
+            summary_chunks: summary.chunks,
+            summary_truncated: summary.truncated,
             label: prediction.label,
             scores: prediction
                 .scores
                 .into_iter()
                 .map(|(label, score)| (label, (f64::from(score) * 1e4).round() / 1e4))
                 .collect(),
+            truncated: false,
         }
     }
 }
@@ -98,6 +103,8 @@ pub struct RunInfo {
     /// The NLI classifier's checkpoint and settings, when it gave the labels.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nli: Option<crate::classify::NliOptions>,
+    /// Precision the embedding model ran in.
+    pub precision: crate::embed::Precision,
     /// The input paths, as given.
     pub inputs: Vec<String>,
 }
@@ -116,6 +123,7 @@ impl RunInfo {
             summary: options.summary.clone(),
             abstractive: options.abstractive.clone(),
             nli: options.nli.clone(),
+            precision: options.precision,
             inputs,
         }
     }

@@ -1,0 +1,351 @@
+//! Inputs read as a stream: one file open at a time, JSONL one record at a time, and dumps in windows of
+//! bounded size, so memory does not grow with the input.
+//!
+//! A dump larger than the window budget is cut into windows at article breaks: once a window holds the budget,
+//! it ends before the next line that follows a run of two or more blank lines or a separator line (a line of
+//! three or more characters, none a letter or digit, such as `-----` or `* * *`); past twice the budget a single
+//! blank line will do, and past four times the budget the window ends wherever it is. Each window is a [`Dump`]
+//! whose `line_offset` says where it starts in the file, so spans and ids can be carried over to the whole file.
+
+use super::{parse_record, Document, Dump, InputFormat, UniversalLines, Warning};
+use crate::error::Result;
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+
+/// Bytes sniffed for NUL to tell a binary file.
+const SNIFF_BYTES: usize = 8192;
+
+/// Reads inputs one document at a time; problems are collected as warnings (see [`InputStream::take_warnings`]).
+pub struct InputStream {
+    sources: std::vec::IntoIter<Source>,
+    format: InputFormat,
+    window_bytes: Option<usize>,
+    current: Option<OpenInput>,
+    warnings: Vec<Warning>,
+}
+
+/// An input still to open.
+enum Source {
+    /// A file, or `-` for stdin.
+    Path(PathBuf),
+    /// Bytes already in memory, under a name.
+    Bytes(String, Vec<u8>),
+}
+
+/// What an open input holds.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Jsonl,
+    Dump,
+}
+
+/// The file being read.
+struct OpenInput {
+    name: String,
+    stem: String,
+    kind: Kind,
+    lines: UniversalLines<Box<dyn BufRead>>,
+    /// Lines read but not yet handed out (sniffing, or the first line of the next window).
+    lookahead: VecDeque<String>,
+    /// Lines of the file handed out in earlier windows.
+    lines_done: usize,
+    any_text: bool,
+}
+
+impl InputStream {
+    /// Streams `paths` (directories expanded as [`super::expand_paths`] does, `-` for stdin). Dumps are cut in
+    /// windows of about `window_bytes`, or read whole when it is `None`.
+    pub fn new(
+        paths: &[PathBuf],
+        format: InputFormat,
+        window_bytes: Option<usize>,
+    ) -> Result<Self> {
+        let sources: Vec<Source> = super::expand_paths(paths)?
+            .into_iter()
+            .map(Source::Path)
+            .collect();
+        Ok(Self::from_sources(sources, format, window_bytes))
+    }
+
+    /// Streams bytes already in memory as if read from a file called `name`; dumps are read whole.
+    pub fn from_bytes(name: &str, bytes: Vec<u8>, format: InputFormat) -> Self {
+        Self::from_sources(vec![Source::Bytes(name.to_string(), bytes)], format, None)
+    }
+
+    fn from_sources(
+        sources: Vec<Source>,
+        format: InputFormat,
+        window_bytes: Option<usize>,
+    ) -> Self {
+        InputStream {
+            sources: sources.into_iter(),
+            format,
+            window_bytes,
+            current: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The warnings gathered since the last call.
+    pub fn take_warnings(&mut self) -> Vec<Warning> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    fn open_next(&mut self) -> Option<()> {
+        loop {
+            let source = self.sources.next()?;
+            if let Some(input) = self.open(source) {
+                self.current = Some(input);
+                return Some(());
+            }
+        }
+    }
+
+    fn warn(&mut self, source: &str, line: Option<usize>, message: String) {
+        self.warnings.push(Warning {
+            source: source.to_string(),
+            line,
+            message,
+        });
+    }
+
+    /// Opens one input, sniffs whether it is binary and which format it holds; `None` when it is skipped.
+    fn open(&mut self, source: Source) -> Option<OpenInput> {
+        let (name, reader): (String, Box<dyn BufRead>) = match source {
+            Source::Bytes(name, bytes) => (name, Box::new(std::io::Cursor::new(bytes))),
+            Source::Path(path) if path.as_os_str() == "-" => (
+                "-".to_string(),
+                Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
+            ),
+            Source::Path(path) => {
+                let name = path.display().to_string();
+                match std::fs::File::open(&path) {
+                    Ok(file) => (name, Box::new(BufReader::with_capacity(1 << 16, file))),
+                    Err(e) => {
+                        self.warn(&name, None, format!("skipped: cannot read ({e})"));
+                        return None;
+                    }
+                }
+            }
+        };
+        let mut lines = UniversalLines::new(&name, reader);
+        match lines.peek() {
+            Ok(head) if head.iter().take(SNIFF_BYTES).any(|&b| b == 0) => {
+                self.warn(
+                    &name,
+                    None,
+                    "skipped: binary file (contains NUL bytes)".to_string(),
+                );
+                return None;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                self.warn(&name, None, format!("skipped: cannot read ({e})"));
+                return None;
+            }
+        }
+        let stem = Dump::new(name.clone(), Vec::new()).stem;
+        let mut input = OpenInput {
+            name,
+            stem,
+            kind: Kind::Dump,
+            lines,
+            lookahead: VecDeque::new(),
+            lines_done: 0,
+            any_text: false,
+        };
+        input.kind = match self.format {
+            InputFormat::Dump => Kind::Dump,
+            InputFormat::Jsonl => Kind::Jsonl,
+            InputFormat::Auto if input.name == "-" => {
+                let first = loop {
+                    match self.read_line(&mut input) {
+                        Some(line) if line.trim().is_empty() => input.lookahead.push_back(line),
+                        Some(line) => {
+                            let jsonl = line.trim_start().starts_with('{');
+                            input.lookahead.push_back(line);
+                            break jsonl;
+                        }
+                        None => break false,
+                    }
+                };
+                if first {
+                    Kind::Jsonl
+                } else {
+                    Kind::Dump
+                }
+            }
+            InputFormat::Auto if input.name.ends_with(".jsonl") => Kind::Jsonl,
+            InputFormat::Auto => Kind::Dump,
+        };
+        Some(input)
+    }
+
+    /// Reads the next line of `input` from the file, noting its warning; `None` at the end or on a read error
+    /// (reported).
+    fn read_line(&mut self, input: &mut OpenInput) -> Option<String> {
+        match input.lines.next_line() {
+            Ok(Some((line, warning))) => {
+                self.warnings.extend(warning);
+                input.any_text |= !line.trim().is_empty();
+                Some(line)
+            }
+            Ok(None) => None,
+            Err(e) => {
+                let line = input.lines.line_number() + 1;
+                self.warn(
+                    &input.name,
+                    Some(line),
+                    format!("stopped reading: {e}; the lines before were kept"),
+                );
+                None
+            }
+        }
+    }
+
+    fn next_line(&mut self, input: &mut OpenInput) -> Option<String> {
+        match input.lookahead.pop_front() {
+            Some(line) => Some(line),
+            None => self.read_line(input),
+        }
+    }
+
+    /// The next record of a JSONL input, or `None` at its end.
+    fn next_record(&mut self, input: &mut OpenInput) -> Option<Document> {
+        loop {
+            let line = self.next_line(input)?;
+            input.lines_done += 1;
+            match parse_record(&input.name, &input.stem, input.lines_done, &line) {
+                Some(Ok(article)) => return Some(Document::Record(article)),
+                Some(Err(warning)) => self.warnings.push(warning),
+                None => {}
+            }
+        }
+    }
+
+    /// The next window of a dump input, or `None` at its end.
+    fn next_window(&mut self, input: &mut OpenInput) -> Option<Document> {
+        let mut lines: Vec<String> = Vec::new();
+        let mut bytes = 0;
+        let mut blank_run = 0;
+        let mut after_separator = false;
+        while let Some(line) = self.next_line(input) {
+            let blank = line.trim().is_empty();
+            if !blank && !lines.is_empty() {
+                if let Some(budget) = self.window_bytes {
+                    let cut = (bytes >= budget && (blank_run >= 2 || after_separator))
+                        || (bytes >= 2 * budget && blank_run >= 1)
+                        || bytes >= 4 * budget;
+                    if cut {
+                        input.lookahead.push_front(line);
+                        break;
+                    }
+                }
+            }
+            if blank {
+                blank_run += 1;
+            } else {
+                blank_run = 0;
+                after_separator = is_separator(&line);
+            }
+            bytes += line.len() + 1;
+            lines.push(line);
+        }
+        if lines.is_empty() {
+            return None;
+        }
+        let line_offset = input.lines_done;
+        input.lines_done += lines.len();
+        if lines.iter().all(|l| l.trim().is_empty()) {
+            return self.next_window(input);
+        }
+        let mut dump = Dump::new(input.name.clone(), lines);
+        dump.line_offset = line_offset;
+        Some(Document::Dump(dump))
+    }
+}
+
+impl Iterator for InputStream {
+    type Item = Document;
+
+    fn next(&mut self) -> Option<Document> {
+        loop {
+            if self.current.is_none() {
+                self.open_next()?;
+            }
+            let mut input = self.current.take()?;
+            let document = match input.kind {
+                Kind::Jsonl => self.next_record(&mut input),
+                Kind::Dump => self.next_window(&mut input),
+            };
+            if document.is_some() {
+                self.current = Some(input);
+                return document;
+            }
+            if !input.any_text {
+                self.warn(&input.name, None, "skipped: empty input".to_string());
+            }
+        }
+    }
+}
+
+/// A line that only separates: three or more characters, none a letter or digit (`-----`, `* * *`, `####`).
+fn is_separator(line: &str) -> bool {
+    let line = line.trim();
+    line.chars().count() >= 3 && !line.chars().any(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn windows(text: &str, budget: usize) -> Vec<Dump> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        std::fs::write(&path, text).unwrap();
+        InputStream::new(&[path], InputFormat::Auto, Some(budget))
+            .unwrap()
+            .map(|d| match d {
+                Document::Dump(dump) => dump,
+                Document::Record(_) => panic!("a dump was read as records"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_large_dump_is_cut_at_article_breaks_and_windows_cover_every_line() {
+        let article =
+            |n: usize| format!("Headline {n}\n\nFirst paragraph {n}.\nSecond line {n}.\n");
+        let text: String = (0..30)
+            .map(|n| article(n) + if n % 2 == 0 { "\n\n" } else { "-----\n" })
+            .collect();
+        let all: Vec<&str> = text.lines().collect();
+        let windows = windows(&text, 100);
+        assert!(windows.len() > 3);
+        let mut next_line = 0;
+        for window in &windows {
+            assert_eq!(window.line_offset, next_line);
+            assert!(
+                window.lines[0].starts_with("Headline"),
+                "{:?}",
+                window.lines[0]
+            );
+            assert_eq!(window.lines, all[next_line..next_line + window.lines.len()]);
+            next_line += window.lines.len();
+        }
+        assert_eq!(next_line, all.len());
+    }
+
+    #[test]
+    fn a_dump_without_breaks_is_still_cut_within_four_budgets() {
+        let text: String = (0..200)
+            .map(|n| format!("line {n} of one long paragraph\n"))
+            .collect();
+        let windows = windows(&text, 300);
+        assert!(windows
+            .iter()
+            .all(|w| w.lines.iter().map(|l| l.len() + 1).sum::<usize>() <= 4 * 300 + 40));
+        assert_eq!(windows.iter().map(|w| w.lines.len()).sum::<usize>(), 200);
+    }
+}
