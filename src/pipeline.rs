@@ -91,7 +91,7 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Loads one worker's models up front (so a broken model folder fails before any work) and sets up the
-    /// thread pool. Torch gets the cores the workers leave over, so the two never oversubscribe.
+    /// thread pool: N workers, each running torch on one thread, use N cores and never oversubscribe.
     pub fn new(options: PipelineOptions) -> Result<Self> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let threads = if options.threads == 0 {
@@ -99,7 +99,9 @@ impl Pipeline {
         } else {
             options.threads
         };
-        tch::set_num_threads((cores / threads).max(1) as i32);
+        // One torch thread per worker, whatever the worker count: the floating-point reductions then run in
+        // the same order for every thread count, which keeps the output byte-identical.
+        tch::set_num_threads(1);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
