@@ -6,6 +6,7 @@
 //! driven by [`pipeline`].
 
 pub mod article;
+pub mod checkpoint;
 pub mod classify;
 pub mod embed;
 pub mod error;

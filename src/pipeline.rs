@@ -6,14 +6,18 @@
 
 use crate::article::{Article, EmbeddedArticle};
 use crate::classify::{
-    Classifier, EmbeddingClassifier, Head, HeadClassifier, LabelSet, Prediction,
+    Classifier, EmbeddingClassifier, Head, HeadClassifier, LabelSet, NliClassifier, NliOptions,
+    Prediction,
 };
 use crate::embed::{normalized_mean, Embedder, MiniLmEmbedder, Precision};
 use crate::error::{Error, Result};
 use crate::ingest::{Document, Dump};
 use crate::segment::{DumpSegmenter, Segmentation, Segmenter};
 use crate::sentences::{RuleSplitter, SentenceSplitter};
-use crate::summarize::{ExtractiveOptions, ExtractiveSummarizer, Summarizer, Summary};
+use crate::summarize::{
+    AbstractiveOptions, AbstractiveSummarizer, ExtractiveOptions, ExtractiveSummarizer, Summarizer,
+    Summary,
+};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -34,6 +38,10 @@ pub struct PipelineOptions {
     pub head: Option<Head>,
     /// Options of the extractive summariser.
     pub summary: ExtractiveOptions,
+    /// A transformer checkpoint that writes abstractive summaries instead of the extractive summariser.
+    pub abstractive: Option<AbstractiveOptions>,
+    /// An NLI checkpoint that gives the labels instead of the embedding classifier.
+    pub nli: Option<NliOptions>,
     /// Precision of the embedding model.
     pub precision: Precision,
 }
@@ -46,6 +54,8 @@ impl Default for PipelineOptions {
             labels: LabelSet::default(),
             head: None,
             summary: ExtractiveOptions::default(),
+            abstractive: None,
+            nli: None,
             precision: Precision::Fp32,
         }
     }
@@ -81,7 +91,7 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Loads one worker's models up front (so a broken model folder fails before any work) and sets up the
-    /// thread pool. Torch gets the cores the workers leave over, so the two never oversubscribe.
+    /// thread pool: N workers, each running torch on one thread, use N cores and never oversubscribe.
     pub fn new(options: PipelineOptions) -> Result<Self> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let threads = if options.threads == 0 {
@@ -89,7 +99,9 @@ impl Pipeline {
         } else {
             options.threads
         };
-        tch::set_num_threads((cores / threads).max(1) as i32);
+        // One torch thread per worker, whatever the worker count: the floating-point reductions then run in
+        // the same order for every thread count, which keeps the output byte-identical.
+        tch::set_num_threads(1);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -119,14 +131,24 @@ impl Pipeline {
     fn load_worker(options: &PipelineOptions) -> Result<Worker> {
         let mut embedder = MiniLmEmbedder::load(&options.model_dir)?;
         embedder.set_precision(options.precision);
-        let classifier: Box<dyn Classifier> = match &options.head {
-            Some(head) => Box::new(HeadClassifier::new(head.clone(), &mut embedder)?),
-            None => Box::new(EmbeddingClassifier::new(&options.labels, &mut embedder)?),
+        let classifier: Box<dyn Classifier> = match (&options.nli, &options.head) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Config(
+                    "an NLI model and a trained head cannot both give the labels".to_string(),
+                ))
+            }
+            (Some(nli), None) => Box::new(NliClassifier::load(nli, &options.labels)?),
+            (None, Some(head)) => Box::new(HeadClassifier::new(head.clone(), &mut embedder)?),
+            (None, None) => Box::new(EmbeddingClassifier::new(&options.labels, &mut embedder)?),
+        };
+        let summarizer: Box<dyn Summarizer> = match &options.abstractive {
+            Some(abstractive) => Box::new(AbstractiveSummarizer::load(abstractive)?),
+            None => Box::new(ExtractiveSummarizer::new(options.summary.clone())),
         };
         Ok(Worker {
             embedder,
             classifier,
-            summarizer: Box::new(ExtractiveSummarizer::new(options.summary.clone())),
+            summarizer,
         })
     }
 

@@ -3,10 +3,12 @@
 mod embedding;
 pub mod head;
 mod labels;
+mod nli;
 
 pub use embedding::EmbeddingClassifier;
 pub use head::{Head, HeadClassifier};
 pub use labels::{LabelSet, LabelSpec, DEFAULT_LABELS_TOML};
+pub use nli::{NliClassifier, NliOptions, DEFAULT_HYPOTHESIS_TEMPLATE};
 
 use crate::article::EmbeddedArticle;
 use crate::error::Result;

@@ -1,5 +1,6 @@
 //! Command-line arguments and the subcommands, each in its own file.
 
+mod checkpoints;
 mod common;
 mod eval;
 mod fit;

@@ -1,5 +1,6 @@
 //! `newsdigest run`: the main job.
 
+use super::checkpoints::CheckpointArgs;
 use super::common::{progress_bar, report_warning, report_warning_count, InputArgs};
 use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
@@ -49,6 +50,8 @@ pub struct RunArgs {
     /// Most sentences in an extractive summary.
     #[arg(long, default_value_t = ExtractiveOptions::default().max_sentences)]
     summary_sentences: usize,
+    #[command(flatten)]
+    checkpoints: Box<CheckpointArgs>,
     /// No progress bar.
     #[arg(short, long)]
     quiet: bool,
@@ -93,6 +96,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             max_sentences: args.summary_sentences,
             ..ExtractiveOptions::default()
         },
+        abstractive: args.checkpoints.abstractive()?,
+        nli: args.checkpoints.nli()?,
         precision: args.precision,
     };
     if args.resume && args.format != OutputFormat::Jsonl {

@@ -29,6 +29,10 @@ pub struct ArticleRecord {
     pub text: String,
     /// The summary.
     pub summary: String,
+    /// Pieces the summariser read the article in (more than 1 when it was longer than the model's window).
+    pub summary_chunks: usize,
+    /// True when text had to be cut to fit the summariser's window.
+    pub summary_truncated: bool,
     /// The topic label, or the fallback (`other`).
     pub label: String,
     /// Score per label, rounded to 4 decimals; they sum to 1.
@@ -58,6 +62,8 @@ impl From<Annotated> for ArticleRecord {
             source_tag: article.metadata.source_tag,
             text: article.text,
             summary: summary.text,
+            summary_chunks: summary.chunks,
+            summary_truncated: summary.truncated,
             label: prediction.label,
             scores: prediction
                 .scores
@@ -91,6 +97,12 @@ pub struct RunInfo {
     pub labels: crate::classify::LabelSet,
     /// Summariser options.
     pub summary: crate::summarize::ExtractiveOptions,
+    /// The abstractive summariser's checkpoint and settings, when it wrote the summaries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abstractive: Option<crate::summarize::AbstractiveOptions>,
+    /// The NLI classifier's checkpoint and settings, when it gave the labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nli: Option<crate::classify::NliOptions>,
     /// Precision the embedding model ran in.
     pub precision: crate::embed::Precision,
     /// The input paths, as given.
@@ -109,6 +121,8 @@ impl RunInfo {
             }],
             labels: options.labels.clone(),
             summary: options.summary.clone(),
+            abstractive: options.abstractive.clone(),
+            nli: options.nli.clone(),
             precision: options.precision,
             inputs,
         }

@@ -99,6 +99,8 @@ impl Summarizer for ExtractiveSummarizer {
                     .map(|&i| article.sentences[i].as_str())
                     .collect::<Vec<_>>()
                     .join(" "),
+                chunks: usize::from(!article.sentences.is_empty()),
+                truncated: false,
             })
             .collect())
     }

@@ -1,7 +1,10 @@
 //! Summarize: a short summary per article.
 
+mod abstractive;
+mod chunking;
 mod extractive;
 
+pub use abstractive::{AbstractiveOptions, AbstractiveSummarizer, GenerationSettings};
 pub use extractive::{ExtractiveOptions, ExtractiveSummarizer};
 
 use crate::article::EmbeddedArticle;
@@ -12,6 +15,11 @@ use crate::error::Result;
 pub struct Summary {
     /// The summary text.
     pub text: String,
+    /// Pieces the article was read in: 1 when it fits the model's input window, more when it was split on
+    /// sentence boundaries and the piece summaries combined; 0 for an empty article.
+    pub chunks: usize,
+    /// True when some text had to be cut to fit the model's input window (a single word longer than it).
+    pub truncated: bool,
 }
 
 /// Writes summaries.

@@ -1,0 +1,430 @@
+//! The abstractive summariser end to end on tiny random-weight BART, T5 and Pegasus checkpoints built in the
+//! Hugging Face layout (tests/common/tiny.rs), on the dev set's articles: lengths within the configured bounds,
+//! articles longer than the window summarised in pieces, batches equal to one-by-one under greedy decoding,
+//! source order, tied weights left out of the file, and errors for broken folders.
+
+mod common;
+
+use common::tiny::{self, TokenizerFiles};
+use newsdigest::article::{Article, EmbeddedArticle};
+use newsdigest::ingest::{read_inputs, Document, InputFormat};
+use newsdigest::sentences::{RuleSplitter, SentenceSplitter};
+use newsdigest::summarize::{
+    AbstractiveOptions, AbstractiveSummarizer, GenerationSettings, Summarizer, Summary,
+};
+use std::path::Path;
+
+fn dev_articles() -> Vec<Article> {
+    let path = common::project_path("tests/data/dev/articles.jsonl");
+    read_inputs(&[path], InputFormat::Auto)
+        .expect("the dev articles read")
+        .documents
+        .into_iter()
+        .filter_map(|document| match document {
+            Document::Record(article) => Some(article),
+            Document::Dump(_) => None,
+        })
+        .collect()
+}
+
+/// Articles with their sentences; the abstractive summariser does not use embeddings.
+fn embedded(articles: &[Article]) -> Vec<EmbeddedArticle> {
+    let splitter = RuleSplitter::default();
+    articles
+        .iter()
+        .map(|article| EmbeddedArticle {
+            article: article.clone(),
+            sentences: splitter.split(&article.text),
+            sentence_vectors: Vec::new(),
+            vector: Vec::new(),
+        })
+        .collect()
+}
+
+/// The dev articles of at most `max_words` words, the first `count` of them.
+fn short_articles(count: usize, max_words: usize) -> Vec<EmbeddedArticle> {
+    let articles: Vec<Article> = dev_articles()
+        .into_iter()
+        .filter(|a| a.text.split_whitespace().count() <= max_words)
+        .take(count)
+        .collect();
+    assert_eq!(
+        articles.len(),
+        count,
+        "the dev set has enough short articles"
+    );
+    embedded(&articles)
+}
+
+fn longest_article() -> EmbeddedArticle {
+    let article = dev_articles()
+        .into_iter()
+        .max_by_key(|a| a.text.split_whitespace().count())
+        .expect("the dev set has articles");
+    embedded(&[article]).remove(0)
+}
+
+fn greedy(model_dir: &Path, max_length: i64) -> AbstractiveOptions {
+    AbstractiveOptions {
+        generation: GenerationSettings {
+            num_beams: Some(1),
+            max_length: Some(max_length),
+            ..GenerationSettings::default()
+        },
+        ..AbstractiveOptions::new(model_dir.to_path_buf())
+    }
+}
+
+fn summarize(options: &AbstractiveOptions, articles: &[EmbeddedArticle]) -> Vec<Summary> {
+    AbstractiveSummarizer::load(options)
+        .expect("the checkpoint loads")
+        .summarize(articles)
+        .expect("the articles are summarised")
+}
+
+fn words(summary: &Summary) -> usize {
+    summary.text.split_whitespace().count()
+}
+
+/// Every summary has text and no more words than `max_length` tokens, and nothing was cut.
+fn assert_within_bounds(summaries: &[Summary], max_length: usize) {
+    for summary in summaries {
+        assert!(!summary.text.is_empty(), "{summary:?}");
+        assert!(words(summary) <= max_length, "{summary:?}");
+        assert!(summary.chunks >= 1 && !summary.truncated, "{summary:?}");
+    }
+}
+
+#[test]
+fn bart_takes_its_settings_from_config_json_and_flags_override_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = tiny::bart_summarizer(dir.path(), TokenizerFiles::VocabMerges);
+    let articles = short_articles(4, 200);
+
+    // task_specific_params.summarization: 2 beams, max_length 24.
+    let from_config = summarize(&AbstractiveOptions::new(model.clone()), &articles);
+    assert_eq!(from_config.len(), articles.len());
+    assert_within_bounds(&from_config, 24);
+    assert!(from_config.iter().any(|s| words(s) > 6), "{from_config:?}");
+
+    let mut options = AbstractiveOptions::new(model);
+    options.generation.max_length = Some(6);
+    let overridden = summarize(&options, &articles);
+    assert_within_bounds(&overridden, 6);
+}
+
+#[test]
+fn greedy_batches_equal_one_by_one_and_keep_source_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = tiny::bart_summarizer(dir.path(), TokenizerFiles::HuggingFace);
+    let articles = short_articles(6, 400);
+    let mut options = greedy(&model, 16);
+    options.batch_size = 4;
+    let batched = summarize(&options, &articles);
+    assert_within_bounds(&batched, 16);
+
+    options.batch_size = 1;
+    let mut summarizer = AbstractiveSummarizer::load(&options).unwrap();
+    let one_by_one: Vec<Summary> = articles
+        .iter()
+        .map(|article| summarizer.summarize(std::slice::from_ref(article)).unwrap()[0].clone())
+        .collect();
+    assert_eq!(batched, one_by_one);
+
+    let reversed: Vec<EmbeddedArticle> = articles.iter().rev().cloned().collect();
+    options.batch_size = 3;
+    let mut from_reversed = summarize(&options, &reversed);
+    from_reversed.reverse();
+    assert_eq!(from_reversed, batched);
+    let distinct: std::collections::HashSet<&str> =
+        batched.iter().map(|s| s.text.as_str()).collect();
+    assert!(
+        distinct.len() > 1,
+        "different articles, different summaries: {batched:?}"
+    );
+}
+
+#[test]
+fn an_article_longer_than_the_window_is_summarised_in_pieces() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = tiny::bart_summarizer(dir.path(), TokenizerFiles::VocabMerges);
+    let mut options = greedy(&model, 20);
+    options.max_input_tokens = Some(256);
+    let summarizer = AbstractiveSummarizer::load(&options).unwrap();
+    assert_eq!(summarizer.window(), 256);
+
+    let long = longest_article();
+    let tokens = summarizer.input_tokens(&long.article.text);
+    assert!(
+        tokens > 3 * 256,
+        "the longest dev article has {tokens} tokens"
+    );
+    let short = short_articles(1, 60).remove(0);
+    assert!(summarizer.input_tokens(&short.article.text) <= 256);
+
+    // The same text as one sentence without a break: split between words instead.
+    let unbroken = EmbeddedArticle {
+        sentences: vec![long.sentences.join(" ")],
+        ..long.clone()
+    };
+    let summaries = summarize(&options, &[long, short, unbroken]);
+    let (long_summary, short_summary) = (&summaries[0], &summaries[1]);
+    let unbroken_summary = &summaries[2];
+    assert!(
+        unbroken_summary.chunks >= tokens.div_ceil(256),
+        "{unbroken_summary:?}"
+    );
+    assert!(!unbroken_summary.truncated);
+    assert!(
+        !unbroken_summary.text.is_empty() && words(unbroken_summary) <= 20,
+        "{unbroken_summary:?}"
+    );
+    assert!(
+        long_summary.chunks >= tokens.div_ceil(256),
+        "{tokens} tokens in {} pieces",
+        long_summary.chunks
+    );
+    assert!(!long_summary.truncated);
+    assert!(
+        !long_summary.text.is_empty() && words(long_summary) <= 20,
+        "{long_summary:?}"
+    );
+    assert_within_bounds(std::slice::from_ref(short_summary), 20);
+    assert_eq!(short_summary.chunks, 1);
+}
+
+#[test]
+fn t5_and_pegasus_summarise_with_their_own_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = short_articles(3, 300);
+
+    let t5 = tiny::t5_summarizer(&dir.path().join("t5"));
+    let summaries = summarize(&AbstractiveOptions::new(t5.clone()), &articles);
+    assert_within_bounds(&summaries, 16);
+    let mut options = greedy(&t5, 5);
+    options.generation.min_length = Some(3);
+    assert_within_bounds(&summarize(&options, &articles), 5);
+
+    let pegasus = tiny::pegasus_summarizer(&dir.path().join("pegasus"));
+    let summaries = summarize(&AbstractiveOptions::new(pegasus), &articles);
+    assert_within_bounds(&summaries, 20);
+}
+
+#[test]
+fn tensors_tied_to_the_shared_embedding_may_be_left_out_of_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = short_articles(2, 200);
+
+    // BART stored under another name of its tied embedding, as some exports do.
+    let bart = tiny::bart_summarizer(&dir.path().join("bart"), TokenizerFiles::VocabMerges);
+    let renamed = tiny::copy_folder(&bart, &dir.path().join("bart-renamed"));
+    tiny::rewrite_weights(&renamed, |name| {
+        Some(match name {
+            "model.shared.weight" => "model.decoder.embed_tokens.weight".to_string(),
+            other => other.to_string(),
+        })
+    });
+    assert!(!tiny::weight_names(&renamed).contains(&"model.shared.weight".to_string()));
+    assert_eq!(
+        summarize(&greedy(&renamed, 12), &articles),
+        summarize(&greedy(&bart, 12), &articles)
+    );
+
+    // Pegasus without its all-zero final_logits_bias.
+    let pegasus = tiny::pegasus_summarizer(&dir.path().join("pegasus"));
+    let trimmed = tiny::copy_folder(&pegasus, &dir.path().join("pegasus-trimmed"));
+    tiny::rewrite_weights(&trimmed, |name| {
+        (name != "final_logits_bias").then(|| name.to_string())
+    });
+    assert_eq!(
+        tiny::weight_names(&trimmed).len() + 1,
+        tiny::weight_names(&pegasus).len()
+    );
+    assert_eq!(
+        summarize(&greedy(&trimmed, 12), &articles),
+        summarize(&greedy(&pegasus, 12), &articles)
+    );
+}
+
+fn load_error(options: &AbstractiveOptions) -> String {
+    match AbstractiveSummarizer::load(options) {
+        Ok(_) => panic!("{} loaded", options.model_dir.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn broken_folders_and_settings_fail_with_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = tiny::bart_summarizer(&dir.path().join("good"), TokenizerFiles::VocabMerges);
+    let variant = |name: &str, change: &dyn Fn(&Path)| {
+        let folder = tiny::copy_folder(&good, &dir.path().join(name));
+        change(&folder);
+        AbstractiveOptions::new(folder)
+    };
+    let remove =
+        |file: &'static str| move |folder: &Path| std::fs::remove_file(folder.join(file)).unwrap();
+    let edit_config = |edit: &'static dyn Fn(&mut serde_json::Value)| {
+        move |folder: &Path| {
+            let mut config = tiny::read_json(&folder.join("config.json"));
+            edit(&mut config);
+            tiny::write_json(&folder.join("config.json"), &config);
+        }
+    };
+
+    let cases: Vec<(AbstractiveOptions, &[&str])> = vec![
+        (
+            AbstractiveOptions::new(dir.path().join("absent")),
+            &["absent", "not a folder"],
+        ),
+        (
+            variant("no-config", &remove("config.json")),
+            &["missing config.json"],
+        ),
+        (
+            variant("no-weights", &remove("model.safetensors")),
+            &["missing model.safetensors"],
+        ),
+        (
+            variant("no-merges", &remove("merges.txt")),
+            &["missing tokenizer files", "merges.txt"],
+        ),
+        (
+            variant(
+                "no-type",
+                &edit_config(&|c| {
+                    c.as_object_mut().unwrap().remove("model_type");
+                }),
+            ),
+            &["model_type"],
+        ),
+        (
+            variant("gpt2", &edit_config(&|c| c["model_type"] = "gpt2".into())),
+            &["gpt2", "not supported"],
+        ),
+        (
+            variant(
+                "roberta",
+                &edit_config(&|c| c["model_type"] = "roberta".into()),
+            ),
+            &["roberta", "not supported"],
+        ),
+        (
+            variant(
+                "no-d-model",
+                &edit_config(&|c| {
+                    c.as_object_mut().unwrap().remove("d_model");
+                }),
+            ),
+            &["config.json", "d_model"],
+        ),
+        (
+            variant("bad-json", &|folder: &Path| {
+                std::fs::write(folder.join("config.json"), "{\"model_type\": ").unwrap()
+            }),
+            &["config.json", "invalid JSON"],
+        ),
+        (
+            variant("missing-layer", &|folder: &Path| {
+                tiny::rewrite_weights(folder, |name| {
+                    (!name.starts_with("model.encoder.layers.1.fc1")).then(|| name.to_string())
+                })
+            }),
+            &[
+                "model.safetensors",
+                "missing model.encoder.layers.1.fc1.bias, model.encoder.layers.1.fc1.weight",
+            ],
+        ),
+        (
+            AbstractiveOptions {
+                generation: GenerationSettings {
+                    min_length: Some(30),
+                    ..GenerationSettings::default()
+                },
+                ..AbstractiveOptions::new(good.clone())
+            },
+            &["min_length"],
+        ),
+        (
+            AbstractiveOptions {
+                max_input_tokens: Some(40),
+                ..AbstractiveOptions::new(good.clone())
+            },
+            &["max_length 24", "half the input window (40 tokens)"],
+        ),
+    ];
+    for (options, expected) in cases {
+        let message = load_error(&options);
+        for part in expected {
+            assert!(message.contains(part), "{message:?} lacks {part:?}");
+        }
+    }
+}
+
+#[test]
+fn the_cli_runs_both_checkpoints_and_records_pieces_and_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary_model =
+        tiny::bart_summarizer(&dir.path().join("bart"), TokenizerFiles::VocabMerges);
+    let nli_model = tiny::roberta_nli(&dir.path().join("nli"), &tiny::ROBERTA_MNLI_CLASSES);
+    let input = dir.path().join("articles.jsonl");
+    let lines: Vec<String> =
+        std::fs::read_to_string(common::project_path("tests/data/dev/articles.jsonl"))
+            .unwrap()
+            .lines()
+            .take(3)
+            .map(str::to_string)
+            .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let (summary_dir, nli_dir, input) = (
+        summary_model.display().to_string(),
+        nli_model.display().to_string(),
+        input.display().to_string(),
+    );
+    let output = common::newsdigest_ok(&[
+        "run",
+        "--quiet",
+        "--summarizer",
+        "abstractive",
+        "--summary-model",
+        &summary_dir,
+        "--num-beams",
+        "1",
+        "--max-length",
+        "10",
+        "--max-input-tokens",
+        "256",
+        "--classifier",
+        "nli",
+        "--nli-model",
+        &nli_dir,
+        "--multi-label",
+        &input,
+    ]);
+    let document: serde_json::Value = serde_json::from_str(&output).unwrap();
+    assert_eq!(
+        document["run"]["abstractive"]["generation"]["max_length"],
+        10
+    );
+    assert_eq!(document["run"]["nli"]["multi_label"], true);
+    let articles = document["articles"].as_array().unwrap();
+    assert_eq!(articles.len(), 3);
+    for article in articles {
+        let summary = article["summary"].as_str().unwrap();
+        assert!(
+            !summary.is_empty() && summary.split_whitespace().count() <= 10,
+            "{summary:?}"
+        );
+        assert!(article["summary_chunks"].as_u64().unwrap() >= 1);
+        assert_eq!(article["summary_truncated"], false);
+        let scores = article["scores"].as_object().unwrap();
+        assert_eq!(scores.len(), 3);
+        assert!(scores
+            .values()
+            .all(|s| (0.0..=1.0).contains(&s.as_f64().unwrap())));
+    }
+
+    let refused = common::newsdigest(&["run", "--summary-model", &summary_dir, &input]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--summarizer abstractive"));
+}

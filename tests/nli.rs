@@ -1,0 +1,295 @@
+//! The NLI zero-shot classifier on tiny random-weight BART, RoBERTa, DeBERTa and DeBERTa-v2 MNLI checkpoints
+//! built in the Hugging Face layout (tests/common/tiny.rs), on the dev set's articles: the scores' shape in
+//! single- and multi-label mode, the entailment class read from label2id, the fallback, batching, the
+//! hypothesis template, premises longer than the window, and errors for folders that are not NLI models.
+
+mod common;
+
+use common::tiny;
+use newsdigest::article::{Article, EmbeddedArticle};
+use newsdigest::classify::{
+    Classifier, LabelSet, LabelSpec, NliClassifier, NliOptions, Prediction,
+};
+use newsdigest::ingest::{read_inputs, Document, InputFormat};
+use std::path::Path;
+
+fn dev_articles(count: usize) -> Vec<EmbeddedArticle> {
+    let path = common::project_path("tests/data/dev/articles.jsonl");
+    let articles: Vec<Article> = read_inputs(&[path], InputFormat::Auto)
+        .expect("the dev articles read")
+        .documents
+        .into_iter()
+        .filter_map(|document| match document {
+            Document::Record(article) => Some(article),
+            Document::Dump(_) => None,
+        })
+        .collect();
+    // The longest article first: longer than the RoBERTa window, so its premise must be cut.
+    let longest = articles
+        .iter()
+        .max_by_key(|a| a.text.len())
+        .cloned()
+        .expect("the dev set has articles");
+    std::iter::once(longest)
+        .chain(articles)
+        .take(count)
+        .map(|article| EmbeddedArticle {
+            article,
+            sentences: Vec::new(),
+            sentence_vectors: Vec::new(),
+            vector: Vec::new(),
+        })
+        .collect()
+}
+
+fn classify(
+    options: &NliOptions,
+    labels: &LabelSet,
+    articles: &[EmbeddedArticle],
+) -> Vec<Prediction> {
+    NliClassifier::load(options, labels)
+        .expect("the checkpoint loads")
+        .classify(articles)
+        .expect("the articles are classified")
+}
+
+fn close(a: &[Prediction], b: &[Prediction]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            a.label == b.label
+                && a.scores.keys().eq(b.scores.keys())
+                && a.scores
+                    .values()
+                    .zip(b.scores.values())
+                    .all(|(x, y)| (x - y).abs() < 1e-5)
+        })
+}
+
+fn with_min_score(min_score: f32) -> LabelSet {
+    LabelSet {
+        min_score,
+        ..LabelSet::default()
+    }
+}
+
+/// The default label set with one more label.
+fn with_extra_label() -> LabelSet {
+    let mut labels = LabelSet::default();
+    labels.labels.push(LabelSpec {
+        name: "sports".to_string(),
+        descriptions: vec!["A match, a race or a tournament.".to_string()],
+    });
+    labels
+}
+
+fn top(prediction: &Prediction) -> (&str, f32) {
+    prediction
+        .scores
+        .iter()
+        .fold(("", f32::NEG_INFINITY), |best, (name, &score)| {
+            if score > best.1 {
+                (name.as_str(), score)
+            } else {
+                best
+            }
+        })
+}
+
+fn check_single_label(model: &Path) {
+    let articles = dev_articles(5);
+    let options = NliOptions::new(model.to_path_buf());
+    let labels = LabelSet::default();
+    let predictions = classify(&options, &with_min_score(0.0), &articles);
+    assert_eq!(predictions.len(), articles.len());
+    for prediction in &predictions {
+        assert_eq!(
+            prediction
+                .scores
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            {
+                let mut names = labels.names();
+                names.sort();
+                names
+            }
+        );
+        assert!((prediction.scores.values().sum::<f32>() - 1.0).abs() < 1e-5);
+        assert_eq!(prediction.label, top(prediction).0);
+    }
+    // Below min_score the fallback is given, with the same scores.
+    for (sure, unsure) in
+        predictions
+            .iter()
+            .zip(classify(&options, &with_min_score(1.0), &articles))
+    {
+        assert_eq!(unsure.label, "other");
+        assert_eq!(unsure.scores, sure.scores);
+    }
+    // One softmax over the labels: another label changes every score.
+    let extended = classify(&options, &with_extra_label(), &articles);
+    for (before, after) in predictions.iter().zip(&extended) {
+        assert!(before
+            .scores
+            .iter()
+            .all(|(name, score)| (after.scores[name] - score).abs() > 1e-7));
+    }
+}
+
+#[test]
+fn bart_and_roberta_give_a_score_per_label_that_sums_to_one() {
+    let dir = tempfile::tempdir().unwrap();
+    check_single_label(&tiny::bart_nli(
+        &dir.path().join("bart"),
+        &tiny::BART_MNLI_CLASSES,
+    ));
+    check_single_label(&tiny::roberta_nli(
+        &dir.path().join("roberta"),
+        &tiny::ROBERTA_MNLI_CLASSES,
+    ));
+}
+
+#[test]
+fn deberta_and_deberta_v2_give_a_score_per_label_that_sums_to_one() {
+    let dir = tempfile::tempdir().unwrap();
+    for model_type in ["deberta", "deberta-v2"] {
+        check_single_label(&tiny::deberta_nli(
+            &dir.path().join(model_type),
+            model_type,
+            &tiny::ROBERTA_MNLI_CLASSES,
+        ));
+    }
+}
+
+#[test]
+fn multi_label_scores_each_label_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = tiny::bart_nli(dir.path(), &tiny::BART_MNLI_CLASSES);
+    let articles = dev_articles(4);
+    let options = NliOptions {
+        multi_label: true,
+        ..NliOptions::new(model)
+    };
+    let predictions = classify(&options, &with_min_score(0.0), &articles);
+    let extended = classify(&options, &with_extra_label(), &articles);
+    for (prediction, wider) in predictions.iter().zip(&extended) {
+        assert!(prediction.scores.values().all(|s| *s > 0.0 && *s < 1.0));
+        assert_eq!(prediction.label, top(prediction).0);
+        for (name, score) in &prediction.scores {
+            assert!(
+                (wider.scores[name] - score).abs() < 1e-5,
+                "{name}: {score} vs {}",
+                wider.scores[name]
+            );
+        }
+    }
+    // The top label is given only when its own score reaches min_score.
+    let (label, score) = top(&predictions[0]);
+    let first = std::slice::from_ref(&articles[0]);
+    assert_eq!(
+        classify(&options, &with_min_score(score - 1e-3), first)[0].label,
+        label
+    );
+    assert_eq!(
+        classify(&options, &with_min_score(score + 1e-3), first)[0].label,
+        "other"
+    );
+}
+
+#[test]
+fn the_entailment_class_comes_from_label2id() {
+    let dir = tempfile::tempdir().unwrap();
+    let mnli = tiny::bart_nli(&dir.path().join("mnli"), &tiny::BART_MNLI_CLASSES);
+    // The same weights, with the classes named in the other order: entailment is now class 0.
+    let reordered = tiny::copy_folder(&mnli, &dir.path().join("reordered"));
+    let mut config = tiny::read_json(&reordered.join("config.json"));
+    let mut reversed = tiny::BART_MNLI_CLASSES;
+    reversed.reverse();
+    config["label2id"] = reversed
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.to_string(), serde_json::json!(i)))
+        .collect::<serde_json::Map<_, _>>()
+        .into();
+    tiny::write_json(&reordered.join("config.json"), &config);
+
+    let articles = dev_articles(3);
+    let labels = with_min_score(0.0);
+    let original = classify(&NliOptions::new(mnli), &labels, &articles);
+    let swapped = classify(&NliOptions::new(reordered), &labels, &articles);
+    for (a, b) in original.iter().zip(&swapped) {
+        assert!(a
+            .scores
+            .iter()
+            .all(|(name, score)| (b.scores[name] - score).abs() > 1e-6));
+    }
+}
+
+#[test]
+fn batches_equal_one_by_one_and_the_template_matters() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = tiny::roberta_nli(dir.path(), &tiny::ROBERTA_MNLI_CLASSES);
+    let articles = dev_articles(5);
+    let labels = LabelSet::default();
+    let options = NliOptions {
+        batch_size: 4,
+        ..NliOptions::new(model.clone())
+    };
+    let batched = classify(&options, &labels, &articles);
+    let mut classifier = NliClassifier::load(
+        &NliOptions {
+            batch_size: 1,
+            ..options.clone()
+        },
+        &labels,
+    )
+    .unwrap();
+    let one_by_one: Vec<Prediction> = articles
+        .iter()
+        .map(|a| {
+            classifier
+                .classify(std::slice::from_ref(a))
+                .unwrap()
+                .remove(0)
+        })
+        .collect();
+    assert!(close(&batched, &one_by_one), "{batched:?}\n{one_by_one:?}");
+
+    let other_template = NliOptions {
+        hypothesis_template: "The story is on {} news.".to_string(),
+        ..options.clone()
+    };
+    assert!(!close(
+        &classify(&other_template, &labels, &articles),
+        &batched
+    ));
+
+    let no_slot = NliOptions {
+        hypothesis_template: "This example is about things.".to_string(),
+        ..options
+    };
+    let error = NliClassifier::load(&no_slot, &labels)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(error.contains("has no `{}`"), "{error}");
+}
+
+#[test]
+fn folders_that_are_not_nli_models_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = LabelSet::default();
+    let no_entailment = tiny::bart_nli(&dir.path().join("sentiment"), &["negative", "positive"]);
+    let error = NliClassifier::load(&NliOptions::new(no_entailment), &labels)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(error.contains("no entailment label"), "{error}");
+
+    let t5 = tiny::t5_summarizer(&dir.path().join("t5"));
+    let error = NliClassifier::load(&NliOptions::new(t5), &labels)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(error.contains("`t5` is not supported"), "{error}");
+}
