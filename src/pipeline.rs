@@ -174,8 +174,12 @@ impl Pipeline {
         })
     }
 
-    /// Turns documents into articles: dumps are segmented, records pass through; source order is kept.
-    pub fn articles(&self, documents: Vec<Document>) -> Result<Vec<Article>> {
+    /// Segments the dumps among `documents` in parallel and pairs every document with its segmentation
+    /// (`None` for a JSONL record), in input order.
+    pub fn segment_documents<'a>(
+        &self,
+        documents: &'a [Document],
+    ) -> Result<Vec<(&'a Document, Option<Segmentation>)>> {
         let dumps: Vec<&Dump> = documents
             .iter()
             .filter_map(|d| match d {
@@ -184,18 +188,26 @@ impl Pipeline {
             })
             .collect();
         let mut segmented = self.segment(&dumps)?.into_iter();
-        let mut articles = Vec::new();
-        for document in documents {
-            match document {
-                Document::Record(article) => articles.push(article),
-                Document::Dump(_) => {
-                    if let Some(segmentation) = segmented.next() {
-                        articles.extend(segmentation.articles);
-                    }
-                }
-            }
-        }
-        Ok(articles)
+        Ok(documents
+            .iter()
+            .map(|document| match document {
+                Document::Record(_) => (document, None),
+                Document::Dump(_) => (document, segmented.next()),
+            })
+            .collect())
+    }
+
+    /// Turns documents into articles: dumps are segmented, records pass through; source order is kept.
+    pub fn articles(&self, documents: Vec<Document>) -> Result<Vec<Article>> {
+        Ok(self
+            .segment_documents(&documents)?
+            .into_iter()
+            .flat_map(|(document, segmentation)| match (document, segmentation) {
+                (_, Some(segmentation)) => segmentation.articles,
+                (Document::Record(article), None) => vec![article.clone()],
+                (Document::Dump(_), None) => Vec::new(),
+            })
+            .collect())
     }
 
     /// Annotates articles in parallel, calling `progress` with the number of articles each finished group

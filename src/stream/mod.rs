@@ -146,21 +146,14 @@ struct StreamRun<'a> {
 impl StreamRun<'_> {
     /// Segments the chunk's dumps in parallel and queues its articles of the share, in source order.
     fn segment(&mut self, documents: Vec<Document>) -> Result<()> {
-        let dumps: Vec<&Dump> = documents
-            .iter()
-            .filter_map(|d| match d {
-                Document::Dump(dump) => Some(dump),
-                Document::Record(_) => None,
-            })
-            .collect();
-        let mut segmented = self.pipeline.segment(&dumps)?.into_iter();
-        for document in &documents {
-            let articles = match document {
-                Document::Record(article) => vec![article.clone()],
-                Document::Dump(dump) => match segmented.next() {
-                    Some(segmentation) => self.numbering.place(dump, segmentation.articles),
-                    None => Vec::new(),
-                },
+        let pipeline = self.pipeline;
+        for (document, segmentation) in pipeline.segment_documents(&documents)? {
+            let articles = match (document, segmentation) {
+                (Document::Dump(dump), Some(segmentation)) => {
+                    self.numbering.place(dump, segmentation.articles)
+                }
+                (Document::Record(article), _) => vec![article.clone()],
+                (Document::Dump(_), None) => Vec::new(),
             };
             for article in articles {
                 self.queue(article)?;
