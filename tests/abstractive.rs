@@ -5,27 +5,14 @@
 
 mod common;
 
+use common::dev_articles;
 use common::tiny::{self, TokenizerFiles};
 use newsdigest::article::{Article, EmbeddedArticle};
-use newsdigest::ingest::{read_inputs, Document, InputFormat};
 use newsdigest::sentences::{RuleSplitter, SentenceSplitter};
 use newsdigest::summarize::{
     AbstractiveOptions, AbstractiveSummarizer, GenerationSettings, Summarizer, Summary,
 };
 use std::path::Path;
-
-fn dev_articles() -> Vec<Article> {
-    let path = common::project_path("tests/data/dev/articles.jsonl");
-    read_inputs(&[path], InputFormat::Auto)
-        .expect("the dev articles read")
-        .documents
-        .into_iter()
-        .filter_map(|document| match document {
-            Document::Record(article) => Some(article),
-            Document::Dump(_) => None,
-        })
-        .collect()
-}
 
 /// Articles with their sentences; the abstractive summariser does not use embeddings.
 fn embedded(articles: &[Article]) -> Vec<EmbeddedArticle> {

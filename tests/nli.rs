@@ -10,20 +10,10 @@ use newsdigest::article::{Article, EmbeddedArticle};
 use newsdigest::classify::{
     Classifier, LabelSet, LabelSpec, NliClassifier, NliOptions, Prediction,
 };
-use newsdigest::ingest::{read_inputs, Document, InputFormat};
 use std::path::Path;
 
 fn dev_articles(count: usize) -> Vec<EmbeddedArticle> {
-    let path = common::project_path("tests/data/dev/articles.jsonl");
-    let articles: Vec<Article> = read_inputs(&[path], InputFormat::Auto)
-        .expect("the dev articles read")
-        .documents
-        .into_iter()
-        .filter_map(|document| match document {
-            Document::Record(article) => Some(article),
-            Document::Dump(_) => None,
-        })
-        .collect();
+    let articles: Vec<Article> = common::dev_articles();
     // The longest article first: longer than the RoBERTa window, so its premise must be cut.
     let longest = articles
         .iter()

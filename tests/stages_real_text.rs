@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::dev_articles;
 use newsdigest::article::Article;
 use newsdigest::classify::{Classifier, EmbeddingClassifier, LabelSet};
 use newsdigest::embed::{cosine, Embedder, MiniLmEmbedder};
@@ -13,13 +14,6 @@ use serde_json::Value;
 
 fn embedder() -> MiniLmEmbedder {
     MiniLmEmbedder::load(&default_embedding_model_dir()).expect("run scripts/setup first")
-}
-
-fn dev_articles() -> Vec<Article> {
-    let text =
-        std::fs::read_to_string(common::project_path("tests/data/dev/articles.jsonl")).unwrap();
-    let lines: Vec<String> = text.lines().map(str::to_string).collect();
-    newsdigest::ingest::parse_jsonl("articles.jsonl", &lines).0
 }
 
 #[test]

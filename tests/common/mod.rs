@@ -3,6 +3,8 @@
 
 pub mod tiny;
 
+use newsdigest::article::Article;
+use newsdigest::ingest::{read_inputs, Document, InputFormat};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -28,4 +30,18 @@ pub fn newsdigest_ok(args: &[&str]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).expect("output is UTF-8")
+}
+
+/// The 48 hand-labelled dev articles (tests/data/dev/articles.jsonl), in file order.
+pub fn dev_articles() -> Vec<Article> {
+    let path = project_path("tests/data/dev/articles.jsonl");
+    read_inputs(&[path], InputFormat::Auto)
+        .expect("the dev articles read")
+        .documents
+        .into_iter()
+        .filter_map(|document| match document {
+            Document::Record(article) => Some(article),
+            Document::Dump(_) => None,
+        })
+        .collect()
 }
