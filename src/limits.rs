@@ -9,8 +9,8 @@ pub const DUMP_WINDOW_BYTES: usize = 4 << 20;
 /// together before the next are read.
 pub const CHUNK_BYTES: usize = 16 << 20;
 
-/// Articles in flight at once, whatever their size (a multiple of the pipeline's group size).
-pub const CHUNK_ARTICLES: usize = 64 * crate::pipeline::GROUP_SIZE;
+/// JSONL records or dump files read at once, whatever their size (a multiple of the pipeline's group size).
+pub const CHUNK_ARTICLES: usize = 4 * crate::pipeline::GROUP_SIZE;
 
 /// Longest article text annotated, in bytes (about 15,000 words, far beyond any news story). A longer text is
 /// cut at the last paragraph or sentence break before this length and its record says `truncated: true`.

@@ -2,14 +2,16 @@
 //! documents, in parallel across articles, with one set of models per worker thread.
 //!
 //! Results do not depend on the thread count: articles are embedded in fixed groups of [`GROUP_SIZE`] taken
-//! in source order, whichever worker runs them, and results are returned in source order.
+//! in source order, whichever workers run the batches, and results are returned in source order.
 
 use crate::article::{Article, EmbeddedArticle};
 use crate::classify::{
     Classifier, EmbeddingClassifier, Head, HeadClassifier, LabelSet, NliClassifier, NliOptions,
     Prediction,
 };
-use crate::embed::{normalized_mean, Embedder, MiniLmEmbedder, Precision};
+use crate::embed::{
+    in_input_order, length_sorted_batches, normalized_mean, Embedder, MiniLmEmbedder, Precision,
+};
 use crate::error::{Error, Result};
 use crate::ingest::{Document, Dump};
 use crate::segment::{DumpSegmenter, Segmentation, Segmenter};
@@ -22,8 +24,13 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-/// Articles embedded, classified and summarised together by one worker.
-pub const GROUP_SIZE: usize = 16;
+/// Articles embedded together: their titles and sentences are sorted by token length and cut into batches that
+/// the workers share. Groups are fixed runs of the input in source order, so which texts share a batch, and
+/// hence the output, depends neither on the thread count nor on how a stream is chunked or resumed.
+pub const GROUP_SIZE: usize = 256;
+
+/// Embedded articles classified and summarised by one worker task.
+const TASK_SIZE: usize = 16;
 
 /// Everything that decides what the pipeline produces, recorded in the output's `run` object.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -87,6 +94,7 @@ pub struct Pipeline {
     splitter: RuleSplitter,
     segmenter: DumpSegmenter,
     model_sha256: String,
+    dimension: usize,
 }
 
 impl Pipeline {
@@ -102,12 +110,14 @@ impl Pipeline {
         // One torch thread per worker, whatever the worker count: the floating-point reductions then run in
         // the same order for every thread count, which keeps the output byte-identical.
         tch::set_num_threads(1);
+        keep_freed_memory();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .map_err(|e| Error::Config(format!("cannot start {threads} threads: {e}")))?;
         let first = Self::load_worker(&options)?;
         let model_sha256 = first.embedder.model_sha256().to_string();
+        let dimension = first.embedder.dimension();
         Ok(Pipeline {
             options,
             threads: pool,
@@ -115,6 +125,7 @@ impl Pipeline {
             splitter: RuleSplitter::default(),
             segmenter: DumpSegmenter::default(),
             model_sha256,
+            dimension,
         })
     }
 
@@ -210,47 +221,73 @@ impl Pipeline {
             .collect())
     }
 
-    /// Annotates articles in parallel, calling `progress` with the number of articles each finished group
-    /// held; results in input order.
+    /// Annotates articles, calling `progress` with the number of articles each finished task held; results in
+    /// input order. Each group of [`GROUP_SIZE`] is embedded with its batches spread over the workers, then
+    /// classified and summarised [`TASK_SIZE`] articles per worker task.
     pub fn annotate(
         &self,
         articles: Vec<Article>,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<Annotated>> {
-        self.in_groups(articles, progress, |w, group| self.annotate_group(w, group))
+        let mut annotated = Vec::with_capacity(articles.len());
+        for group in groups(articles) {
+            let embedded = self.embed_group(group)?;
+            let tasks: Vec<Vec<Annotated>> = self.threads.install(|| {
+                embedded
+                    .into_par_iter()
+                    .chunks(TASK_SIZE)
+                    .map(|task| {
+                        let count = task.len();
+                        let done = self.with_worker(|w| classify_and_summarize(w, task));
+                        progress(count);
+                        done
+                    })
+                    .collect::<Result<_>>()
+            })?;
+            annotated.extend(tasks.into_iter().flatten());
+        }
+        Ok(annotated)
     }
 
-    /// Embeds articles in parallel, in the same fixed groups as [`Pipeline::annotate`]; results in input order.
+    /// Embeds articles (titles, sentences and the article vector) group by group, as [`Pipeline::annotate`]
+    /// does; results in input order.
     pub fn embed(&self, articles: Vec<Article>) -> Result<Vec<EmbeddedArticle>> {
-        self.in_groups(articles, &|_| {}, |w, group| {
-            self.embed_articles(&mut w.embedder, group)
-        })
+        let mut embedded = Vec::with_capacity(articles.len());
+        for group in groups(articles) {
+            embedded.extend(self.embed_group(group)?);
+        }
+        Ok(embedded)
     }
 
-    /// Runs `task` on fixed groups of [`GROUP_SIZE`] articles in parallel, each with a worker's models, calling
-    /// `progress` with the size of each finished group; results in input order.
-    fn in_groups<T: Send>(
-        &self,
-        articles: Vec<Article>,
-        progress: &(dyn Fn(usize) + Sync),
-        task: impl Fn(&mut Worker, Vec<Article>) -> Result<Vec<T>> + Sync,
-    ) -> Result<Vec<T>> {
-        let groups: Vec<Vec<Article>> = articles
-            .chunks(GROUP_SIZE)
-            .map(|group| group.to_vec())
-            .collect();
-        let done: Vec<Vec<T>> = self.threads.install(|| {
-            groups
-                .into_par_iter()
-                .map(|group| {
-                    let count = group.len();
-                    let done = self.with_worker(|w| task(w, group));
-                    progress(count);
-                    done
+    /// Splits one group's articles into sentences and embeds all their titles and sentences together: sorted by
+    /// token length, cut into batches, the batches shared among the workers.
+    fn embed_group(&self, articles: Vec<Article>) -> Result<Vec<EmbeddedArticle>> {
+        self.threads.install(|| {
+            let sentences: Vec<Vec<String>> = articles
+                .par_iter()
+                .map(|a| self.splitter.split(&a.text))
+                .collect();
+            let texts: Vec<&str> = articles
+                .iter()
+                .zip(&sentences)
+                .flat_map(|(article, sentences)| embedded_texts(article, sentences))
+                .collect();
+            let tokens = self.with_worker(|w| w.embedder.token_ids(&texts))?;
+            let batches = length_sorted_batches(&tokens);
+            let vectors = batches
+                .par_iter()
+                .map(|batch| {
+                    let ids: Vec<&[u32]> = batch.iter().map(|&i| tokens[i].as_slice()).collect();
+                    self.with_worker(|w| w.embedder.embed_tokens(&ids))
                 })
-                .collect::<Result<_>>()
-        })?;
-        Ok(done.into_iter().flatten().collect())
+                .collect::<Result<Vec<_>>>()?;
+            Ok(attach_vectors(
+                articles,
+                sentences,
+                in_input_order(&batches, vectors),
+                self.dimension,
+            ))
+        })
     }
 
     /// Classifies embedded articles with the configured classifier (head or label set); results in input order.
@@ -263,66 +300,71 @@ impl Pipeline {
         self.with_worker(|w| task(&mut w.embedder))
     }
 
-    fn annotate_group(&self, worker: &mut Worker, group: Vec<Article>) -> Result<Vec<Annotated>> {
-        let embedded = self.embed_articles(&mut worker.embedder, group)?;
-        let predictions = worker.classifier.classify(&embedded)?;
-        let summaries = worker.summarizer.summarize(&embedded)?;
-        Ok(embedded
-            .into_iter()
-            .zip(predictions)
-            .zip(summaries)
-            .map(|((embedded, prediction), summary)| Annotated {
-                article: embedded.article,
-                summary,
-                prediction,
-            })
-            .collect())
-    }
-
     /// The sentences the pipeline splits `text` into.
     pub fn sentences(&self, text: &str) -> Vec<String> {
         self.splitter.split(text)
     }
+}
 
-    /// Splits articles into sentences and embeds the titles and sentences of the whole group in one pass.
-    pub fn embed_articles(
-        &self,
-        embedder: &mut dyn Embedder,
-        articles: Vec<Article>,
-    ) -> Result<Vec<EmbeddedArticle>> {
-        let sentences: Vec<Vec<String>> = articles
-            .iter()
-            .map(|a| self.splitter.split(&a.text))
-            .collect();
-        let mut texts: Vec<&str> = Vec::new();
-        for (article, sentences) in articles.iter().zip(&sentences) {
-            texts.extend(embedded_texts(article, sentences));
-        }
-        let mut vectors = embedder.embed(&texts)?.into_iter();
-        let dimension = embedder.dimension();
-        Ok(articles
-            .into_iter()
-            .zip(sentences)
-            .map(|(article, sentences)| {
-                let title_vector = article.title.as_ref().and_then(|_| vectors.next());
-                let sentence_vectors: Vec<Vec<f32>> =
-                    vectors.by_ref().take(sentences.len()).collect();
-                let vector = normalized_mean(
-                    title_vector
-                        .iter()
-                        .chain(&sentence_vectors)
-                        .map(Vec::as_slice),
-                    dimension,
-                );
-                EmbeddedArticle {
-                    article,
-                    sentences,
-                    sentence_vectors,
-                    vector,
-                }
-            })
-            .collect())
+/// Cuts articles into the fixed groups, in source order, that are embedded together.
+fn groups(articles: Vec<Article>) -> Vec<Vec<Article>> {
+    let mut articles = articles.into_iter().peekable();
+    let mut groups = Vec::new();
+    while articles.peek().is_some() {
+        groups.push(articles.by_ref().take(GROUP_SIZE).collect());
     }
+    groups
+}
+
+/// Classifies and summarises embedded articles with one worker's models.
+fn classify_and_summarize(
+    worker: &mut Worker,
+    embedded: Vec<EmbeddedArticle>,
+) -> Result<Vec<Annotated>> {
+    let predictions = worker.classifier.classify(&embedded)?;
+    let summaries = worker.summarizer.summarize(&embedded)?;
+    Ok(embedded
+        .into_iter()
+        .zip(predictions)
+        .zip(summaries)
+        .map(|((embedded, prediction), summary)| Annotated {
+            article: embedded.article,
+            summary,
+            prediction,
+        })
+        .collect())
+}
+
+/// Pairs articles with their sentences and the vectors of [`embedded_texts`] (all articles' texts in order),
+/// and adds each article's vector: the normalised mean of its title and sentence vectors.
+fn attach_vectors(
+    articles: Vec<Article>,
+    sentences: Vec<Vec<String>>,
+    vectors: Vec<Vec<f32>>,
+    dimension: usize,
+) -> Vec<EmbeddedArticle> {
+    let mut vectors = vectors.into_iter();
+    articles
+        .into_iter()
+        .zip(sentences)
+        .map(|(article, sentences)| {
+            let title_vector = article.title.as_ref().and_then(|_| vectors.next());
+            let sentence_vectors: Vec<Vec<f32>> = vectors.by_ref().take(sentences.len()).collect();
+            let vector = normalized_mean(
+                title_vector
+                    .iter()
+                    .chain(&sentence_vectors)
+                    .map(Vec::as_slice),
+                dimension,
+            );
+            EmbeddedArticle {
+                article,
+                sentences,
+                sentence_vectors,
+                vector,
+            }
+        })
+        .collect()
 }
 
 /// The texts embedded for an article, in order: its title if it has one, then its sentences.
@@ -335,6 +377,20 @@ pub fn embedded_texts<'a>(
         .as_deref()
         .into_iter()
         .chain(sentences.iter().map(String::as_str))
+}
+
+/// Tells glibc's allocator to keep freed blocks of up to 64 MiB (and up to 256 MiB of free heap) for reuse.
+/// Torch allocates and frees its activation tensors on every forward pass; with glibc's defaults the larger ones
+/// go straight back to the kernel and are faulted in again, which cost 15% of the CPU time of a run (measured
+/// with `perf` on `scripts/bench`'s corpus: 5 s of system time out of 27 s, 0.8 s with these settings), for
+/// about 80 MB more peak RSS.
+fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator thresholds; it is safe to call at any time.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
+    }
 }
 
 fn poisoned<T>(_: std::sync::PoisonError<T>) -> Error {

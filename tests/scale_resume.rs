@@ -9,11 +9,14 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The dev articles twice over, with distinct ids: enough groups that a run can be caught mid-way.
+/// The dev articles eight times over (384 records), with distinct ids: more than one group of 256, so a run can
+/// be caught after writing the first group and before the last.
+const COPIES: usize = 8;
+
 fn corpus(path: &Path) {
     let records = std::fs::read_to_string(project_path("tests/data/dev/articles.jsonl")).unwrap();
     let mut out = std::fs::File::create(path).unwrap();
-    for copy in 0..2 {
+    for copy in 0..COPIES {
         for line in records.lines() {
             let mut record: serde_json::Value = serde_json::from_str(line).unwrap();
             record["id"] = format!("copy{copy}/{}", record["id"].as_str().unwrap()).into();
@@ -45,7 +48,7 @@ fn a_run_killed_mid_way_resumes_to_the_uninterrupted_output() {
         input,
     ]);
     let expected = std::fs::read_to_string(&reference).unwrap();
-    assert_eq!(expected.lines().count(), 2 * 48);
+    assert_eq!(expected.lines().count(), COPIES * 48);
 
     let output = dir.path().join("out.jsonl");
     let partial = dir.path().join("out.jsonl.partial");
@@ -77,7 +80,10 @@ fn a_run_killed_mid_way_resumes_to_the_uninterrupted_output() {
 
     assert_eq!(std::fs::read_to_string(&output).unwrap(), "old output\n");
     let written = complete_lines(&partial);
-    assert!(written < 2 * 48, "the run was killed after it finished");
+    assert!(
+        written < COPIES * 48,
+        "the run was killed after it finished"
+    );
     let mut torn = std::fs::OpenOptions::new()
         .append(true)
         .open(&partial)

@@ -80,7 +80,7 @@ fn the_zero_shot_classifier_labels_real_briefs() {
         brief("aid", "The World Food Programme said it had delivered food rations and clean water to 200,000 displaced families in camps, but warned that funding would run out next month."),
         brief("football", "The home side scored twice in the second half to win the league title on the final day of the season in front of a sold-out stadium."),
     ];
-    let embedded = pipeline.embed_articles(&mut model, articles).unwrap();
+    let embedded = pipeline.embed(articles).unwrap();
     let mut classifier = EmbeddingClassifier::new(&LabelSet::default(), &mut model).unwrap();
     let labels: Vec<String> = classifier
         .classify(&embedded)
@@ -95,7 +95,7 @@ fn the_zero_shot_classifier_labels_real_briefs() {
 fn extractive_summaries_respect_the_budget_and_keep_article_order() {
     let mut model = embedder();
     let pipeline = Pipeline::new(PipelineOptions::default()).unwrap();
-    let embedded = pipeline.embed_articles(&mut model, dev_articles()).unwrap();
+    let embedded = pipeline.embed(dev_articles()).unwrap();
     let options = ExtractiveOptions {
         max_words: 45,
         max_sentences: 2,

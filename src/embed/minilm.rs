@@ -2,17 +2,13 @@
 //! WordPiece tokens from `tokenizer.json`, mean pooling over real tokens, then L2 normalisation, which
 //! reproduces sentence-transformers' embeddings.
 
-use super::{normalize, Embedder};
+use super::{in_input_order, length_sorted_batches, normalize, Embedder};
 use crate::error::{Error, Result};
 use crate::models::ModelDir;
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use std::path::Path;
 use tch::{nn, Device, Kind, Tensor};
 use tokenizers::{Tokenizer, TruncationParams};
-
-/// Sentences embedded per forward pass. Sentences are sorted by token length first, so batches carry
-/// little padding.
-const BATCH_SIZE: usize = 32;
 
 /// A BERT sentence-transformers model loaded from a local folder.
 pub struct MiniLmEmbedder {
@@ -70,7 +66,9 @@ impl MiniLmEmbedder {
         }
     }
 
-    fn embed_batch(&self, batch: &[&Vec<u32>]) -> Result<Vec<Vec<f32>>> {
+    /// Embeds one batch of token ids (padded to the longest), one L2-normalised vector per entry. Callers that
+    /// spread batches over several models use this with [`super::length_sorted_batches`].
+    pub fn embed_tokens(&self, batch: &[&[u32]]) -> Result<Vec<Vec<f32>>> {
         let longest = batch.iter().map(|ids| ids.len()).max().unwrap_or(0);
         let mut ids = Vec::with_capacity(batch.len() * longest);
         let mut mask = Vec::with_capacity(batch.len() * longest);
@@ -119,16 +117,15 @@ impl Embedder for MiniLmEmbedder {
 
     fn embed(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
         let tokens = self.token_ids(texts)?;
-        let mut order: Vec<usize> = (0..texts.len()).collect();
-        order.sort_by_key(|&i| tokens[i].len());
-        let mut vectors = vec![Vec::new(); texts.len()];
-        for chunk in order.chunks(BATCH_SIZE) {
-            let batch: Vec<&Vec<u32>> = chunk.iter().map(|&i| &tokens[i]).collect();
-            for (&i, vector) in chunk.iter().zip(self.embed_batch(&batch)?) {
-                vectors[i] = vector;
-            }
-        }
-        Ok(vectors)
+        let batches = length_sorted_batches(&tokens);
+        let vectors = batches
+            .iter()
+            .map(|batch| {
+                let ids: Vec<&[u32]> = batch.iter().map(|&i| tokens[i].as_slice()).collect();
+                self.embed_tokens(&ids)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(in_input_order(&batches, vectors))
     }
 
     fn model_sha256(&self) -> &str {

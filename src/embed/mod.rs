@@ -9,6 +9,9 @@ pub use precision::{native_bf16, Precision};
 
 use crate::error::Result;
 
+/// Texts embedded per forward pass.
+pub const BATCH_SIZE: usize = 32;
+
 /// A sentence embedding model. Not `Sync`: each worker thread owns its own instance.
 pub trait Embedder: Send {
     /// Length of every vector [`Embedder::embed`] returns.
@@ -17,6 +20,25 @@ pub trait Embedder: Send {
     fn embed(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>>;
     /// The sha256 of the weights file, recorded in outputs and checked by trained heads.
     fn model_sha256(&self) -> &str;
+}
+
+/// Cuts texts into batches of [`BATCH_SIZE`] indexes after sorting them by token count, so each batch carries
+/// little padding. `token_ids` holds one entry per text; ties keep input order.
+pub fn length_sorted_batches(token_ids: &[Vec<u32>]) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..token_ids.len()).collect();
+    order.sort_by_key(|&i| token_ids[i].len());
+    order.chunks(BATCH_SIZE).map(<[usize]>::to_vec).collect()
+}
+
+/// Puts the vectors of [`length_sorted_batches`] back in input order.
+pub fn in_input_order(batches: &[Vec<usize>], vectors: Vec<Vec<Vec<f32>>>) -> Vec<Vec<f32>> {
+    let mut ordered = vec![Vec::new(); batches.iter().map(Vec::len).sum()];
+    for (batch, vectors) in batches.iter().zip(vectors) {
+        for (&i, vector) in batch.iter().zip(vectors) {
+            ordered[i] = vector;
+        }
+    }
+    ordered
 }
 
 /// Cosine similarity of two L2-normalised vectors (their dot product).

@@ -1,8 +1,8 @@
 //! Streaming runs: inputs of any size through the pipeline with bounded memory, results in source order.
 //!
-//! Documents are read until they hold [`limits::CHUNK_BYTES`] of text or [`limits::CHUNK_ARTICLES`] articles;
-//! the chunk's dumps are segmented in parallel, its articles annotated in parallel in the pipeline's fixed groups
-//! of [`GROUP_SIZE`], and the finished articles handed out in source order before the next chunk is read.
+//! Documents are read until they hold [`limits::CHUNK_BYTES`] of text or [`limits::CHUNK_ARTICLES`] records or
+//! dumps; the chunk's dumps are segmented in parallel, its articles annotated in the pipeline's fixed groups of
+//! [`GROUP_SIZE`], and the finished articles handed out in source order before the next chunk is read.
 //! Groups never straddle chunks (a chunk's last partial group waits for the next chunk), so results are the
 //! same whatever the chunk size, thread count, shard or resume point.
 
@@ -43,7 +43,7 @@ pub struct StreamOptions {
     pub shard: Option<Shard>,
     /// Input text read before the chunk is processed.
     pub chunk_bytes: usize,
-    /// Articles read before the chunk is processed (rounded up to whole groups).
+    /// Records or dumps read before the chunk is processed (articles are annotated in whole groups).
     pub chunk_articles: usize,
 }
 
@@ -105,7 +105,7 @@ pub fn annotate_stream(
             bytes += document_bytes(&document);
             articles += match &document {
                 Document::Record(_) => 1,
-                Document::Dump(_) => GROUP_SIZE,
+                Document::Dump(_) => 1,
             };
             documents.push(document);
         }
