@@ -32,6 +32,20 @@ pub struct Article {
     pub text: String,
     /// Byline, dateline, date and agency tag.
     pub metadata: Metadata,
+    /// Embeddings of sentences of the text that segmentation already computed, so they are not computed twice.
+    #[serde(skip)]
+    pub known_sentences: KnownSentences,
+}
+
+/// Sentences with their L2-normalised embeddings, in text order. Segmentation embeds the sentences of every
+/// paragraph of a dump to find topic shifts; the article keeps them and the pipeline embeds only the rest.
+#[derive(Clone, Default, PartialEq)]
+pub struct KnownSentences(pub Vec<(String, Vec<f32>)>);
+
+impl std::fmt::Debug for KnownSentences {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KnownSentences({} sentences)", self.0.len())
+    }
 }
 
 /// An article with its sentences and their embeddings: computed once, shared by classification and summary.

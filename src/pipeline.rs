@@ -10,7 +10,8 @@ use crate::classify::{
     Prediction,
 };
 use crate::embed::{
-    in_input_order, length_sorted_batches, normalized_mean, Embedder, MiniLmEmbedder, Precision,
+    in_input_order, length_sorted_batches, normalized_mean, Embedder, MiniLmEmbedder,
+    MiniLmTokenizer, Precision,
 };
 use crate::error::{Error, Result};
 use crate::ingest::{Document, Dump};
@@ -21,6 +22,7 @@ use crate::summarize::{
     Summary,
 };
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -95,6 +97,7 @@ pub struct Pipeline {
     segmenter: DumpSegmenter,
     model_sha256: String,
     dimension: usize,
+    tokenizer: MiniLmTokenizer,
 }
 
 impl Pipeline {
@@ -118,6 +121,7 @@ impl Pipeline {
         let first = Self::load_worker(&options)?;
         let model_sha256 = first.embedder.model_sha256().to_string();
         let dimension = first.embedder.dimension();
+        let tokenizer = first.embedder.tokenizer().clone();
         Ok(Pipeline {
             options,
             threads: pool,
@@ -126,6 +130,7 @@ impl Pipeline {
             segmenter: DumpSegmenter::default(),
             model_sha256,
             dimension,
+            tokenizer,
         })
     }
 
@@ -180,7 +185,10 @@ impl Pipeline {
         self.threads.install(|| {
             dumps
                 .par_iter()
-                .map(|dump| self.with_worker(|w| self.segmenter.segment(dump, &mut w.embedder)))
+                .map(|dump| {
+                    self.segmenter
+                        .segment(dump, &self.splitter, &mut SharedEmbedder(self))
+                })
                 .collect()
         })
     }
@@ -259,34 +267,62 @@ impl Pipeline {
         Ok(embedded)
     }
 
-    /// Splits one group's articles into sentences and embeds all their titles and sentences together: sorted by
-    /// token length, cut into batches, the batches shared among the workers.
-    fn embed_group(&self, articles: Vec<Article>) -> Result<Vec<EmbeddedArticle>> {
+    /// Splits one group's articles into sentences and embeds all their titles and sentences together (those
+    /// segmentation did not already embed): sorted by token length, cut into batches, the batches shared among
+    /// the workers.
+    fn embed_group(&self, mut articles: Vec<Article>) -> Result<Vec<EmbeddedArticle>> {
         self.threads.install(|| {
             let sentences: Vec<Vec<String>> = articles
                 .par_iter()
                 .map(|a| self.splitter.split(&a.text))
                 .collect();
-            let texts: Vec<&str> = articles
-                .iter()
-                .zip(&sentences)
-                .flat_map(|(article, sentences)| embedded_texts(article, sentences))
+            let known: Vec<HashMap<String, Vec<f32>>> = articles
+                .iter_mut()
+                .map(|a| {
+                    std::mem::take(&mut a.known_sentences.0)
+                        .into_iter()
+                        .collect()
+                })
                 .collect();
-            let tokens = self.with_worker(|w| w.embedder.token_ids(&texts))?;
+            let mut vectors: Vec<Option<Vec<f32>>> = Vec::new();
+            let mut texts: Vec<&str> = Vec::new();
+            let mut missing: Vec<usize> = Vec::new();
+            for ((article, sentences), known) in articles.iter().zip(&sentences).zip(&known) {
+                for text in embedded_texts(article, sentences) {
+                    let vector = known.get(text).cloned();
+                    if vector.is_none() {
+                        missing.push(vectors.len());
+                        texts.push(text);
+                    }
+                    vectors.push(vector);
+                }
+            }
+            for (at, vector) in missing.into_iter().zip(self.embed_texts(&texts)?) {
+                vectors[at] = Some(vector);
+            }
+            Ok(attach_vectors(
+                articles,
+                sentences,
+                vectors.into_iter().flatten().collect(),
+                self.dimension,
+            ))
+        })
+    }
+
+    /// Embeds texts with all workers: sorted by token length, cut into batches, the batches shared among the
+    /// workers; results in input order.
+    fn embed_texts(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        self.threads.install(|| {
+            let tokens = self.tokenizer.token_ids(texts)?;
             let batches = length_sorted_batches(&tokens);
-            let vectors = batches
+            let embedded = batches
                 .par_iter()
                 .map(|batch| {
                     let ids: Vec<&[u32]> = batch.iter().map(|&i| tokens[i].as_slice()).collect();
                     self.with_worker(|w| w.embedder.embed_tokens(&ids))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            Ok(attach_vectors(
-                articles,
-                sentences,
-                in_input_order(&batches, vectors),
-                self.dimension,
-            ))
+            Ok(in_input_order(&batches, embedded))
         })
     }
 
@@ -303,6 +339,24 @@ impl Pipeline {
     /// The sentences the pipeline splits `text` into.
     pub fn sentences(&self, text: &str) -> Vec<String> {
         self.splitter.split(text)
+    }
+}
+
+/// The pipeline's workers as one [`Embedder`], for segmentation: a dump's texts are embedded in batches spread
+/// over all workers, so even a single dump keeps every core busy.
+struct SharedEmbedder<'a>(&'a Pipeline);
+
+impl Embedder for SharedEmbedder<'_> {
+    fn dimension(&self) -> usize {
+        self.0.dimension
+    }
+
+    fn embed(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        self.0.embed_texts(texts)
+    }
+
+    fn model_sha256(&self) -> &str {
+        &self.0.model_sha256
     }
 }
 

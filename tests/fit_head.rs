@@ -101,6 +101,7 @@ fn embedded_stub(example: &Example) -> newsdigest::EmbeddedArticle {
             title: None,
             text: String::new(),
             metadata: Default::default(),
+            known_sentences: Default::default(),
         },
         sentences: Vec::new(),
         sentence_vectors: Vec::new(),

@@ -8,6 +8,7 @@ use newsdigest::embed::MiniLmEmbedder;
 use newsdigest::eval::segmentation::{aggregate, score_dump, DumpScore, Span};
 use newsdigest::ingest::{decode_lines, Dump};
 use newsdigest::segment::{DumpSegmenter, Segmenter};
+use newsdigest::sentences::RuleSplitter;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -79,7 +80,7 @@ fn score_folder(folder: &Path, embedder: &mut MiniLmEmbedder) -> FolderResult {
     for (name, articles) in &gold {
         let dump = read_dump(&folder.join("dumps").join(name));
         let segmentation = DumpSegmenter::default()
-            .segment(&dump, embedder)
+            .segment(&dump, &RuleSplitter::default(), embedder)
             .expect("segmentation runs");
         let predicted: Vec<Span> = segmentation
             .articles

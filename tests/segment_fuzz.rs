@@ -6,6 +6,7 @@
 use newsdigest::embed::Embedder;
 use newsdigest::ingest::{decode_lines, Dump};
 use newsdigest::segment::{DumpSegmenter, Segmentation, Segmenter};
+use newsdigest::sentences::RuleSplitter;
 use newsdigest::Result;
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -119,7 +120,7 @@ fn check_invariants(
 
 fn segment(dump: &Dump) -> Segmentation {
     DumpSegmenter::default()
-        .segment(dump, &mut BagOfWordsEmbedder)
+        .segment(dump, &RuleSplitter::default(), &mut BagOfWordsEmbedder)
         .expect("segmentation of any dump succeeds")
 }
 

@@ -7,13 +7,18 @@
 use newsdigest::embed::MiniLmEmbedder;
 use newsdigest::ingest::{decode_lines, Dump};
 use newsdigest::segment::{DumpSegmenter, Segmentation, Segmenter};
+use newsdigest::sentences::RuleSplitter;
 
 const SEED: &str = "seeds/000_aa71b4222196df8c.txt";
 
 fn segment(name: &str, bytes: &[u8], embedder: &mut MiniLmEmbedder) -> Segmentation {
     let (lines, _) = decode_lines(name, bytes);
     DumpSegmenter::default()
-        .segment(&Dump::new(name.to_string(), lines), embedder)
+        .segment(
+            &Dump::new(name.to_string(), lines),
+            &RuleSplitter::default(),
+            embedder,
+        )
         .expect("segmentation runs")
 }
 

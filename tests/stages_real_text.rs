@@ -6,6 +6,7 @@ use common::dev_articles;
 use newsdigest::article::Article;
 use newsdigest::classify::{Classifier, EmbeddingClassifier, LabelSet};
 use newsdigest::embed::{cosine, Embedder, MiniLmEmbedder};
+use newsdigest::ingest::{decode_lines, Document, Dump};
 use newsdigest::models::default_embedding_model_dir;
 use newsdigest::output::{ArticleRecord, ArticleWriter, OutputFormat, RunInfo};
 use newsdigest::pipeline::{Annotated, Pipeline, PipelineOptions};
@@ -73,6 +74,7 @@ fn the_zero_shot_classifier_labels_real_briefs() {
         title: None,
         text: text.to_string(),
         metadata: Default::default(),
+        known_sentences: Default::default(),
     };
     let articles = vec![
         brief("quake", "A magnitude 6.4 earthquake struck eastern Turkey overnight, toppling buildings and killing at least 30 people, as rescuers searched the rubble for survivors."),
@@ -93,7 +95,6 @@ fn the_zero_shot_classifier_labels_real_briefs() {
 
 #[test]
 fn extractive_summaries_respect_the_budget_and_keep_article_order() {
-    let mut model = embedder();
     let pipeline = Pipeline::new(PipelineOptions::default()).unwrap();
     let embedded = pipeline.embed(dev_articles()).unwrap();
     let options = ExtractiveOptions {
@@ -167,4 +168,48 @@ fn json_output_is_one_valid_document_and_jsonl_one_object_per_line() {
             "dump01_meridian_wire#3"
         ]
     );
+}
+
+#[test]
+fn sentence_embeddings_from_segmentation_are_reused_and_equal_fresh_ones() {
+    let pipeline = Pipeline::new(PipelineOptions::default()).unwrap();
+    let path = common::project_path("tests/data/dev/dumps/dump05_hardwrapped_bom.txt");
+    let bytes = std::fs::read(&path).unwrap();
+    let (lines, _) = decode_lines("dump05", &bytes);
+    let articles = pipeline
+        .articles(vec![Document::Dump(Dump::new("dump05".to_string(), lines))])
+        .unwrap();
+    assert_eq!(articles.len(), 6);
+    let fresh: Vec<Article> = articles
+        .iter()
+        .map(|article| Article {
+            known_sentences: Default::default(),
+            ..article.clone()
+        })
+        .collect();
+    // Prose paragraphs are embedded while segmenting; subheadings ("The war on the roads") are not.
+    let (mut known, mut all) = (0, 0);
+    for article in &articles {
+        let sentences = pipeline.sentences(&article.text);
+        let mut rest = sentences.iter();
+        for (sentence, _) in &article.known_sentences.0 {
+            assert!(rest.any(|s| s == sentence), "{}: {sentence}", article.id);
+        }
+        known += article.known_sentences.0.len();
+        all += sentences.len();
+    }
+    assert!(known * 10 >= all * 9, "{known} of {all} sentences known");
+    let reused = pipeline.embed(articles).unwrap();
+    let recomputed = pipeline.embed(fresh).unwrap();
+    for (reused, recomputed) in reused.iter().zip(&recomputed) {
+        assert_eq!(reused.sentences, recomputed.sentences);
+        for (a, b) in reused
+            .sentence_vectors
+            .iter()
+            .zip(&recomputed.sentence_vectors)
+        {
+            assert!(cosine(a, b) > 0.99999, "{}", reused.article.id);
+        }
+        assert!(cosine(&reused.vector, &recomputed.vector) > 0.99999);
+    }
 }

@@ -10,10 +10,26 @@ use std::path::Path;
 use tch::{nn, Device, Kind, Tensor};
 use tokenizers::{Tokenizer, TruncationParams};
 
+/// The WordPiece tokenizer of a sentence-transformers folder, set up for its model. Unlike the model it is
+/// `Sync`, so one copy serves every worker.
+#[derive(Clone)]
+pub struct MiniLmTokenizer(Tokenizer);
+
+impl MiniLmTokenizer {
+    /// Token ids of each text (with `[CLS]`/`[SEP]`), truncated to the model window.
+    pub fn token_ids(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
+        let encodings = self
+            .0
+            .encode_batch(texts.to_vec(), true)
+            .map_err(|e| Error::Tokenizer(e.to_string()))?;
+        Ok(encodings.iter().map(|e| e.get_ids().to_vec()).collect())
+    }
+}
+
 /// A BERT sentence-transformers model loaded from a local folder.
 pub struct MiniLmEmbedder {
     model: BertModel<BertEmbeddings>,
-    tokenizer: Tokenizer,
+    tokenizer: MiniLmTokenizer,
     dimension: usize,
     sha256: String,
     // Keeps the weights alive for `model`.
@@ -42,20 +58,16 @@ impl MiniLmEmbedder {
             .map_err(|e| Error::Tokenizer(e.to_string()))?;
         Ok(MiniLmEmbedder {
             model,
-            tokenizer,
+            tokenizer: MiniLmTokenizer(tokenizer),
             dimension: config.hidden_size as usize,
             sha256: model_dir.sha256("model.safetensors")?,
             _vs: vs,
         })
     }
 
-    /// Token ids of each text (with `[CLS]`/`[SEP]`), truncated to the model window.
-    pub fn token_ids(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
-        let encodings = self
-            .tokenizer
-            .encode_batch(texts.to_vec(), true)
-            .map_err(|e| Error::Tokenizer(e.to_string()))?;
-        Ok(encodings.iter().map(|e| e.get_ids().to_vec()).collect())
+    /// The model's tokenizer, padding off and truncation at the model's `max_seq_length`.
+    pub fn tokenizer(&self) -> &MiniLmTokenizer {
+        &self.tokenizer
     }
 
     /// Switches the weights to `precision`.
@@ -116,7 +128,7 @@ impl Embedder for MiniLmEmbedder {
     }
 
     fn embed(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        let tokens = self.token_ids(texts)?;
+        let tokens = self.tokenizer.token_ids(texts)?;
         let batches = length_sorted_batches(&tokens);
         let vectors = batches
             .iter()

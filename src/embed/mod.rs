@@ -4,7 +4,7 @@
 mod minilm;
 mod precision;
 
-pub use minilm::MiniLmEmbedder;
+pub use minilm::{MiniLmEmbedder, MiniLmTokenizer};
 pub use precision::{native_bf16, Precision};
 
 use crate::error::Result;

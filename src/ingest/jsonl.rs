@@ -64,6 +64,7 @@ pub fn parse_record(
         title: record.title.filter(|t| !t.trim().is_empty()),
         text,
         metadata: Metadata::default(),
+        known_sentences: Default::default(),
     }))
 }
 

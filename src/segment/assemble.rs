@@ -4,13 +4,19 @@
 use super::lines::LineKind;
 use super::metadata::{agency_tag, dateline, headline_text};
 use super::units::{Unit, UnitKind};
-use super::{Boundary, Draft, DroppedLine, Segmentation};
-use crate::article::{Article, Metadata};
+use super::{Boundary, Draft, DroppedLine, Segmentation, UnitSentences};
+use crate::article::{Article, KnownSentences, Metadata};
 use crate::ingest::Dump;
 
-/// Builds the articles of `dump` from the drafts and lists the lines dropped outside them and the lines
-/// left out of their texts.
-pub fn assemble(dump: &Dump, kinds: &[LineKind], units: &[Unit], drafts: &[Draft]) -> Segmentation {
+/// Builds the articles of `dump` from the drafts (each keeping the embedded sentences of its units) and lists
+/// the lines dropped outside them and the lines left out of their texts.
+pub fn assemble(
+    dump: &Dump,
+    kinds: &[LineKind],
+    units: &[Unit],
+    mut sentences: Vec<UnitSentences>,
+    drafts: &[Draft],
+) -> Segmentation {
     let mut segmentation = Segmentation::default();
     let mut unit_reasons: Vec<Option<&str>> = vec![None; units.len()];
     for draft in drafts {
@@ -30,7 +36,13 @@ pub fn assemble(dump: &Dump, kinds: &[LineKind], units: &[Unit], drafts: &[Draft
             }
             continue;
         }
-        let article = build_article(dump, story, segmentation.articles.len() + 1);
+        let mut article = build_article(dump, story, segmentation.articles.len() + 1);
+        article.known_sentences = KnownSentences(
+            sentences[range]
+                .iter_mut()
+                .flat_map(std::mem::take)
+                .collect(),
+        );
         segmentation.boundaries.push(Boundary {
             line: article.start_line.unwrap_or_default(),
             reason: draft.reason.clone(),
@@ -144,5 +156,6 @@ fn build_article(dump: &Dump, story: &[Unit], n: usize) -> Article {
             .collect::<Vec<_>>()
             .join("\n\n"),
         metadata,
+        known_sentences: KnownSentences::default(),
     }
 }

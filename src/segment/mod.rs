@@ -20,9 +20,10 @@ pub mod topic;
 pub mod units;
 
 use crate::article::Article;
-use crate::embed::Embedder;
+use crate::embed::{normalized_mean, Embedder};
 use crate::error::Result;
 use crate::ingest::Dump;
+use crate::sentences::SentenceSplitter;
 use std::ops::Range;
 
 /// Why a line was left out of every article, or out of the text of the article whose span holds it.
@@ -59,8 +60,14 @@ pub struct Segmentation {
 
 /// Splits a dump into articles.
 pub trait Segmenter: Send + Sync {
-    /// Segments one dump; `embedder` is there for topic-shift detection.
-    fn segment(&self, dump: &Dump, embedder: &mut dyn Embedder) -> Result<Segmentation>;
+    /// Segments one dump; `embedder` embeds the sentences `splitter` finds, for topic-shift detection, and the
+    /// articles keep those embeddings (see [`crate::article::KnownSentences`]).
+    fn segment(
+        &self,
+        dump: &Dump,
+        splitter: &dyn SentenceSplitter,
+        embedder: &mut dyn Embedder,
+    ) -> Result<Segmentation>;
 }
 
 /// A story in the making: a range of units and the cue that started it.
@@ -83,32 +90,56 @@ pub struct DumpSegmenter {
 }
 
 impl Segmenter for DumpSegmenter {
-    fn segment(&self, dump: &Dump, embedder: &mut dyn Embedder) -> Result<Segmentation> {
+    fn segment(
+        &self,
+        dump: &Dump,
+        splitter: &dyn SentenceSplitter,
+        embedder: &mut dyn Embedder,
+    ) -> Result<Segmentation> {
         let kinds = lines::classify_lines(&dump.lines);
         let wrap = paragraphs::wrap_width(&dump.lines, &kinds);
         let mut units =
             units::classify_units(paragraphs::group_paragraphs(&dump.lines, &kinds, wrap));
         let drafts = structure::split_structure(&mut units, &kinds);
-        let vectors = embed_prose(&units, embedder)?;
+        let (vectors, sentences) = embed_prose(&units, splitter, embedder)?;
         let drafts = self.briefs.split(drafts, &units, &vectors);
         let drafts = self.topics.split(drafts, &mut units, &vectors);
-        Ok(assemble::assemble(dump, &kinds, &units, &drafts))
+        Ok(assemble::assemble(dump, &kinds, &units, sentences, &drafts))
     }
 }
 
-/// Embeds every prose unit (one vector per unit, `None` for the others) in a single call.
+/// The sentences of one unit with their embeddings.
+pub type UnitSentences = Vec<(String, Vec<f32>)>;
+
+/// A unit's embedding for brief and topic-shift detection; `None` for units that are not prose.
+pub type UnitVector = Option<Vec<f32>>;
+
+/// Embeds the sentences of every prose unit in a single call. Returns per unit its vector (the normalised mean
+/// of its sentence vectors; `None` for units that are not prose) and its sentences with their vectors.
 fn embed_prose(
     units: &[units::Unit],
+    splitter: &dyn SentenceSplitter,
     embedder: &mut dyn Embedder,
-) -> Result<Vec<Option<Vec<f32>>>> {
-    let prose: Vec<usize> = (0..units.len()).filter(|&i| units[i].is_prose()).collect();
-    let mut vectors = vec![None; units.len()];
-    if prose.is_empty() {
-        return Ok(vectors);
-    }
-    let texts: Vec<&str> = prose.iter().map(|&i| units[i].body.as_str()).collect();
-    for (i, vector) in prose.into_iter().zip(embedder.embed(&texts)?) {
-        vectors[i] = Some(vector);
-    }
-    Ok(vectors)
+) -> Result<(Vec<UnitVector>, Vec<UnitSentences>)> {
+    let sentences: Vec<Vec<String>> = units
+        .iter()
+        .map(|unit| match unit.is_prose() {
+            true => splitter.split(&unit.body),
+            false => Vec::new(),
+        })
+        .collect();
+    let texts: Vec<&str> = sentences.iter().flatten().map(String::as_str).collect();
+    let mut embedded = embedder.embed(&texts)?.into_iter();
+    let dimension = embedder.dimension();
+    Ok(units
+        .iter()
+        .zip(sentences)
+        .map(|(unit, sentences)| {
+            let pairs: UnitSentences = sentences.into_iter().zip(embedded.by_ref()).collect();
+            let vector = unit
+                .is_prose()
+                .then(|| normalized_mean(pairs.iter().map(|(_, v)| v.as_slice()), dimension));
+            (vector, pairs)
+        })
+        .unzip())
 }

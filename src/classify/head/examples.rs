@@ -176,6 +176,7 @@ fn labeled(
             title: title.filter(|t| !t.trim().is_empty()),
             text,
             metadata: Metadata::default(),
+            known_sentences: Default::default(),
         },
         label: label.trim().to_string(),
     })
