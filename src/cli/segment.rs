@@ -1,12 +1,12 @@
 //! `newsdigest segment`: the articles segmentation finds, as JSONL, and with `--explain` why.
 
-use super::common::{ingest, InputArgs};
+use super::common::{report_warning, report_warning_count, InputArgs};
 use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
 use newsdigest::article::Article;
-use newsdigest::ingest::Document;
+use newsdigest::ingest::{Document, InputStream};
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
-use newsdigest::segment::Segmentation;
+use newsdigest::segment::{Segmentation, WindowNumbering};
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
@@ -68,11 +68,13 @@ fn article_record<'a>(article: &'a Article, reason: Option<&'a str>) -> Record<'
     }
 }
 
-/// Prints one dump's articles and, with `explain`, its left-out lines, all in line order.
+/// Prints one dump window's articles and, with `explain`, its left-out lines, all in line order. Line numbers
+/// in `segmentation` are the whole dump's; `lines` are the window's, which starts after `line_offset` lines.
 fn write_dump(
     out: &mut impl Write,
     segmentation: &Segmentation,
     lines: &[String],
+    line_offset: usize,
     source: &str,
     explain: bool,
 ) -> anyhow::Result<()> {
@@ -92,7 +94,9 @@ fn write_dump(
         ];
         for (status, dropped) in left_out {
             records.extend(dropped.iter().map(|d| {
-                let text = lines.get(d.line - 1).map_or("", String::as_str);
+                let text = lines
+                    .get(d.line - 1 - line_offset)
+                    .map_or("", String::as_str);
                 let record = Record::Line {
                     source,
                     line: d.line,
@@ -112,7 +116,8 @@ fn write_dump(
     Ok(())
 }
 
-/// Segments every dump (JSONL records pass through as they are) and prints the result.
+/// Segments every dump (JSONL records pass through as they are) and prints the result, as a stream: one input
+/// at a time, large dumps in windows, so memory stays flat.
 pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     let defaults = PipelineOptions::default();
     let pipeline = Pipeline::new(PipelineOptions {
@@ -120,20 +125,35 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
         ..defaults
     })
     .context("loading the embedding model")?;
-    let ingested = ingest(&args.input)?;
+    let mut input = InputStream::new(
+        &args.input.inputs,
+        args.input.input_format,
+        Some(newsdigest::limits::DUMP_WINDOW_BYTES),
+    )
+    .context("reading inputs")?;
+    let mut numbering = WindowNumbering::default();
+    let mut warnings = 0;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for document in &ingested.documents {
+    loop {
+        let document = input.next();
+        for warning in input.take_warnings() {
+            report_warning(&warning);
+            warnings += 1;
+        }
         match document {
-            Document::Record(article) => {
-                serde_json::to_writer(&mut out, &article_record(article, None))?;
+            None => break,
+            Some(Document::Record(article)) => {
+                serde_json::to_writer(&mut out, &article_record(&article, None))?;
                 writeln!(out)?;
             }
-            Document::Dump(dump) => {
-                let segmentation = pipeline.segment(&[dump])?.remove(0);
+            Some(Document::Dump(dump)) => {
+                let mut segmentation = pipeline.segment(&[&dump])?.remove(0);
+                numbering.place(&dump, &mut segmentation);
                 write_dump(
                     &mut out,
                     &segmentation,
                     &dump.lines,
+                    dump.line_offset,
                     &dump.source,
                     args.explain,
                 )?;
@@ -141,7 +161,8 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(if ingested.warnings.is_empty() {
+    report_warning_count(warnings);
+    Ok(if warnings == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_INPUT_WARNINGS)

@@ -12,10 +12,11 @@ pub use shard::Shard;
 
 use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::ingest::{Document, Dump, InputStream, Warning};
+use crate::ingest::{Document, InputStream, Warning};
 use crate::limits;
 use crate::output::WrittenIds;
 use crate::pipeline::{Annotated, Pipeline, GROUP_SIZE};
+use crate::segment::WindowNumbering;
 
 /// An annotated article as the stream hands it out.
 #[derive(Clone, Debug)]
@@ -87,7 +88,7 @@ pub fn annotate_stream(
         resume,
         sink,
         report: StreamReport::default(),
-        numbering: DumpNumbering::default(),
+        numbering: WindowNumbering::default(),
         pending: Vec::new(),
         pending_start: 0,
     };
@@ -136,7 +137,7 @@ struct StreamRun<'a> {
     resume: Option<WrittenIds>,
     sink: &'a mut dyn StreamSink,
     report: StreamReport,
-    numbering: DumpNumbering,
+    numbering: WindowNumbering,
     /// Articles of the share not yet annotated, with whether they were truncated.
     pending: Vec<(Article, bool)>,
     /// Position in the share of the first pending article (a multiple of [`GROUP_SIZE`]).
@@ -149,8 +150,9 @@ impl StreamRun<'_> {
         let pipeline = self.pipeline;
         for (document, segmentation) in pipeline.segment_documents(&documents)? {
             let articles = match (document, segmentation) {
-                (Document::Dump(dump), Some(segmentation)) => {
-                    self.numbering.place(dump, segmentation.articles)
+                (Document::Dump(dump), Some(mut segmentation)) => {
+                    self.numbering.place(dump, &mut segmentation);
+                    segmentation.articles
                 }
                 (Document::Record(article), _) => vec![article.clone()],
                 (Document::Dump(_), None) => Vec::new(),
@@ -222,29 +224,6 @@ impl StreamRun<'_> {
             })?;
         }
         Ok(())
-    }
-}
-
-/// Carries article numbers and line numbers over the windows of one dump, so a dump segmented in windows gets
-/// the ids `<stem>#<n>` and spans it would get whole.
-#[derive(Default)]
-struct DumpNumbering {
-    articles_before: usize,
-}
-
-impl DumpNumbering {
-    fn place(&mut self, window: &Dump, mut articles: Vec<Article>) -> Vec<Article> {
-        if window.line_offset == 0 {
-            self.articles_before = 0;
-        } else {
-            for (n, article) in (self.articles_before + 1..).zip(articles.iter_mut()) {
-                article.id = format!("{}#{n}", window.stem);
-                article.start_line = article.start_line.map(|l| l + window.line_offset);
-                article.end_line = article.end_line.map(|l| l + window.line_offset);
-            }
-        }
-        self.articles_before += articles.len();
-        articles
     }
 }
 
