@@ -11,7 +11,7 @@ use crate::classify::{
 };
 use crate::embed::{
     in_input_order, length_sorted_batches, normalized_mean, Embedder, MiniLmEmbedder,
-    MiniLmTokenizer, Precision,
+    MiniLmTokenizer, Precision, CLOSE_CALL,
 };
 use crate::error::{Error, Result};
 use crate::ingest::{Document, Dump};
@@ -39,6 +39,9 @@ const TASK_SIZE: usize = 16;
 pub struct PipelineOptions {
     /// Worker threads (each with its own models); 0 means one per core.
     pub threads: usize,
+    /// Torch intra-op threads, shared by the workers. 1, the default, keeps the output byte-identical whatever
+    /// the worker count; more lets fewer workers (less memory) use every core, at the price of that guarantee.
+    pub torch_threads: usize,
     /// The embedding model folder.
     pub model_dir: PathBuf,
     /// The label set.
@@ -59,6 +62,7 @@ impl Default for PipelineOptions {
     fn default() -> Self {
         PipelineOptions {
             threads: 0,
+            torch_threads: 1,
             model_dir: crate::models::default_embedding_model_dir(),
             labels: LabelSet::default(),
             head: None,
@@ -84,6 +88,8 @@ pub struct Annotated {
 /// The models one worker thread owns (torch tensors are not `Sync`).
 struct Worker {
     embedder: MiniLmEmbedder,
+    /// A float32 copy of the embedding model under [`Precision::Bf16Checked`], for close calls.
+    reference: Option<MiniLmEmbedder>,
     classifier: Box<dyn Classifier>,
     summarizer: Box<dyn Summarizer>,
 }
@@ -110,9 +116,9 @@ impl Pipeline {
         } else {
             options.threads
         };
-        // One torch thread per worker, whatever the worker count: the floating-point reductions then run in
+        // One torch thread by default, whatever the worker count: the floating-point reductions then run in
         // the same order for every thread count, which keeps the output byte-identical.
-        tch::set_num_threads(1);
+        tch::set_num_threads(i32::try_from(options.torch_threads.max(1)).unwrap_or(i32::MAX));
         keep_freed_memory();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -147,6 +153,12 @@ impl Pipeline {
     fn load_worker(options: &PipelineOptions) -> Result<Worker> {
         let mut embedder = MiniLmEmbedder::load(&options.model_dir)?;
         embedder.set_precision(options.precision);
+        let mut reference = match options.precision {
+            Precision::Bf16Checked => Some(MiniLmEmbedder::load(&options.model_dir)?),
+            Precision::Fp32 | Precision::Bf16 => None,
+        };
+        // Label descriptions are embedded at the reference precision, so checked close calls are float32 through.
+        let describing = reference.as_mut().unwrap_or(&mut embedder);
         let classifier: Box<dyn Classifier> = match (&options.nli, &options.head) {
             (Some(_), Some(_)) => {
                 return Err(Error::Config(
@@ -154,8 +166,8 @@ impl Pipeline {
                 ))
             }
             (Some(nli), None) => Box::new(NliClassifier::load(nli, &options.labels)?),
-            (None, Some(head)) => Box::new(HeadClassifier::new(head.clone(), &mut embedder)?),
-            (None, None) => Box::new(EmbeddingClassifier::new(&options.labels, &mut embedder)?),
+            (None, Some(head)) => Box::new(HeadClassifier::new(head.clone(), describing)?),
+            (None, None) => Box::new(EmbeddingClassifier::new(&options.labels, describing)?),
         };
         let summarizer: Box<dyn Summarizer> = match &options.abstractive {
             Some(abstractive) => Box::new(AbstractiveSummarizer::load(abstractive)?),
@@ -163,6 +175,7 @@ impl Pipeline {
         };
         Ok(Worker {
             embedder,
+            reference,
             classifier,
             summarizer,
         })
@@ -186,8 +199,8 @@ impl Pipeline {
             dumps
                 .par_iter()
                 .map(|dump| {
-                    self.segmenter
-                        .segment(dump, &self.splitter, &mut SharedEmbedder(self))
+                    let mut embedder = SharedEmbedder(self, self.segmentation_pass());
+                    self.segmenter.segment(dump, &self.splitter, &mut embedder)
                 })
                 .collect()
         })
@@ -229,9 +242,10 @@ impl Pipeline {
             .collect())
     }
 
-    /// Annotates articles, calling `progress` with the number of articles each finished task held; results in
-    /// input order. Each group of [`GROUP_SIZE`] is embedded with its batches spread over the workers, then
-    /// classified and summarised [`TASK_SIZE`] articles per worker task.
+    /// Annotates articles, calling `progress` with the number of articles each finished summary task held;
+    /// results in input order. Each group of [`GROUP_SIZE`] is embedded with its batches spread over the
+    /// workers, then classified, its close calls checked (with [`Precision::Bf16Checked`]), and summarised, in
+    /// tasks of [`TASK_SIZE`] articles.
     pub fn annotate(
         &self,
         articles: Vec<Article>,
@@ -239,22 +253,61 @@ impl Pipeline {
     ) -> Result<Vec<Annotated>> {
         let mut annotated = Vec::with_capacity(articles.len());
         for group in groups(articles) {
-            let embedded = self.embed_group(group)?;
-            let tasks: Vec<Vec<Annotated>> = self.threads.install(|| {
-                embedded
-                    .into_par_iter()
-                    .chunks(TASK_SIZE)
-                    .map(|task| {
-                        let count = task.len();
-                        let done = self.with_worker(|w| classify_and_summarize(w, task));
-                        progress(count);
-                        done
-                    })
-                    .collect::<Result<_>>()
-            })?;
-            annotated.extend(tasks.into_iter().flatten());
+            let embedded = self.embed_group(group, Pass::Main)?;
+            let mut classified = self.in_tasks(embedded, &|_| {}, classify)?;
+            if self.options.precision == Precision::Bf16Checked {
+                self.check_close_calls(&mut classified)?;
+            }
+            annotated.extend(self.in_tasks(classified, progress, summarize)?);
         }
         Ok(annotated)
+    }
+
+    /// Runs `task` on [`TASK_SIZE`] items at a time in parallel, each with a worker's models, calling `progress`
+    /// with the size of each finished task; results in input order.
+    fn in_tasks<T: Send, U: Send>(
+        &self,
+        items: Vec<T>,
+        progress: &(dyn Fn(usize) + Sync),
+        task: impl Fn(&mut Worker, Vec<T>) -> Result<Vec<U>> + Sync,
+    ) -> Result<Vec<U>> {
+        let done: Vec<Vec<U>> = self.threads.install(|| {
+            items
+                .into_par_iter()
+                .chunks(TASK_SIZE)
+                .map(|chunk| {
+                    let count = chunk.len();
+                    let done = self.with_worker(|w| task(w, chunk));
+                    progress(count);
+                    done
+                })
+                .collect::<Result<_>>()
+        })?;
+        Ok(done.into_iter().flatten().collect())
+    }
+
+    /// Embeds the close calls (labels within [`CLOSE_CALL`] of flipping) again in float32 and classifies them
+    /// from that, so their labels, scores and summaries are float32's.
+    fn check_close_calls(&self, classified: &mut [(EmbeddedArticle, Prediction)]) -> Result<()> {
+        let min_score = self.options.labels.min_score;
+        let close: Vec<usize> = (0..classified.len())
+            .filter(|&i| is_close_call(&classified[i].1, min_score))
+            .collect();
+        if close.is_empty() {
+            return Ok(());
+        }
+        let articles = close
+            .iter()
+            .map(|&i| classified[i].0.article.clone())
+            .collect();
+        let checked = self.embed_group(articles, Pass::Reference)?;
+        for (i, pair) in close
+            .into_iter()
+            .zip(self.in_tasks(checked, &|_| {}, classify)?)
+        {
+            classified[i] = pair;
+        }
+        Ok(())
     }
 
     /// Embeds articles (titles, sentences and the article vector) group by group, as [`Pipeline::annotate`]
@@ -262,7 +315,7 @@ impl Pipeline {
     pub fn embed(&self, articles: Vec<Article>) -> Result<Vec<EmbeddedArticle>> {
         let mut embedded = Vec::with_capacity(articles.len());
         for group in groups(articles) {
-            embedded.extend(self.embed_group(group)?);
+            embedded.extend(self.embed_group(group, Pass::Main)?);
         }
         Ok(embedded)
     }
@@ -270,7 +323,7 @@ impl Pipeline {
     /// Splits one group's articles into sentences and embeds all their titles and sentences together (those
     /// segmentation did not already embed): sorted by token length, cut into batches, the batches shared among
     /// the workers.
-    fn embed_group(&self, mut articles: Vec<Article>) -> Result<Vec<EmbeddedArticle>> {
+    fn embed_group(&self, mut articles: Vec<Article>, pass: Pass) -> Result<Vec<EmbeddedArticle>> {
         self.threads.install(|| {
             let sentences: Vec<Vec<String>> = articles
                 .par_iter()
@@ -297,7 +350,7 @@ impl Pipeline {
                     vectors.push(vector);
                 }
             }
-            for (at, vector) in missing.into_iter().zip(self.embed_texts(&texts)?) {
+            for (at, vector) in missing.into_iter().zip(self.embed_texts(&texts, pass)?) {
                 vectors[at] = Some(vector);
             }
             Ok(attach_vectors(
@@ -311,7 +364,7 @@ impl Pipeline {
 
     /// Embeds texts with all workers: sorted by token length, cut into batches, the batches shared among the
     /// workers; results in input order.
-    fn embed_texts(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+    fn embed_texts(&self, texts: &[&str], pass: Pass) -> Result<Vec<Vec<f32>>> {
         self.threads.install(|| {
             let tokens = self.tokenizer.token_ids(texts)?;
             let batches = length_sorted_batches(&tokens);
@@ -319,7 +372,7 @@ impl Pipeline {
                 .par_iter()
                 .map(|batch| {
                     let ids: Vec<&[u32]> = batch.iter().map(|&i| tokens[i].as_slice()).collect();
-                    self.with_worker(|w| w.embedder.embed_tokens(&ids))
+                    self.with_worker(|w| w.model(pass).embed_tokens(&ids))
                 })
                 .collect::<Result<Vec<_>>>()?;
             Ok(in_input_order(&batches, embedded))
@@ -331,9 +384,19 @@ impl Pipeline {
         self.with_worker(|w| w.classifier.classify(articles))
     }
 
-    /// Runs `task` with one worker's embedder, for texts that are not articles (such as label descriptions).
+    /// Runs `task` with one worker's embedder (the float32 one under [`Precision::Bf16Checked`]), for texts
+    /// that are not articles, such as label descriptions.
     pub fn with_embedder<T>(&self, task: impl FnOnce(&mut dyn Embedder) -> Result<T>) -> Result<T> {
-        self.with_worker(|w| task(&mut w.embedder))
+        self.with_worker(|w| task(w.reference.as_mut().unwrap_or(&mut w.embedder)))
+    }
+
+    /// The pass segmentation embeds with: float32 under [`Precision::Bf16Checked`], whose checks cover labels
+    /// only, so that boundaries are float32's.
+    fn segmentation_pass(&self) -> Pass {
+        match self.options.precision {
+            Precision::Bf16Checked => Pass::Reference,
+            Precision::Fp32 | Precision::Bf16 => Pass::Main,
+        }
     }
 
     /// The sentences the pipeline splits `text` into.
@@ -342,9 +405,27 @@ impl Pipeline {
     }
 }
 
+/// Which of a worker's embedding models a pass runs.
+#[derive(Clone, Copy)]
+enum Pass {
+    /// The model at the configured precision.
+    Main,
+    /// The float32 copy under [`Precision::Bf16Checked`]; the main model otherwise.
+    Reference,
+}
+
+impl Worker {
+    fn model(&self, pass: Pass) -> &MiniLmEmbedder {
+        match pass {
+            Pass::Main => &self.embedder,
+            Pass::Reference => self.reference.as_ref().unwrap_or(&self.embedder),
+        }
+    }
+}
+
 /// The pipeline's workers as one [`Embedder`], for segmentation: a dump's texts are embedded in batches spread
 /// over all workers, so even a single dump keeps every core busy.
-struct SharedEmbedder<'a>(&'a Pipeline);
+struct SharedEmbedder<'a>(&'a Pipeline, Pass);
 
 impl Embedder for SharedEmbedder<'_> {
     fn dimension(&self) -> usize {
@@ -352,7 +433,7 @@ impl Embedder for SharedEmbedder<'_> {
     }
 
     fn embed(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        self.0.embed_texts(texts)
+        self.0.embed_texts(texts, self.1)
     }
 
     fn model_sha256(&self) -> &str {
@@ -370,12 +451,32 @@ fn groups(articles: Vec<Article>) -> Vec<Vec<Article>> {
     groups
 }
 
-/// Classifies and summarises embedded articles with one worker's models.
-fn classify_and_summarize(
+/// Classifies embedded articles with one worker's classifier.
+fn classify(
     worker: &mut Worker,
     embedded: Vec<EmbeddedArticle>,
-) -> Result<Vec<Annotated>> {
+) -> Result<Vec<(EmbeddedArticle, Prediction)>> {
     let predictions = worker.classifier.classify(&embedded)?;
+    Ok(embedded.into_iter().zip(predictions).collect())
+}
+
+/// Whether a small change of the scores could change the label: the top two scores, or the top score and
+/// `min_score`, are less than [`CLOSE_CALL`] apart.
+fn is_close_call(prediction: &Prediction, min_score: f32) -> bool {
+    let mut scores: Vec<f32> = prediction.scores.values().copied().collect();
+    scores.sort_by(|a, b| b.total_cmp(a));
+    let top = scores.first().copied().unwrap_or(0.0);
+    let runner_up = scores.get(1).copied().unwrap_or(0.0);
+    top - runner_up < CLOSE_CALL || (top - min_score).abs() < CLOSE_CALL
+}
+
+/// Summarises classified articles with one worker's summariser.
+fn summarize(
+    worker: &mut Worker,
+    classified: Vec<(EmbeddedArticle, Prediction)>,
+) -> Result<Vec<Annotated>> {
+    let (embedded, predictions): (Vec<EmbeddedArticle>, Vec<Prediction>) =
+        classified.into_iter().unzip();
     let summaries = worker.summarizer.summarize(&embedded)?;
     Ok(embedded
         .into_iter()

@@ -5,7 +5,7 @@ mod common;
 use common::dev_articles;
 use newsdigest::article::Article;
 use newsdigest::classify::{Classifier, EmbeddingClassifier, LabelSet};
-use newsdigest::embed::{cosine, Embedder, MiniLmEmbedder};
+use newsdigest::embed::{cosine, Embedder, MiniLmEmbedder, Precision, CLOSE_CALL};
 use newsdigest::ingest::{decode_lines, Document, Dump};
 use newsdigest::models::default_embedding_model_dir;
 use newsdigest::output::{ArticleRecord, ArticleWriter, OutputFormat, RunInfo};
@@ -212,4 +212,68 @@ fn sentence_embeddings_from_segmentation_are_reused_and_equal_fresh_ones() {
         }
         assert!(cosine(&reused.vector, &recomputed.vector) > 0.99999);
     }
+}
+
+/// Two labels with near-identical descriptions make every war story a close call between them.
+const NEAR_TWIN_LABELS: &str = r#"
+[[label]]
+name = "fighting"
+descriptions = ["War, armed conflict and military fighting between armies, rebels or militias."]
+
+[[label]]
+name = "war"
+descriptions = ["Armed conflict, war and military fighting between rebels, militias or armies."]
+
+[[label]]
+name = "relief"
+descriptions = ["Humanitarian aid agencies deliver food, water, shelter and medical care to people in need."]
+"#;
+
+#[test]
+fn bf16_stays_close_to_float32_and_bf16_checked_keeps_float32_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let label_file = dir.path().join("labels.toml");
+    std::fs::write(&label_file, NEAR_TWIN_LABELS).unwrap();
+    let labels = LabelSet::from_file(&label_file).unwrap();
+    let with = |precision| {
+        Pipeline::new(PipelineOptions {
+            precision,
+            labels: labels.clone(),
+            ..PipelineOptions::default()
+        })
+        .unwrap()
+    };
+    let fp32 = with(Precision::Fp32);
+    let reference = fp32.embed(dev_articles()).unwrap();
+    for (bf16, fp32) in with(Precision::Bf16)
+        .embed(dev_articles())
+        .unwrap()
+        .iter()
+        .zip(&reference)
+    {
+        for (a, b) in bf16.sentence_vectors.iter().zip(&fp32.sentence_vectors) {
+            assert!(cosine(a, b) > 0.99, "{}", fp32.article.id);
+        }
+    }
+
+    let expected = fp32.annotate(dev_articles(), &|_| {}).unwrap();
+    let checked = with(Precision::Bf16Checked)
+        .annotate(dev_articles(), &|_| {})
+        .unwrap();
+    let mut close_calls = 0;
+    for (checked, expected) in checked.iter().zip(&expected) {
+        let id = &expected.article.id;
+        assert_eq!(checked.prediction.label, expected.prediction.label, "{id}");
+        let mut scores: Vec<f32> = expected.prediction.scores.values().copied().collect();
+        scores.sort_by(|a, b| b.total_cmp(a));
+        if scores[0] - scores[1] < CLOSE_CALL / 2.0 {
+            close_calls += 1;
+            for (label, score) in &expected.prediction.scores {
+                let diff = (checked.prediction.scores[label] - score).abs();
+                assert!(diff < 1e-5, "{id}: a close call keeps float32's scores");
+            }
+            assert_eq!(checked.summary, expected.summary, "{id}");
+        }
+    }
+    assert!(close_calls >= 5, "only {close_calls} close calls to check");
 }

@@ -31,6 +31,11 @@ pub struct RunArgs {
     /// Worker threads, each with its own model (default: one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Torch threads shared by the workers. With more than 1 the output may differ in the last digits of the
+    /// scores between runs with different thread counts; `--threads 1 --torch-threads 2` uses two cores with
+    /// one model in memory.
+    #[arg(long, default_value_t = 1)]
+    torch_threads: usize,
     /// Label set file (.toml or .json) replacing the built-in one.
     #[arg(long)]
     labels: Option<PathBuf>,
@@ -89,6 +94,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let defaults = PipelineOptions::default();
     let options = PipelineOptions {
         threads: args.threads,
+        torch_threads: args.torch_threads,
         model_dir: args.model_dir.clone().unwrap_or(defaults.model_dir),
         labels,
         head,
@@ -104,8 +110,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if args.resume && args.format != OutputFormat::Jsonl {
         anyhow::bail!("--resume needs --format jsonl");
     }
-    if args.precision == Precision::Bf16 && !native_bf16() {
-        eprintln!("newsdigest: warning: this CPU has no native bf16; --precision bf16 will be slower than fp32");
+    if args.precision != Precision::Fp32 && !native_bf16() {
+        eprintln!(
+            "newsdigest: warning: this CPU has no native bf16; bf16 precision will be slower than fp32"
+        );
     }
     let pipeline = Pipeline::new(options).context("loading the pipeline")?;
     let mut input = InputStream::new(

@@ -73,7 +73,7 @@ impl MiniLmEmbedder {
     /// Switches the weights to `precision`.
     pub fn set_precision(&mut self, precision: super::Precision) {
         match precision {
-            super::Precision::Bf16 => self._vs.bfloat16(),
+            super::Precision::Bf16 | super::Precision::Bf16Checked => self._vs.bfloat16(),
             super::Precision::Fp32 => self._vs.float(),
         }
     }

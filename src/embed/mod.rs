@@ -5,7 +5,7 @@ mod minilm;
 mod precision;
 
 pub use minilm::{MiniLmEmbedder, MiniLmTokenizer};
-pub use precision::{native_bf16, Precision};
+pub use precision::{native_bf16, Precision, CLOSE_CALL};
 
 use crate::error::Result;
 

@@ -105,6 +105,8 @@ pub struct RunInfo {
     pub nli: Option<crate::classify::NliOptions>,
     /// Precision the embedding model ran in.
     pub precision: crate::embed::Precision,
+    /// Torch intra-op threads.
+    pub torch_threads: usize,
     /// The input paths, as given.
     pub inputs: Vec<String>,
 }
@@ -124,6 +126,7 @@ impl RunInfo {
             abstractive: options.abstractive.clone(),
             nli: options.nli.clone(),
             precision: options.precision,
+            torch_threads: options.torch_threads,
             inputs,
         }
     }
