@@ -29,14 +29,14 @@ fn report() -> EvalReport {
 fn scores_segmentation_of_every_gold_dump() {
     let segmentation = report().segmentation.expect("gold has spans");
     assert_eq!(segmentation.overall.dumps, 1);
-    assert_eq!(segmentation.per_dump[0].dump, "d1.txt");
+    assert_eq!(segmentation.per_dump[0].counts.dump, "d1.txt");
     let total = &segmentation.overall.total;
     // Predicted starts 1, 6, 20 against gold starts 1, 6, 11; no span exact; both found starts keep their title.
     assert_eq!(
         (
-            total.gold_articles,
-            total.predicted_articles,
-            total.boundary_hits
+            total.counts.gold_articles,
+            total.counts.predicted_articles,
+            total.counts.boundary_hits
         ),
         (3, 3, 2)
     );

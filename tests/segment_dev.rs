@@ -116,10 +116,10 @@ fn score_folder(folder: &Path, embedder: &mut MiniLmEmbedder) -> FolderResult {
             score.boundary_f1,
             score.pk,
             score.window_diff,
-            score.exact_spans,
-            score.gold_articles,
-            score.titles_correct,
-            score.gold_articles
+            score.counts.exact_spans,
+            score.counts.gold_articles,
+            score.counts.titles_correct,
+            score.counts.gold_articles
         );
         scores.push(score);
     }
@@ -235,7 +235,7 @@ fn dev_set_meets_the_segmentation_targets_with_clean_texts_and_metadata() {
     let folder = Path::new("tests/data/dev");
     let result = score_folder(folder, &mut embedder());
     assert_eq!(result.scores.len(), 8);
-    assert_eq!(result.total.gold_articles, 48);
+    assert_eq!(result.total.counts.gold_articles, 48);
     assert_targets(&result);
 
     let mismatches = text_mismatches(folder, &result.matched);
@@ -280,22 +280,26 @@ fn extra_layouts_are_segmented_with_clean_texts() {
     let result = score_folder(folder, &mut embedder());
     assert_eq!(result.scores.len(), 4);
     let total = &result.total;
-    assert_eq!(total.gold_articles, 17);
+    assert_eq!(total.counts.gold_articles, 17);
     assert!(
         total.boundary_precision >= 0.99,
         "boundary precision {:.3}",
         total.boundary_precision
     );
     assert!(
-        total.boundary_hits >= 16,
+        total.counts.boundary_hits >= 16,
         "boundaries found {}",
-        total.boundary_hits
+        total.counts.boundary_hits
     );
-    assert!(total.exact_spans >= 15, "exact spans {}", total.exact_spans);
     assert!(
-        total.titles_correct >= 16,
+        total.counts.exact_spans >= 15,
+        "exact spans {}",
+        total.counts.exact_spans
+    );
+    assert!(
+        total.counts.titles_correct >= 16,
         "titles {}",
-        total.titles_correct
+        total.counts.titles_correct
     );
     let mismatches = text_mismatches(folder, &result.matched);
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
@@ -308,7 +312,7 @@ fn dev_stories_are_found_without_separators_or_boilerplate() {
     let temp = tempfile::tempdir().expect("temp dir");
     strip_cues(Path::new("tests/data/dev"), temp.path());
     let result = score_folder(temp.path(), &mut embedder());
-    assert_eq!(result.total.gold_articles, 48);
+    assert_eq!(result.total.counts.gold_articles, 48);
     assert!(
         result.total.boundary_f1 >= 0.9,
         "boundary F1 {:.3}",

@@ -229,9 +229,9 @@ fn segmentation_table(segmentation: &SegmentationReport) -> Table {
         .chain(std::iter::once(&segmentation.overall.total))
         .map(|s| {
             vec![
-                s.dump.clone(),
-                s.gold_articles.to_string(),
-                s.predicted_articles.to_string(),
+                s.counts.dump.clone(),
+                s.counts.gold_articles.to_string(),
+                s.counts.predicted_articles.to_string(),
                 number(s.boundary_precision),
                 number(s.boundary_recall),
                 number(s.boundary_f1),

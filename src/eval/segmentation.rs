@@ -29,10 +29,10 @@ impl Span {
     }
 }
 
-/// Scores of one dump. Counts are kept beside the ratios so dumps can be aggregated.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct DumpScore {
-    /// The dump's name.
+/// What was counted on one dump, or summed over several: everything the ratios of [`DumpScore`] come from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SegmentationCounts {
+    /// The dump's name (`"all"` for a sum).
     pub dump: String,
     /// Gold articles.
     pub gold_articles: usize,
@@ -40,30 +40,60 @@ pub struct DumpScore {
     pub predicted_articles: usize,
     /// Predicted article starts that are gold start lines.
     pub boundary_hits: usize,
-    /// `boundary_hits / predicted_articles`.
-    pub boundary_precision: f64,
-    /// `boundary_hits / gold_articles`.
-    pub boundary_recall: f64,
-    /// Harmonic mean of precision and recall.
-    pub boundary_f1: f64,
     /// Probe windows where predicted and gold disagree on "same story" (Pk numerator).
     pub pk_errors: usize,
     /// WindowDiff numerator: probe windows where the number of boundaries differs.
     pub window_diff_errors: usize,
     /// Probe windows (denominator of Pk and WindowDiff).
     pub windows: usize,
+    /// Gold spans reproduced exactly.
+    pub exact_spans: usize,
+    /// Gold articles whose start was found with the same title (both `None` counts).
+    pub titles_correct: usize,
+}
+
+/// Scores of one dump: the counts, kept so dumps can be aggregated, and the ratios computed from them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DumpScore {
+    /// What was counted.
+    #[serde(flatten)]
+    pub counts: SegmentationCounts,
+    /// `boundary_hits / predicted_articles`.
+    pub boundary_precision: f64,
+    /// `boundary_hits / gold_articles`.
+    pub boundary_recall: f64,
+    /// Harmonic mean of precision and recall.
+    pub boundary_f1: f64,
     /// Pk: share of probe windows that disagree on whether both ends are in the same story.
     pub pk: f64,
     /// WindowDiff: share of probe windows with a different number of boundaries.
     pub window_diff: f64,
-    /// Gold spans reproduced exactly.
-    pub exact_spans: usize,
     /// `exact_spans / gold_articles`.
     pub exact_span_accuracy: f64,
-    /// Gold articles whose start was found with the same title (both `None` counts).
-    pub titles_correct: usize,
     /// `titles_correct / gold_articles`.
     pub title_accuracy: f64,
+}
+
+impl DumpScore {
+    /// Computes the ratios from the counts.
+    pub fn new(counts: SegmentationCounts) -> Self {
+        let precision = ratio(counts.boundary_hits, counts.predicted_articles);
+        let recall = ratio(counts.boundary_hits, counts.gold_articles);
+        DumpScore {
+            boundary_precision: precision,
+            boundary_recall: recall,
+            boundary_f1: if precision + recall > 0.0 {
+                2.0 * precision * recall / (precision + recall)
+            } else {
+                0.0
+            },
+            pk: ratio(counts.pk_errors, counts.windows),
+            window_diff: ratio(counts.window_diff_errors, counts.windows),
+            exact_span_accuracy: ratio(counts.exact_spans, counts.gold_articles),
+            title_accuracy: ratio(counts.titles_correct, counts.gold_articles),
+            counts,
+        }
+    }
 }
 
 /// Scores summed over several dumps (micro-averaged: every article and every probe window weighs the same).
@@ -103,7 +133,7 @@ pub fn score_dump(dump: &str, lines: usize, gold: &[Span], predicted: &[Span]) -
     let k = window(gold);
     let (pk_errors, window_diff_errors, windows) =
         window_errors(lines, &gold_starts, &predicted_starts, k);
-    finish(DumpScore {
+    DumpScore::new(SegmentationCounts {
         dump: dump.to_string(),
         gold_articles: gold.len(),
         predicted_articles: predicted.len(),
@@ -113,36 +143,22 @@ pub fn score_dump(dump: &str, lines: usize, gold: &[Span], predicted: &[Span]) -
         windows,
         exact_spans,
         titles_correct,
-        boundary_precision: 0.0,
-        boundary_recall: 0.0,
-        boundary_f1: 0.0,
-        pk: 0.0,
-        window_diff: 0.0,
-        exact_span_accuracy: 0.0,
-        title_accuracy: 0.0,
     })
 }
 
 /// Adds up per-dump scores and recomputes the ratios from the totals.
 pub fn aggregate(scores: &[DumpScore]) -> AggregateScore {
-    let sum = |f: fn(&DumpScore) -> usize| scores.iter().map(f).sum::<usize>();
-    let total = finish(DumpScore {
+    let sum = |f: fn(&SegmentationCounts) -> usize| scores.iter().map(|s| f(&s.counts)).sum();
+    let total = DumpScore::new(SegmentationCounts {
         dump: "all".to_string(),
-        gold_articles: sum(|s| s.gold_articles),
-        predicted_articles: sum(|s| s.predicted_articles),
-        boundary_hits: sum(|s| s.boundary_hits),
-        pk_errors: sum(|s| s.pk_errors),
-        window_diff_errors: sum(|s| s.window_diff_errors),
-        windows: sum(|s| s.windows),
-        exact_spans: sum(|s| s.exact_spans),
-        titles_correct: sum(|s| s.titles_correct),
-        boundary_precision: 0.0,
-        boundary_recall: 0.0,
-        boundary_f1: 0.0,
-        pk: 0.0,
-        window_diff: 0.0,
-        exact_span_accuracy: 0.0,
-        title_accuracy: 0.0,
+        gold_articles: sum(|c| c.gold_articles),
+        predicted_articles: sum(|c| c.predicted_articles),
+        boundary_hits: sum(|c| c.boundary_hits),
+        pk_errors: sum(|c| c.pk_errors),
+        window_diff_errors: sum(|c| c.window_diff_errors),
+        windows: sum(|c| c.windows),
+        exact_spans: sum(|c| c.exact_spans),
+        titles_correct: sum(|c| c.titles_correct),
     });
     AggregateScore {
         dumps: scores.len(),
@@ -156,23 +172,6 @@ fn ratio(numerator: usize, denominator: usize) -> f64 {
     } else {
         numerator as f64 / denominator as f64
     }
-}
-
-/// Fills the ratios from the counts.
-fn finish(mut score: DumpScore) -> DumpScore {
-    score.boundary_precision = ratio(score.boundary_hits, score.predicted_articles);
-    score.boundary_recall = ratio(score.boundary_hits, score.gold_articles);
-    let (p, r) = (score.boundary_precision, score.boundary_recall);
-    score.boundary_f1 = if p + r > 0.0 {
-        2.0 * p * r / (p + r)
-    } else {
-        0.0
-    };
-    score.pk = ratio(score.pk_errors, score.windows);
-    score.window_diff = ratio(score.window_diff_errors, score.windows);
-    score.exact_span_accuracy = ratio(score.exact_spans, score.gold_articles);
-    score.title_accuracy = ratio(score.titles_correct, score.gold_articles);
-    score
 }
 
 fn normalise(title: &Option<String>) -> Option<String> {
@@ -258,14 +257,14 @@ mod tests {
         let gold = [span(1, 4), span(5, 8)];
         let predicted = [span(1, 8)];
         let score = score_dump("d", 8, &gold, &predicted);
-        assert_eq!(score.windows, 6);
-        assert_eq!(score.pk_errors, 2);
-        assert_eq!(score.window_diff_errors, 2);
-        assert_eq!(score.boundary_hits, 1);
+        assert_eq!(score.counts.windows, 6);
+        assert_eq!(score.counts.pk_errors, 2);
+        assert_eq!(score.counts.window_diff_errors, 2);
+        assert_eq!(score.counts.boundary_hits, 1);
         assert_eq!(score.boundary_precision, 1.0);
         assert_eq!(score.boundary_recall, 0.5);
         assert!((score.boundary_f1 - 2.0 / 3.0).abs() < 1e-9);
-        assert_eq!(score.exact_spans, 0);
+        assert_eq!(score.counts.exact_spans, 0);
     }
 
     #[test]
@@ -276,10 +275,10 @@ mod tests {
         let gold = [span(1, 6), span(7, 12)];
         let predicted = [span(1, 5), span(6, 6), span(7, 12)];
         let score = score_dump("d", 12, &gold, &predicted);
-        assert_eq!(score.windows, 9);
-        assert_eq!(score.pk_errors, 1);
-        assert_eq!(score.window_diff_errors, 3);
-        assert_eq!(score.exact_spans, 1);
+        assert_eq!(score.counts.windows, 9);
+        assert_eq!(score.counts.pk_errors, 1);
+        assert_eq!(score.counts.window_diff_errors, 3);
+        assert_eq!(score.counts.exact_spans, 1);
         assert!((score.boundary_precision - 2.0 / 3.0).abs() < 1e-9);
     }
 
@@ -288,10 +287,10 @@ mod tests {
         let a = score_dump("a", 8, &[span(1, 4), span(5, 8)], &[span(1, 8)]);
         let b = score_dump("b", 8, &[span(1, 8)], &[span(1, 8)]);
         let total = aggregate(&[a, b]).total;
-        assert_eq!(total.gold_articles, 3);
-        assert_eq!(total.boundary_hits, 2);
+        assert_eq!(total.counts.gold_articles, 3);
+        assert_eq!(total.counts.boundary_hits, 2);
         assert!((total.boundary_recall - 2.0 / 3.0).abs() < 1e-9);
-        assert_eq!(total.windows, 6 + 4);
+        assert_eq!(total.counts.windows, 6 + 4);
         assert!((total.pk - 2.0 / 10.0).abs() < 1e-9);
     }
 
@@ -307,7 +306,12 @@ mod tests {
             end: 2,
             title: Some("Floods hit north".to_string()),
         }];
-        assert_eq!(score_dump("d", 3, &gold, &right).titles_correct, 1);
-        assert_eq!(score_dump("d", 3, &gold, &[span(1, 3)]).titles_correct, 0);
+        assert_eq!(score_dump("d", 3, &gold, &right).counts.titles_correct, 1);
+        assert_eq!(
+            score_dump("d", 3, &gold, &[span(1, 3)])
+                .counts
+                .titles_correct,
+            0
+        );
     }
 }
