@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "out", "bench")
@@ -40,6 +41,24 @@ def corpus(articles):
     return path
 
 
+def dump_corpus(copies):
+    """Writes the dev dumps (../shared/data/dev/dumps, layouts of every kind) `copies` times into one folder, each
+    copy as its own raw dump file, and returns the folder: newsdigest segments them, so this times the whole tool
+    on raw input. (Copies in one file would make every line repeat, which the segmenter takes for boilerplate.)"""
+    source = os.path.join(ROOT, "../shared/data/dev/dumps")
+    folder = os.path.join(OUT, f"dumps-x{copies}")
+    if not os.path.isdir(folder):
+        os.makedirs(folder + ".tmp", exist_ok=True)
+        for copy in range(copies):
+            for name in sorted(os.listdir(source)):
+                with open(os.path.join(source, name), "rb") as f:
+                    data = f.read()
+                with open(os.path.join(folder + ".tmp", f"c{copy:03}-{name}"), "wb") as f:
+                    f.write(data)
+        os.replace(folder + ".tmp", folder)
+    return folder
+
+
 def timed(command, env=None):
     """Runs `command` under /usr/bin/time; returns (stdout, wall s, cpu s, peak RSS MB)."""
     stats = os.path.join(OUT, f"time-{os.getpid()}.txt")
@@ -56,10 +75,23 @@ def timed(command, env=None):
 
 
 def newsdigest(corpus_path, extra=(), env=None):
-    output = os.path.join(OUT, f"newsdigest-{os.getpid()}.jsonl")
+    slug = "-".join(a.strip("-") for a in extra) or "default"
+    output = os.path.join(OUT, f"newsdigest-{slug}.jsonl")
     command = [os.path.join(BINARY, "newsdigest"), "run", "--quiet", "--format", "jsonl", "-o", output]
     _, wall, cpu, rss = timed(command + list(extra) + [corpus_path], env)
-    return {"wall": wall, "cpu": cpu, "rss": rss}
+    return {"wall": wall, "cpu": cpu, "rss": rss, "output": output}
+
+
+def agreement(reference, other):
+    """How far one run's output is from the reference run's: labels and summaries changed, largest score change."""
+    def records(path):
+        with open(path, encoding="utf-8") as f:
+            return [json.loads(line) for line in f]
+    pairs = list(zip(records(reference), records(other)))
+    labels = sum(a["label"] != b["label"] for a, b in pairs)
+    summaries = sum(a["summary"] != b["summary"] for a, b in pairs)
+    scores = max((abs(a["scores"][k] - b["scores"][k]) for a, b in pairs for k in a["scores"]), default=0.0)
+    return f"{labels} labels and {summaries} summaries differ of {len(pairs)}, largest score change {scores:.4f}"
 
 
 def loadavg():
@@ -78,11 +110,13 @@ def header():
 
 
 def compare(args, cores):
-    path = corpus(args.articles)
-    texts = os.path.join(OUT, f"texts-{args.articles}.jsonl")
+    path = dump_corpus(args.dumps) if args.dumps else corpus(args.articles)
+    what = (f"the 8 dev dumps x{args.dumps}, raw dump files that newsdigest segments" if args.dumps
+            else f"{args.articles} articles (dev articles + crisis-news, repeated)")
+    texts = os.path.join(OUT, os.path.basename(path) + ".texts.jsonl")
     with open(texts, "w") as f:
         subprocess.run([os.path.join(BINARY, "examples", "bench_texts"), path], stdout=f, check=True)
-    print(f"corpus: {path}: {args.articles} articles (dev articles + crisis-news, repeated); {cores} cores; "
+    print(f"corpus: {path}: {what}; {cores} cores; "
           f"load average {loadavg()} before")
     python = os.path.join(args.venv, "bin", "python")
     py_out, py_wall, py_cpu, py_rss = timed(
@@ -96,7 +130,10 @@ def compare(args, cores):
     if args.levers:
         runs += [
             ("newsdigest --precision bf16", newsdigest(path, ["--precision", "bf16"])),
-            ("newsdigest --threads 1 (torch x2)", newsdigest(path, ["--threads", "1"])),
+            ("newsdigest --precision bf16-checked", newsdigest(path, ["--precision", "bf16-checked"])),
+            ("newsdigest --threads 1", newsdigest(path, ["--threads", "1"])),
+            (f"newsdigest --threads 1 --torch-threads {cores}",
+             newsdigest(path, ["--threads", "1", "--torch-threads", str(cores)])),
             ("newsdigest TOKENIZERS_PARALLELISM=0", newsdigest(path, env=dict(os.environ, TOKENIZERS_PARALLELISM="false"))),
         ]
     print(f"{n} articles, {s} sentence units (titles + sentences), {t} tokens; load average {loadavg()} after\n")
@@ -110,6 +147,9 @@ def compare(args, cores):
     for name, run in runs:
         print(f"ratio {name} / python encode: {py['encode_seconds'] / run['wall']:.2f}x by wall time, "
               f"{py['encode_cpu_seconds'] / run['cpu']:.2f}x by CPU time")
+    print()
+    for name, run in runs[1:]:
+        print(f"{name} against the default: {agreement(runs[0][1]['output'], run['output'])}")
 
 
 def scaling(args):
@@ -121,19 +161,107 @@ def scaling(args):
               f"  {loadavg()}", flush=True)
 
 
+def synthetic_dump(megabytes):
+    """Writes a raw dump of about `megabytes` MB and returns its path: stories made up by a word-bigram chain
+    over the dev articles (headline, blank line, paragraphs; a separator line now and then), so that no line
+    repeats the way copies of real dumps would (which the segmenter takes for boilerplate)."""
+    import random
+
+    path = os.path.join(OUT, f"synthetic-{megabytes}mb.txt")
+    if os.path.exists(path):
+        return path
+    follows = {}
+    with open(os.path.join(ROOT, SOURCES[0]), encoding="utf-8") as f:
+        for record in map(json.loads, f):
+            words = record["text"].split()
+            for a, b in zip(words, words[1:]):
+                follows.setdefault(a, []).append(b)
+    starts = [w for w in follows if w[:1].isupper()]
+    rng = random.Random(7)
+
+    def sentence(limit):
+        word, words = rng.choice(starts), []
+        while len(words) < limit:
+            words.append(word)
+            if word.endswith((".", "?", "!")) and len(words) > 6:
+                break
+            word = rng.choice(follows.get(word) or starts)
+        return " ".join(words)
+
+    target = megabytes * 1_000_000
+    written = 0
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        while written < target:
+            headline = sentence(rng.randint(6, 12)).rstrip(".?!,;:")
+            paragraphs = [" ".join(sentence(40) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(2, 7))]
+            story = headline + "\n\n" + "\n\n".join(paragraphs) + "\n\n"
+            if rng.random() < 0.2:
+                story += "----------\n\n"
+            f.write(story)
+            written += len(story.encode("utf-8"))
+    os.replace(path + ".tmp", path)
+    return path
+
+
+def memory(args):
+    """Runs newsdigest on a synthetic dump of args.memory MB for at most args.minutes minutes, sampling its RSS."""
+    path = synthetic_dump(args.memory)
+    output = os.path.join(OUT, "memory.jsonl")
+    command = [os.path.join(BINARY, "newsdigest"), "run", "--quiet", "--format", "jsonl", "-o", output, path]
+    print(f"dump: {path}, {os.path.getsize(path) / 1e6:.0f} MB; running for at most {args.minutes} min")
+    print(f"{'minute':>7} {'read MB':>8} {'articles':>9} {'RSS MB':>8} {'peak RSS MB':>12}", flush=True)
+    process = subprocess.Popen(command)
+    started = time.time()
+
+    def status():
+        fields = {}
+        with open(f"/proc/{process.pid}/status") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                fields[key] = value.split()
+        with open(f"/proc/{process.pid}/io") as f:
+            read = {k: int(v) for k, v in (line.split(": ") for line in f)}["rchar"]
+        written = 0
+        if os.path.exists(output + ".partial"):
+            with open(output + ".partial", "rb") as f:
+                written = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+        return read / 1e6, written, int(fields["VmRSS"][0]) / 1024, int(fields["VmHWM"][0]) / 1024
+
+    last = None
+    while process.poll() is None and time.time() - started < args.minutes * 60:
+        time.sleep(min(30, args.minutes * 60 / 20))
+        try:
+            last = status()
+        except (FileNotFoundError, ProcessLookupError, KeyError):
+            break
+        print(f"{(time.time() - started) / 60:>7.1f} {last[0]:>8.0f} {last[1]:>9} {last[2]:>8.0f} {last[3]:>12.0f}",
+              flush=True)
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+        print("stopped (time limit); the figures above are the run so far")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--venv", required=True)
     parser.add_argument("--articles", type=int, default=2096)
+    parser.add_argument("--dumps", type=int, metavar="COPIES",
+                        help="compare on the dev dumps copied COPIES times as raw dump files instead")
     parser.add_argument("--levers", action="store_true", help="also time newsdigest with each lever changed")
     parser.add_argument("--scaling", type=lambda s: [int(x) for x in s.split(",")], help="sizes, e.g. 1000,10000")
+    parser.add_argument("--memory", type=int, metavar="MB", help="run on a synthetic raw dump of MB megabytes, "
+                        "sampling RSS (see --minutes)")
+    parser.add_argument("--minutes", type=float, default=10, help="time limit of --memory")
     parser.add_argument("--model", default=os.environ.get("NEWSDIGEST_MODEL_DIR",
                                                           os.path.join(ROOT, "models", "all-minilm-l6-v2")))
     parser.add_argument("extra", nargs="*", help="more newsdigest run options for --scaling (after --)")
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
     cores = os.cpu_count() or 1
-    if args.scaling:
+    if args.memory:
+        memory(args)
+    elif args.scaling:
         scaling(args)
     else:
         compare(args, cores)
