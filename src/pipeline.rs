@@ -15,7 +15,7 @@ use crate::embed::{
 };
 use crate::error::{Error, Result};
 use crate::ingest::{Document, Dump};
-use crate::segment::{DumpSegmenter, Segmentation, Segmenter};
+use crate::segment::{DumpSegmenter, PreparedDump, Segmentation, Segmenter};
 use crate::sentences::{RuleSplitter, SentenceSplitter};
 use crate::summarize::{
     AbstractiveOptions, AbstractiveSummarizer, ExtractiveOptions, ExtractiveSummarizer, Summarizer,
@@ -193,16 +193,32 @@ impl Pipeline {
         result
     }
 
-    /// Segments dumps in parallel; results in input order.
+    /// Segments dumps; results in input order. The dumps are prepared in parallel, the sentences of all of them
+    /// embedded together (length-sorted batches shared by the workers: small dumps alone would make short,
+    /// padded batches), then each dump is finished in parallel.
     pub fn segment(&self, dumps: &[&Dump]) -> Result<Vec<Segmentation>> {
         self.threads.install(|| {
-            dumps
+            let prepared: Vec<PreparedDump> = dumps
                 .par_iter()
-                .map(|dump| {
-                    let mut embedder = SharedEmbedder(self, self.segmentation_pass());
-                    self.segmenter.segment(dump, &self.splitter, &mut embedder)
+                .map(|dump| self.segmenter.prepare(dump, &self.splitter))
+                .collect();
+            let texts: Vec<&str> = prepared.iter().flat_map(PreparedDump::sentences).collect();
+            let mut vectors = self
+                .embed_texts(&texts, self.segmentation_pass())?
+                .into_iter();
+            let per_dump: Vec<Vec<Vec<f32>>> = prepared
+                .iter()
+                .map(|p| vectors.by_ref().take(p.sentence_count()).collect())
+                .collect();
+            Ok(dumps
+                .par_iter()
+                .zip(prepared)
+                .zip(per_dump)
+                .map(|((dump, prepared), vectors)| {
+                    self.segmenter
+                        .finish(dump, prepared, vectors, self.dimension)
                 })
-                .collect()
+                .collect())
         })
     }
 
@@ -423,24 +439,6 @@ impl Worker {
     }
 }
 
-/// The pipeline's workers as one [`Embedder`], for segmentation: a dump's texts are embedded in batches spread
-/// over all workers, so even a single dump keeps every core busy.
-struct SharedEmbedder<'a>(&'a Pipeline, Pass);
-
-impl Embedder for SharedEmbedder<'_> {
-    fn dimension(&self) -> usize {
-        self.0.dimension
-    }
-
-    fn embed(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        self.0.embed_texts(texts, self.1)
-    }
-
-    fn model_sha256(&self) -> &str {
-        &self.0.model_sha256
-    }
-}
-
 /// Cuts articles into the fixed groups, in source order, that are embedded together.
 fn groups(articles: Vec<Article>) -> Vec<Vec<Article>> {
     let mut articles = articles.into_iter().peekable();
@@ -534,7 +532,7 @@ pub fn embedded_texts<'a>(
         .chain(sentences.iter().map(String::as_str))
 }
 
-/// Tells glibc's allocator to keep freed blocks of up to 64 MiB (and up to 256 MiB of free heap) for reuse.
+/// Tells glibc's allocator to keep freed blocks of up to 64 MiB (and up to 64 MiB of free heap) for reuse.
 /// Torch allocates and frees its activation tensors on every forward pass; with glibc's defaults the larger ones
 /// go straight back to the kernel and are faulted in again, which cost 15% of the CPU time of a run (measured
 /// with `perf` on `scripts/bench`'s corpus: 5 s of system time out of 27 s, 0.8 s with these settings), for
@@ -544,7 +542,7 @@ fn keep_freed_memory() {
     // SAFETY: mallopt only changes allocator thresholds; it is safe to call at any time.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
     }
 }
 

@@ -93,16 +93,55 @@ impl WindowNumbering {
     }
 }
 
-/// Splits a dump into articles.
+/// Splits a dump into articles, in two steps around the embeddings, so that a caller can embed the sentences
+/// of many dumps together (in fewer, better-filled batches) before finishing each.
 pub trait Segmenter: Send + Sync {
-    /// Segments one dump; `embedder` embeds the sentences `splitter` finds, for topic-shift detection, and the
-    /// articles keep those embeddings (see [`crate::article::KnownSentences`]).
+    /// Everything up to the embeddings: the dump's units and the sentences (from `splitter`) to embed.
+    fn prepare(&self, dump: &Dump, splitter: &dyn SentenceSplitter) -> PreparedDump;
+
+    /// The rest, given one L2-normalised vector per sentence of [`PreparedDump::sentences`], in order. The
+    /// articles keep those vectors (see [`crate::article::KnownSentences`]).
+    fn finish(
+        &self,
+        dump: &Dump,
+        prepared: PreparedDump,
+        vectors: Vec<Vec<f32>>,
+        dimension: usize,
+    ) -> Segmentation;
+
+    /// Segments one dump, embedding its sentences with `embedder`.
     fn segment(
         &self,
         dump: &Dump,
         splitter: &dyn SentenceSplitter,
         embedder: &mut dyn Embedder,
-    ) -> Result<Segmentation>;
+    ) -> Result<Segmentation> {
+        let prepared = self.prepare(dump, splitter);
+        let vectors = embedder.embed(&prepared.sentences().collect::<Vec<_>>())?;
+        Ok(self.finish(dump, prepared, vectors, embedder.dimension()))
+    }
+}
+
+/// A dump segmented up to the embeddings: its line kinds, units and structural drafts, and the sentences of
+/// each unit that are to be embedded (those of prose units).
+#[derive(Clone, Debug)]
+pub struct PreparedDump {
+    kinds: Vec<lines::LineKind>,
+    units: Vec<units::Unit>,
+    drafts: Vec<Draft>,
+    unit_sentences: Vec<Vec<String>>,
+}
+
+impl PreparedDump {
+    /// The sentences to embed, in order.
+    pub fn sentences(&self) -> impl Iterator<Item = &str> {
+        self.unit_sentences.iter().flatten().map(String::as_str)
+    }
+
+    /// How many sentences [`PreparedDump::sentences`] yields.
+    pub fn sentence_count(&self) -> usize {
+        self.unit_sentences.iter().map(Vec::len).sum()
+    }
 }
 
 /// A story in the making: a range of units and the cue that started it.
@@ -125,21 +164,44 @@ pub struct DumpSegmenter {
 }
 
 impl Segmenter for DumpSegmenter {
-    fn segment(
-        &self,
-        dump: &Dump,
-        splitter: &dyn SentenceSplitter,
-        embedder: &mut dyn Embedder,
-    ) -> Result<Segmentation> {
+    fn prepare(&self, dump: &Dump, splitter: &dyn SentenceSplitter) -> PreparedDump {
         let kinds = lines::classify_lines(&dump.lines);
         let wrap = paragraphs::wrap_width(&dump.lines, &kinds);
         let mut units =
             units::classify_units(paragraphs::group_paragraphs(&dump.lines, &kinds, wrap));
         let drafts = structure::split_structure(&mut units, &kinds);
-        let (vectors, sentences) = embed_prose(&units, splitter, embedder)?;
+        let unit_sentences = units
+            .iter()
+            .map(|unit| match unit.is_prose() {
+                true => splitter.split(&unit.body),
+                false => Vec::new(),
+            })
+            .collect();
+        PreparedDump {
+            kinds,
+            units,
+            drafts,
+            unit_sentences,
+        }
+    }
+
+    fn finish(
+        &self,
+        dump: &Dump,
+        prepared: PreparedDump,
+        vectors: Vec<Vec<f32>>,
+        dimension: usize,
+    ) -> Segmentation {
+        let PreparedDump {
+            kinds,
+            mut units,
+            drafts,
+            unit_sentences,
+        } = prepared;
+        let (vectors, sentences) = unit_vectors(&units, unit_sentences, vectors, dimension);
         let drafts = self.briefs.split(drafts, &units, &vectors);
         let drafts = self.topics.split(drafts, &mut units, &vectors);
-        Ok(assemble::assemble(dump, &kinds, &units, sentences, &drafts))
+        assemble::assemble(dump, &kinds, &units, sentences, &drafts)
     }
 }
 
@@ -149,34 +211,26 @@ pub type UnitSentences = Vec<(String, Vec<f32>)>;
 /// A unit's embedding for brief and topic-shift detection; `None` for units that are not prose.
 pub type UnitVector = Option<Vec<f32>>;
 
-/// Embeds the sentences of every prose unit in a single call. Returns per unit its vector (the normalised mean
-/// of its sentence vectors; `None` for units that are not prose) and its sentences with their vectors.
-fn embed_prose(
+/// Pairs each unit's sentences with their vectors (given in order for all units) and gives each prose unit a
+/// vector: the normalised mean of its sentence vectors.
+fn unit_vectors(
     units: &[units::Unit],
-    splitter: &dyn SentenceSplitter,
-    embedder: &mut dyn Embedder,
-) -> Result<(Vec<UnitVector>, Vec<UnitSentences>)> {
-    let sentences: Vec<Vec<String>> = units
+    unit_sentences: Vec<Vec<String>>,
+    vectors: Vec<Vec<f32>>,
+    dimension: usize,
+) -> (Vec<UnitVector>, Vec<UnitSentences>) {
+    let mut vectors = vectors.into_iter();
+    units
         .iter()
-        .map(|unit| match unit.is_prose() {
-            true => splitter.split(&unit.body),
-            false => Vec::new(),
-        })
-        .collect();
-    let texts: Vec<&str> = sentences.iter().flatten().map(String::as_str).collect();
-    let mut embedded = embedder.embed(&texts)?.into_iter();
-    let dimension = embedder.dimension();
-    Ok(units
-        .iter()
-        .zip(sentences)
+        .zip(unit_sentences)
         .map(|(unit, sentences)| {
-            let pairs: UnitSentences = sentences.into_iter().zip(embedded.by_ref()).collect();
+            let pairs: UnitSentences = sentences.into_iter().zip(vectors.by_ref()).collect();
             let vector = unit
                 .is_prose()
                 .then(|| normalized_mean(pairs.iter().map(|(_, v)| v.as_slice()), dimension));
             (vector, pairs)
         })
-        .unzip())
+        .unzip()
 }
 
 #[cfg(test)]
