@@ -7,7 +7,7 @@ pub const DUMP_WINDOW_BYTES: usize = 4 << 20;
 
 /// Input text in flight at once: documents are read until they hold this much, then segmented and annotated
 /// together before the next are read.
-pub const CHUNK_BYTES: usize = 8 << 20;
+pub const CHUNK_BYTES: usize = 4 << 20;
 
 /// JSONL records or dump files read at once, whatever their size (a multiple of the pipeline's group size).
 pub const CHUNK_ARTICLES: usize = 4 * crate::pipeline::GROUP_SIZE;

@@ -10,8 +10,8 @@ use crate::classify::{
     Prediction,
 };
 use crate::embed::{
-    in_input_order, length_sorted_batches, normalized_mean, Embedder, MiniLmEmbedder,
-    MiniLmTokenizer, Precision, CLOSE_CALL,
+    embed_length_sorted, normalized_mean, Embedder, MiniLmEmbedder, MiniLmTokenizer, Precision,
+    CLOSE_CALL,
 };
 use crate::error::{Error, Result};
 use crate::ingest::{Document, Dump};
@@ -345,7 +345,7 @@ impl Pipeline {
                 .par_iter()
                 .map(|a| self.splitter.split(&a.text))
                 .collect();
-            let known: Vec<HashMap<String, Vec<f32>>> = articles
+            let mut known: Vec<HashMap<String, Vec<f32>>> = articles
                 .iter_mut()
                 .map(|a| {
                     std::mem::take(&mut a.known_sentences.0)
@@ -356,9 +356,9 @@ impl Pipeline {
             let mut vectors: Vec<Option<Vec<f32>>> = Vec::new();
             let mut texts: Vec<&str> = Vec::new();
             let mut missing: Vec<usize> = Vec::new();
-            for ((article, sentences), known) in articles.iter().zip(&sentences).zip(&known) {
+            for ((article, sentences), known) in articles.iter().zip(&sentences).zip(&mut known) {
                 for text in embedded_texts(article, sentences) {
-                    let vector = known.get(text).cloned();
+                    let vector = known.remove(text);
                     if vector.is_none() {
                         missing.push(vectors.len());
                         texts.push(text);
@@ -383,15 +383,12 @@ impl Pipeline {
     fn embed_texts(&self, texts: &[&str], pass: Pass) -> Result<Vec<Vec<f32>>> {
         self.threads.install(|| {
             let tokens = self.tokenizer.token_ids(texts)?;
-            let batches = length_sorted_batches(&tokens);
-            let embedded = batches
-                .par_iter()
-                .map(|batch| {
-                    let ids: Vec<&[u32]> = batch.iter().map(|&i| tokens[i].as_slice()).collect();
-                    self.with_worker(|w| w.model(pass).embed_tokens(&ids))
-                })
-                .collect::<Result<Vec<_>>>()?;
-            Ok(in_input_order(&batches, embedded))
+            embed_length_sorted(&tokens, |batches| {
+                batches
+                    .par_iter()
+                    .map(|batch| self.with_worker(|w| w.model(pass).embed_tokens(batch)))
+                    .collect()
+            })
         })
     }
 

@@ -71,7 +71,7 @@ pub struct RunArgs {
     /// borderline labels.
     #[arg(long, value_enum, default_value_t = Precision::Fp32)]
     precision: Precision,
-    /// JSONL records or dump files read, annotated and written together (with at most 8 MiB of text): memory and
+    /// JSONL records or dump files read, annotated and written together (with at most 4 MiB of text): memory and
     /// the delay before output grow with it. Articles are annotated in whole groups of 256 whatever this is.
     #[arg(long, default_value_t = newsdigest::limits::CHUNK_ARTICLES)]
     chunk_articles: usize,

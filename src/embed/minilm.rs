@@ -2,7 +2,7 @@
 //! WordPiece tokens from `tokenizer.json`, mean pooling over real tokens, then L2 normalisation, which
 //! reproduces sentence-transformers' embeddings.
 
-use super::{in_input_order, length_sorted_batches, normalize, Embedder};
+use super::{embed_length_sorted, normalize, Embedder};
 use crate::error::{Error, Result};
 use crate::models::ModelDir;
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
@@ -15,14 +15,22 @@ use tokenizers::{Tokenizer, TruncationParams};
 #[derive(Clone)]
 pub struct MiniLmTokenizer(Tokenizer);
 
+/// Texts tokenised at once: a full `Encoding` (tokens, offsets, masks) weighs about 70 bytes a token, so
+/// the tokenizer gets slices and only the ids are kept.
+const TOKENIZE_SLICE: usize = 4096;
+
 impl MiniLmTokenizer {
     /// Token ids of each text (with `[CLS]`/`[SEP]`), truncated to the model window.
     pub fn token_ids(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
-        let encodings = self
-            .0
-            .encode_batch(texts.to_vec(), true)
-            .map_err(|e| Error::Tokenizer(e.to_string()))?;
-        Ok(encodings.iter().map(|e| e.get_ids().to_vec()).collect())
+        let mut ids = Vec::with_capacity(texts.len());
+        for slice in texts.chunks(TOKENIZE_SLICE) {
+            let encodings = self
+                .0
+                .encode_batch(slice.to_vec(), true)
+                .map_err(|e| Error::Tokenizer(e.to_string()))?;
+            ids.extend(encodings.iter().map(|e| e.get_ids().to_vec()));
+        }
+        Ok(ids)
     }
 }
 
@@ -79,7 +87,7 @@ impl MiniLmEmbedder {
     }
 
     /// Embeds one batch of token ids (padded to the longest), one L2-normalised vector per entry. Callers that
-    /// spread batches over several models use this with [`super::length_sorted_batches`].
+    /// spread batches over several models use this with [`super::embed_length_sorted`].
     pub fn embed_tokens(&self, batch: &[&[u32]]) -> Result<Vec<Vec<f32>>> {
         let longest = batch.iter().map(|ids| ids.len()).max().unwrap_or(0);
         let mut ids = Vec::with_capacity(batch.len() * longest);
@@ -129,15 +137,12 @@ impl Embedder for MiniLmEmbedder {
 
     fn embed(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
         let tokens = self.tokenizer.token_ids(texts)?;
-        let batches = length_sorted_batches(&tokens);
-        let vectors = batches
-            .iter()
-            .map(|batch| {
-                let ids: Vec<&[u32]> = batch.iter().map(|&i| tokens[i].as_slice()).collect();
-                self.embed_tokens(&ids)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(in_input_order(&batches, vectors))
+        embed_length_sorted(&tokens, |batches| {
+            batches
+                .iter()
+                .map(|batch| self.embed_tokens(batch))
+                .collect()
+        })
     }
 
     fn model_sha256(&self) -> &str {

@@ -22,16 +22,30 @@ pub trait Embedder: Send {
     fn model_sha256(&self) -> &str;
 }
 
-/// Cuts texts into batches of [`BATCH_SIZE`] indexes after sorting them by token count, so each batch carries
-/// little padding. `token_ids` holds one entry per text; ties keep input order.
-pub fn length_sorted_batches(token_ids: &[Vec<u32>]) -> Vec<Vec<usize>> {
+/// Embeds tokenised texts in batches of [`BATCH_SIZE`], sorted by token count first so each batch carries
+/// little padding; `embed_batches` embeds the batches (one after another, or spread over several models) and
+/// returns their vectors in batch order. Results in input order.
+pub fn embed_length_sorted(
+    token_ids: &[Vec<u32>],
+    embed_batches: impl FnOnce(Vec<Vec<&[u32]>>) -> Result<Vec<Vec<Vec<f32>>>>,
+) -> Result<Vec<Vec<f32>>> {
+    let batches = length_sorted_batches(token_ids);
+    let ids = batches
+        .iter()
+        .map(|batch| batch.iter().map(|&i| token_ids[i].as_slice()).collect())
+        .collect();
+    Ok(in_input_order(&batches, embed_batches(ids)?))
+}
+
+/// Indexes of the texts in batches of [`BATCH_SIZE`], sorted by token count; ties keep input order.
+fn length_sorted_batches(token_ids: &[Vec<u32>]) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..token_ids.len()).collect();
     order.sort_by_key(|&i| token_ids[i].len());
     order.chunks(BATCH_SIZE).map(<[usize]>::to_vec).collect()
 }
 
 /// Puts the vectors of [`length_sorted_batches`] back in input order.
-pub fn in_input_order(batches: &[Vec<usize>], vectors: Vec<Vec<Vec<f32>>>) -> Vec<Vec<f32>> {
+fn in_input_order(batches: &[Vec<usize>], vectors: Vec<Vec<Vec<f32>>>) -> Vec<Vec<f32>> {
     let mut ordered = vec![Vec::new(); batches.iter().map(Vec::len).sum()];
     for (batch, vectors) in batches.iter().zip(vectors) {
         for (&i, vector) in batch.iter().zip(vectors) {
