@@ -94,8 +94,9 @@ fn write_dump(
         ];
         for (status, dropped) in left_out {
             records.extend(dropped.iter().map(|d| {
-                let text = lines
-                    .get(d.line - 1 - line_offset)
+                let text = (d.line - 1)
+                    .checked_sub(line_offset)
+                    .and_then(|i| lines.get(i))
                     .map_or("", String::as_str);
                 let record = Record::Line {
                     source,

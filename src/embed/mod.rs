@@ -10,7 +10,7 @@ pub use precision::{native_bf16, Precision, CLOSE_CALL};
 use crate::error::Result;
 
 /// Texts embedded per forward pass.
-pub const BATCH_SIZE: usize = 32;
+const BATCH_SIZE: usize = 32;
 
 /// A sentence embedding model. Not `Sync`: each worker thread owns its own instance.
 pub trait Embedder: Send {

@@ -1,6 +1,6 @@
 //! Numeric precision of the embedding model. bfloat16 runs about twice as fast as float32 on CPUs with native
-//! bf16 (AVX512-BF16, AMX) and keeps sentence embeddings within a cosine of 0.9999 of float32 on MiniLM, but
-//! it moves label scores by up to 0.04, enough to flip borderline labels (8 of 1,340 articles in
+//! bf16 (AVX512-BF16, AMX) and keeps sentence embeddings within a cosine of 0.99 of float32 on MiniLM, but
+//! it moves label scores by up to 0.023, enough to flip borderline labels (4 of 2,096 articles in
 //! `scripts/bench`'s corpus). `bf16-checked` keeps bf16's speed for clear cases and float32's labels: close
 //! calls are embedded again in float32. float32 stays the default: it gives the same output on every CPU.
 
