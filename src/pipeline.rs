@@ -152,10 +152,11 @@ impl Pipeline {
     }
 
     fn load_worker(options: &PipelineOptions) -> Result<Worker> {
-        let mut embedder = MiniLmEmbedder::load(&options.model_dir)?;
-        embedder.set_precision(options.precision);
+        let mut embedder = MiniLmEmbedder::load(&options.model_dir, options.precision)?;
         let mut reference = match options.precision {
-            Precision::Bf16Checked => Some(MiniLmEmbedder::load(&options.model_dir)?),
+            Precision::Bf16Checked => {
+                Some(MiniLmEmbedder::load(&options.model_dir, Precision::Fp32)?)
+            }
             Precision::Fp32 | Precision::Bf16 => None,
         };
         // Label descriptions are embedded at the reference precision, so checked close calls are float32 through.

@@ -3,7 +3,7 @@
 //! scripts, numbers, emoji), stored with the script and pinned versions that made them
 //! (scripts/bench_reference_embeddings.py, scripts/bench_requirements.txt).
 
-use newsdigest::embed::{cosine, Embedder, MiniLmEmbedder};
+use newsdigest::embed::{cosine, Embedder, MiniLmEmbedder, Precision};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -30,8 +30,11 @@ fn minilm_embeddings_match_sentence_transformers() {
         .sentences
         .iter()
         .any(|s| s.tokens_before_truncation > 256));
-    let mut embedder =
-        MiniLmEmbedder::load(&newsdigest::models::default_embedding_model_dir()).unwrap();
+    let mut embedder = MiniLmEmbedder::load(
+        &newsdigest::models::default_embedding_model_dir(),
+        Precision::Fp32,
+    )
+    .unwrap();
     let texts: Vec<&str> = fixture.sentences.iter().map(|s| s.text.as_str()).collect();
     let vectors = embedder.embed(&texts).unwrap();
     for (reference, vector) in fixture.sentences.iter().zip(&vectors) {

@@ -4,7 +4,7 @@
 //! fitted to the dev files.
 
 use newsdigest::article::Article;
-use newsdigest::embed::MiniLmEmbedder;
+use newsdigest::embed::{MiniLmEmbedder, Precision};
 use newsdigest::eval::segmentation::{aggregate, score_dump, DumpScore, Span};
 use newsdigest::ingest::{decode_lines, Dump};
 use newsdigest::segment::{DumpSegmenter, Segmenter};
@@ -206,8 +206,11 @@ fn strip_cues(from: &Path, into: &Path) {
 }
 
 fn embedder() -> MiniLmEmbedder {
-    MiniLmEmbedder::load(&newsdigest::models::default_embedding_model_dir())
-        .expect("MiniLM model loads")
+    MiniLmEmbedder::load(
+        &newsdigest::models::default_embedding_model_dir(),
+        Precision::Fp32,
+    )
+    .expect("MiniLM model loads")
 }
 
 fn assert_targets(result: &FolderResult) {

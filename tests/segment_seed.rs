@@ -4,7 +4,7 @@
 //! between paragraphs; in a wrapped feed with no blank lines at all, a paragraph whose last line happens to
 //! be full cannot be told from a wrapped one).
 
-use newsdigest::embed::MiniLmEmbedder;
+use newsdigest::embed::{MiniLmEmbedder, Precision};
 use newsdigest::ingest::{decode_lines, Dump};
 use newsdigest::segment::{DumpSegmenter, Segmentation, Segmenter};
 use newsdigest::sentences::RuleSplitter;
@@ -23,8 +23,11 @@ fn segment(name: &str, bytes: &[u8], embedder: &mut MiniLmEmbedder) -> Segmentat
 }
 
 fn embedder() -> MiniLmEmbedder {
-    MiniLmEmbedder::load(&newsdigest::models::default_embedding_model_dir())
-        .expect("MiniLM model loads")
+    MiniLmEmbedder::load(
+        &newsdigest::models::default_embedding_model_dir(),
+        Precision::Fp32,
+    )
+    .expect("MiniLM model loads")
 }
 
 /// Greedy word wrap at `width` columns.

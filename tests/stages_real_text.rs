@@ -14,7 +14,8 @@ use newsdigest::summarize::{ExtractiveOptions, ExtractiveSummarizer, Summarizer}
 use serde_json::Value;
 
 fn embedder() -> MiniLmEmbedder {
-    MiniLmEmbedder::load(&default_embedding_model_dir()).expect("run scripts/setup first")
+    MiniLmEmbedder::load(&default_embedding_model_dir(), Precision::Fp32)
+        .expect("run scripts/setup first")
 }
 
 #[test]
@@ -172,7 +173,12 @@ fn json_output_is_one_valid_document_and_jsonl_one_object_per_line() {
 
 #[test]
 fn sentence_embeddings_from_segmentation_are_reused_and_equal_fresh_ones() {
-    let pipeline = Pipeline::new(PipelineOptions::default()).unwrap();
+    // One precision for both passes (bf16-checked, the default on bf16 CPUs, segments in float32).
+    let pipeline = Pipeline::new(PipelineOptions {
+        precision: Precision::Fp32,
+        ..PipelineOptions::default()
+    })
+    .unwrap();
     let path = common::project_path("tests/data/dev/dumps/dump05_hardwrapped_bom.txt");
     let bytes = std::fs::read(&path).unwrap();
     let (lines, _) = decode_lines("dump05", &bytes);

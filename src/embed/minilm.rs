@@ -1,13 +1,13 @@
-//! all-MiniLM-L6-v2 (or any BERT-style sentence-transformers folder) through rust-bert's `BertModel`:
+//! all-MiniLM-L6-v2 (or any BERT-style sentence-transformers folder) through [`BertEncoder`]:
 //! WordPiece tokens from `tokenizer.json`, mean pooling over real tokens, then L2 normalisation, which
 //! reproduces sentence-transformers' embeddings.
 
-use super::{embed_length_sorted, normalize, Embedder};
+use super::bert::{BertConfig, BertEncoder};
+use super::{embed_length_sorted, normalize, Embedder, Precision};
 use crate::error::{Error, Result};
 use crate::models::ModelDir;
-use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use std::path::Path;
-use tch::{nn, Device, Kind, Tensor};
+use tch::{Kind, Tensor};
 use tokenizers::{Tokenizer, TruncationParams};
 
 /// The WordPiece tokenizer of a sentence-transformers folder, set up for its model. Unlike the model it is
@@ -36,31 +36,34 @@ impl MiniLmTokenizer {
 
 /// A BERT sentence-transformers model loaded from a local folder.
 pub struct MiniLmEmbedder {
-    model: BertModel<BertEmbeddings>,
+    model: BertEncoder,
     tokenizer: MiniLmTokenizer,
     dimension: usize,
     sha256: String,
-    // Keeps the weights alive for `model`.
-    _vs: nn::VarStore,
 }
 
 impl MiniLmEmbedder {
-    /// Loads `config.json`, `model.safetensors` and `tokenizer.json` from `dir`. Padding in the tokenizer file is
-    /// switched off (we pad per batch) and truncation set to the model's `max_seq_length`.
-    pub fn load(dir: &Path) -> Result<Self> {
+    /// Loads `config.json`, `model.safetensors` and `tokenizer.json` from `dir`, the weights in `precision`
+    /// (bf16-checked loads bf16: the float32 check is a second model). Padding in the tokenizer file is switched
+    /// off (we pad per batch) and truncation set to the model's `max_seq_length`, at most its position range.
+    pub fn load(dir: &Path, precision: Precision) -> Result<Self> {
         let model_dir =
             ModelDir::open(dir, &["config.json", "model.safetensors", "tokenizer.json"])?;
         let config: BertConfig = model_dir.json("config.json")?;
-        let mut vs = nn::VarStore::new(Device::Cpu);
-        let model = BertModel::<BertEmbeddings>::new(vs.root(), &config);
-        vs.load(model_dir.file("model.safetensors"))?;
-        vs.freeze();
+        let kind = match precision {
+            Precision::Fp32 => Kind::Float,
+            Precision::Bf16 | Precision::Bf16Checked => Kind::BFloat16,
+        };
+        let model = BertEncoder::load(&model_dir.file("model.safetensors"), &config, kind)?;
         let mut tokenizer = Tokenizer::from_file(model_dir.file("tokenizer.json"))
             .map_err(|e| Error::Tokenizer(format!("{}: {e}", dir.display())))?;
         tokenizer.with_padding(None);
         tokenizer
             .with_truncation(Some(TruncationParams {
-                max_length: model_dir.max_seq_length().unwrap_or(256),
+                max_length: model_dir
+                    .max_seq_length()
+                    .unwrap_or(256)
+                    .min(config.max_position_embeddings),
                 ..Default::default()
             }))
             .map_err(|e| Error::Tokenizer(e.to_string()))?;
@@ -69,21 +72,12 @@ impl MiniLmEmbedder {
             tokenizer: MiniLmTokenizer(tokenizer),
             dimension: config.hidden_size as usize,
             sha256: model_dir.sha256("model.safetensors")?,
-            _vs: vs,
         })
     }
 
     /// The model's tokenizer, padding off and truncation at the model's `max_seq_length`.
     pub fn tokenizer(&self) -> &MiniLmTokenizer {
         &self.tokenizer
-    }
-
-    /// Switches the weights to `precision`.
-    pub fn set_precision(&mut self, precision: super::Precision) {
-        match precision {
-            super::Precision::Bf16 | super::Precision::Bf16Checked => self._vs.bfloat16(),
-            super::Precision::Fp32 => self._vs.float(),
-        }
     }
 
     /// Embeds one batch of token ids (padded to the longest), one L2-normalised vector per entry. Callers that
@@ -101,20 +95,10 @@ impl MiniLmEmbedder {
         let shape = [batch.len() as i64, longest as i64];
         let input_ids = Tensor::from_slice(&ids).view(shape);
         let attention_mask = Tensor::from_slice(&mask).view(shape);
-        let token_types = Tensor::zeros(shape, (Kind::Int64, Device::Cpu));
-        let hidden = tch::no_grad(|| {
-            self.model.forward_t(
-                Some(&input_ids),
-                Some(&attention_mask),
-                Some(&token_types),
-                None,
-                None,
-                None,
-                None,
-                false,
-            )
-        })?
-        .hidden_state;
+        let hidden = self
+            .model
+            .forward(&input_ids, &attention_mask)?
+            .to_kind(Kind::Float);
         let mask = attention_mask.unsqueeze(-1).to_kind(Kind::Float);
         let pooled = (hidden * &mask).sum_dim_intlist(1, false, Kind::Float)
             / mask.sum_dim_intlist(1, false, Kind::Float).clamp_min(1e-9);

@@ -1,6 +1,7 @@
 //! Embed: turns sentences (or any short texts) into L2-normalised vectors; segmentation, classification and
 //! the extractive summariser all work on these vectors, computed once per sentence.
 
+mod bert;
 mod minilm;
 mod precision;
 
@@ -9,8 +10,13 @@ pub use precision::{native_bf16, Precision, CLOSE_CALL};
 
 use crate::error::Result;
 
-/// Texts embedded per forward pass.
+/// Texts embedded per forward pass, at most.
 const BATCH_SIZE: usize = 32;
+
+/// Batches a set of texts is cut into, at least (when it has that many texts): a small set, such as the close
+/// calls of a group re-embedded in float32, would otherwise be one batch that keeps a single worker busy while
+/// the others wait. The batch size depends only on the number of texts, never on the thread count.
+const MIN_BATCHES: usize = 8;
 
 /// A sentence embedding model. Not `Sync`: each worker thread owns its own instance.
 pub trait Embedder: Send {
@@ -22,7 +28,7 @@ pub trait Embedder: Send {
     fn model_sha256(&self) -> &str;
 }
 
-/// Embeds tokenised texts in batches of [`BATCH_SIZE`], sorted by token count first so each batch carries
+/// Embeds tokenised texts in batches of at most [`BATCH_SIZE`] (and at least [`MIN_BATCHES`] of them), sorted by token count first so each batch carries
 /// little padding; `embed_batches` embeds the batches (one after another, or spread over several models) and
 /// returns their vectors in batch order. Results in input order.
 pub fn embed_length_sorted(
@@ -37,11 +43,12 @@ pub fn embed_length_sorted(
     Ok(in_input_order(&batches, embed_batches(ids)?))
 }
 
-/// Indexes of the texts in batches of [`BATCH_SIZE`], sorted by token count; ties keep input order.
+/// Indexes of the texts in batches, sorted by token count; ties keep input order.
 fn length_sorted_batches(token_ids: &[Vec<u32>]) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..token_ids.len()).collect();
     order.sort_by_key(|&i| token_ids[i].len());
-    order.chunks(BATCH_SIZE).map(<[usize]>::to_vec).collect()
+    let size = token_ids.len().div_ceil(MIN_BATCHES).clamp(1, BATCH_SIZE);
+    order.chunks(size).map(<[usize]>::to_vec).collect()
 }
 
 /// Puts the vectors of [`length_sorted_batches`] back in input order.
