@@ -11,11 +11,11 @@ use crate::classify::{
 };
 use crate::embed::{
     embed_length_sorted, normalized_mean, Embedder, MiniLmEmbedder, MiniLmTokenizer, Precision,
-    CLOSE_CALL,
+    CLOSE_CALL, SEGMENTATION_CLOSE_CALL,
 };
 use crate::error::{Error, Result};
 use crate::ingest::{Document, Dump};
-use crate::segment::{DumpSegmenter, PreparedDump, Segmentation, Segmenter};
+use crate::segment::{settle_close_calls, DumpSegmenter, PreparedDump, Segmentation, Segmenter};
 use crate::sentences::{RuleSplitter, SentenceSplitter};
 use crate::summarize::{
     AbstractiveOptions, AbstractiveSummarizer, ExtractiveOptions, ExtractiveSummarizer, Summarizer,
@@ -70,7 +70,7 @@ impl Default for PipelineOptions {
             summary: ExtractiveOptions::default(),
             abstractive: None,
             nli: None,
-            precision: Precision::Fp32,
+            precision: Precision::for_this_cpu(),
         }
     }
 }
@@ -197,7 +197,8 @@ impl Pipeline {
 
     /// Segments dumps; results in input order. The dumps are prepared in parallel, the sentences of all of them
     /// embedded together (length-sorted batches shared by the workers: small dumps alone would make short,
-    /// padded batches), then each dump is finished in parallel.
+    /// padded batches), the close calls checked (with [`Precision::Bf16Checked`]), then each dump is finished in
+    /// parallel.
     pub fn segment(&self, dumps: &[&Dump]) -> Result<Vec<Segmentation>> {
         self.threads.install(|| {
             let prepared: Vec<PreparedDump> = dumps
@@ -205,13 +206,21 @@ impl Pipeline {
                 .map(|dump| self.segmenter.prepare(dump, &self.splitter))
                 .collect();
             let texts: Vec<&str> = prepared.iter().flat_map(PreparedDump::sentences).collect();
-            let mut vectors = self
-                .embed_texts(&texts, self.segmentation_pass())?
-                .into_iter();
-            let per_dump: Vec<Vec<Vec<f32>>> = prepared
+            let mut vectors = self.embed_texts(&texts, Pass::Main)?.into_iter();
+            let mut per_dump: Vec<Vec<Vec<f32>>> = prepared
                 .iter()
                 .map(|p| vectors.by_ref().take(p.sentence_count()).collect())
                 .collect();
+            if self.options.precision == Precision::Bf16Checked {
+                settle_close_calls(
+                    &self.segmenter,
+                    &prepared,
+                    &mut per_dump,
+                    self.dimension,
+                    SEGMENTATION_CLOSE_CALL,
+                    |texts| self.embed_texts(texts, Pass::Reference),
+                )?;
+            }
             Ok(dumps
                 .par_iter()
                 .zip(prepared)
@@ -403,15 +412,6 @@ impl Pipeline {
     /// that are not articles, such as label descriptions.
     pub fn with_embedder<T>(&self, task: impl FnOnce(&mut dyn Embedder) -> Result<T>) -> Result<T> {
         self.with_worker(|w| task(w.reference.as_mut().unwrap_or(&mut w.embedder)))
-    }
-
-    /// The pass segmentation embeds with: float32 under [`Precision::Bf16Checked`], whose checks cover labels
-    /// only, so that boundaries are float32's.
-    fn segmentation_pass(&self) -> Pass {
-        match self.options.precision {
-            Precision::Bf16Checked => Pass::Reference,
-            Precision::Fp32 | Precision::Bf16 => Pass::Main,
-        }
     }
 
     /// The sentences the pipeline splits `text` into.

@@ -4,11 +4,14 @@
 //! fitted to the dev files.
 
 use newsdigest::article::Article;
-use newsdigest::embed::{MiniLmEmbedder, Precision};
+use newsdigest::embed::{Embedder, MiniLmEmbedder, Precision, SEGMENTATION_CLOSE_CALL};
 use newsdigest::eval::segmentation::{aggregate, score_dump, DumpScore, Span};
 use newsdigest::ingest::{decode_lines, Dump};
-use newsdigest::segment::{DumpSegmenter, Segmenter};
+use newsdigest::segment::{
+    settle_close_calls, DumpSegmenter, PreparedDump, Segmentation, Segmenter,
+};
 use newsdigest::sentences::RuleSplitter;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -321,4 +324,139 @@ fn dev_stories_are_found_without_separators_or_boilerplate() {
         "boundary F1 {:.3}",
         result.total.boundary_f1
     );
+}
+
+/// Every dump file of a folder, in name order.
+fn dumps_in(folder: &Path) -> Vec<Dump> {
+    let mut paths: Vec<_> = std::fs::read_dir(folder)
+        .expect("folder is readable")
+        .map(|entry| entry.expect("entry is readable").path())
+        .collect();
+    paths.sort();
+    paths.iter().map(|path| read_dump(path)).collect()
+}
+
+/// Moves a unit vector by about `noise` in a pseudo-random direction (fixed seed) and renormalises it.
+fn perturb(vector: &[f32], noise: f32, seed: &mut u64) -> Vec<f32> {
+    let mut moved: Vec<f32> = vector
+        .iter()
+        .map(|v| {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let uniform = (*seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
+            v + uniform * noise * 2.0 * (12.0 / vector.len() as f32).sqrt()
+        })
+        .collect();
+    newsdigest::embed::normalize(&mut moved);
+    moved
+}
+
+/// What a segmentation decided: each article's span and title.
+fn spans(segmentation: &Segmentation) -> Vec<(Option<usize>, Option<usize>, Option<String>)> {
+    segmentation
+        .articles
+        .iter()
+        .map(|a| (a.start_line, a.end_line, a.title.clone()))
+        .collect()
+}
+
+/// The segmentations of `exact` and of `exact` moved by `noise` (see [`perturb`]), and of the latter once its
+/// close calls at `margin` are settled with exact vectors.
+struct Settling {
+    /// Dumps whose segmentation the noise changed.
+    changed: usize,
+    /// Dumps whose segmentation still differs after settling.
+    wrong: usize,
+    /// Sentences embedded again, and in all.
+    embedded_again: usize,
+    sentences: usize,
+}
+
+fn settle_noisy_vectors(noise: f32, margin: f32) -> Settling {
+    let temp = tempfile::tempdir().expect("temp dir");
+    strip_cues(Path::new("tests/data/dev"), temp.path());
+    let dumps: Vec<Dump> = ["tests/data/dev/dumps", "tests/data/extra/dumps"]
+        .iter()
+        .map(Path::new)
+        .chain([temp.path().join("dumps").as_path()])
+        .flat_map(dumps_in)
+        .collect();
+    let segmenter = DumpSegmenter::default();
+    let splitter = RuleSplitter::default();
+    let embedder = RefCell::new(embedder());
+    let dimension = embedder.borrow().dimension();
+    let prepared: Vec<PreparedDump> = dumps
+        .iter()
+        .map(|dump| segmenter.prepare(dump, &splitter))
+        .collect();
+    let exact: Vec<Vec<Vec<f32>>> = prepared
+        .iter()
+        .map(|p| {
+            let sentences: Vec<&str> = p.sentences().collect();
+            embedder.borrow_mut().embed(&sentences).expect("embeds")
+        })
+        .collect();
+    let mut seed = 7;
+    let mut approximate: Vec<Vec<Vec<f32>>> = exact
+        .iter()
+        .map(|vectors| {
+            vectors
+                .iter()
+                .map(|v| perturb(v, noise, &mut seed))
+                .collect()
+        })
+        .collect();
+    let segment = |vectors: &[Vec<Vec<f32>>]| -> Vec<_> {
+        dumps
+            .iter()
+            .zip(&prepared)
+            .zip(vectors)
+            .map(|((dump, prepared), vectors)| {
+                spans(&segmenter.finish(dump, prepared.clone(), vectors.clone(), dimension))
+            })
+            .collect()
+    };
+    let differing = |a: &[_], b: &[_]| a.iter().zip(b).filter(|(a, b)| a != b).count();
+    let expected = segment(&exact);
+    let changed = differing(&segment(&approximate), &expected);
+    let embedded_again = Cell::new(0);
+    settle_close_calls(
+        &segmenter,
+        &prepared,
+        &mut approximate,
+        dimension,
+        margin,
+        |texts| {
+            embedded_again.set(embedded_again.get() + texts.len());
+            embedder.borrow_mut().embed(texts)
+        },
+    )
+    .expect("settles");
+    Settling {
+        changed,
+        wrong: differing(&segment(&approximate), &expected),
+        embedded_again: embedded_again.get(),
+        sentences: prepared.iter().map(PreparedDump::sentence_count).sum(),
+    }
+}
+
+/// bf16-checked segments with bf16 vectors and settles the close calls in float32. Here the approximate
+/// vectors are float32 ones moved by noise, over the dev and extra dumps and the dev dumps stripped of cues.
+#[test]
+fn settling_close_calls_gives_the_segmentation_of_exact_vectors() {
+    // Heavy noise (similarities move by up to 0.63) changes some segmentations; settling them at a margin that
+    // large embeds nearly everything again, and must give back every exact segmentation.
+    let heavy = settle_noisy_vectors(1.0, 0.4);
+    assert!(heavy.changed > 0, "the noise changes no segmentation");
+    assert_eq!(heavy.wrong, 0);
+    // Noise like bf16's (similarities move by up to 0.005; bf16 moved them by up to 0.0038) at the margin
+    // bf16-checked uses: the result is exact and only part of the text is embedded again.
+    let light = settle_noisy_vectors(0.01, SEGMENTATION_CLOSE_CALL);
+    assert_eq!(light.wrong, 0);
+    println!(
+        "embedded again: {} of {} sentences",
+        light.embedded_again, light.sentences
+    );
+    assert!(light.embedded_again > 0 && light.embedded_again * 2 < light.sentences);
 }

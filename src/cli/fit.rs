@@ -7,6 +7,7 @@ use newsdigest::classify::head::{
     ZeroShotBase,
 };
 use newsdigest::classify::LabelSet;
+use newsdigest::embed::Precision;
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -74,6 +75,8 @@ pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
         threads: args.threads,
         model_dir: args.model_dir.clone().unwrap_or(defaults.model_dir.clone()),
         labels,
+        // A head learns float32's embeddings, the reference that bf16-checked runs fall back to on close calls.
+        precision: Precision::Fp32,
         ..defaults
     })
     .context("loading the embedding model")?;

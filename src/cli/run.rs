@@ -67,10 +67,11 @@ pub struct RunArgs {
     /// Annotate only shard I of N (0-based), chosen by a stable hash of the article id, e.g. `--shard 0/4`.
     #[arg(long, value_name = "I/N")]
     shard: Option<Shard>,
-    /// Precision of the embedding model: bf16 is about twice as fast on CPUs with AVX512-BF16/AMX, but may flip
-    /// borderline labels.
-    #[arg(long, value_enum, default_value_t = Precision::Fp32)]
-    precision: Precision,
+    /// Precision of the embedding model: bf16 is over twice as fast on CPUs with AVX512-BF16/AMX but may flip
+    /// borderline labels; bf16-checked re-embeds those in fp32. Default: bf16-checked on CPUs with native bf16,
+    /// fp32 elsewhere (pass fp32 for the same scores on every machine).
+    #[arg(long, value_enum)]
+    precision: Option<Precision>,
     /// JSONL records or dump files read, annotated and written together (with at most 4 MiB of text): memory and
     /// the delay before output grow with it. Articles are annotated in whole groups of 256 whatever this is.
     #[arg(long, default_value_t = newsdigest::limits::CHUNK_ARTICLES)]
@@ -92,6 +93,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         labels = base;
     }
     let defaults = PipelineOptions::default();
+    let precision = args.precision.unwrap_or(defaults.precision);
     let options = PipelineOptions {
         threads: args.threads,
         torch_threads: args.torch_threads,
@@ -105,12 +107,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         },
         abstractive: args.checkpoints.abstractive()?,
         nli: args.checkpoints.nli()?,
-        precision: args.precision,
+        precision,
     };
     if args.resume && args.format != OutputFormat::Jsonl {
         anyhow::bail!("--resume needs --format jsonl");
     }
-    if args.precision != Precision::Fp32 && !native_bf16() {
+    if precision != Precision::Fp32 && !native_bf16() {
         eprintln!(
             "newsdigest: warning: this CPU has no native bf16; bf16 precision will be slower than fp32"
         );

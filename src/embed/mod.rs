@@ -6,7 +6,7 @@ mod minilm;
 mod precision;
 
 pub use minilm::{MiniLmEmbedder, MiniLmTokenizer};
-pub use precision::{native_bf16, Precision, CLOSE_CALL};
+pub use precision::{native_bf16, Precision, CLOSE_CALL, SEGMENTATION_CLOSE_CALL};
 
 use crate::error::Result;
 

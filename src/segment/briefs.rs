@@ -2,7 +2,7 @@
 //! one-paragraph brief, and so is each paragraph after it unless it clearly continues the one before.
 
 use super::units::{Unit, UnitKind};
-use super::Draft;
+use super::{CloseCalls, Draft};
 use crate::embed::cosine;
 
 /// Splits headline-less runs of back-to-back paragraphs into one-paragraph briefs.
@@ -24,12 +24,14 @@ impl Default for BriefSplitter {
 
 impl BriefSplitter {
     /// Splits every headline-less draft made of paragraphs with no blank lines between them into
-    /// one-paragraph briefs, except where a paragraph is close in meaning to the one before it.
+    /// one-paragraph briefs, except where a paragraph is close in meaning to the one before it. Similarities
+    /// near the bar go to `close_calls`.
     pub fn split(
         &self,
         drafts: Vec<Draft>,
         units: &[Unit],
         vectors: &[Option<Vec<f32>>],
+        close_calls: &mut CloseCalls,
     ) -> Vec<Draft> {
         let mut split = Vec::with_capacity(drafts.len());
         for draft in drafts {
@@ -46,6 +48,7 @@ impl BriefSplitter {
                     (Some(a), Some(b)) => cosine(a, b),
                     _ => 1.0,
                 };
+                close_calls.check(similarity - self.min_continuation_similarity, 1, [i - 1, i]);
                 if similarity < self.min_continuation_similarity {
                     split.push(std::mem::replace(
                     &mut current,

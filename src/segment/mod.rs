@@ -24,6 +24,8 @@ use crate::embed::{normalized_mean, Embedder};
 use crate::error::Result;
 use crate::ingest::Dump;
 use crate::sentences::SentenceSplitter;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// Why a line was left out of every article, or out of the text of the article whose span holds it.
@@ -109,6 +111,17 @@ pub trait Segmenter: Send + Sync {
         dimension: usize,
     ) -> Segmentation;
 
+    /// The units whose vectors decide a call (a split, a merge, where a split falls) that a change of less than
+    /// `margin` in every similarity could turn the other way: embedding those units more precisely settles
+    /// the call. `vectors` as for [`Segmenter::finish`].
+    fn close_calls(
+        &self,
+        prepared: &PreparedDump,
+        vectors: &[Vec<f32>],
+        dimension: usize,
+        margin: f32,
+    ) -> BTreeSet<usize>;
+
     /// Segments one dump, embedding its sentences with `embedder`.
     fn segment(
         &self,
@@ -119,6 +132,54 @@ pub trait Segmenter: Send + Sync {
         let prepared = self.prepare(dump, splitter);
         let vectors = embedder.embed(&prepared.sentences().collect::<Vec<_>>())?;
         Ok(self.finish(dump, prepared, vectors, embedder.dimension()))
+    }
+}
+
+/// Makes the segmentation of dumps whose sentence vectors are approximate (bf16) that of precise vectors:
+/// the units behind every call within `margin` of flipping (see [`Segmenter::close_calls`]) get their
+/// sentences embedded again by `precise`, and the calls are looked at again, until every close call rests on
+/// precise vectors. `vectors` holds each dump's sentence vectors, updated in place.
+pub fn settle_close_calls(
+    segmenter: &dyn Segmenter,
+    prepared: &[PreparedDump],
+    vectors: &mut [Vec<Vec<f32>>],
+    dimension: usize,
+    margin: f32,
+    precise: impl Fn(&[&str]) -> Result<Vec<Vec<f32>>>,
+) -> Result<()> {
+    let mut settled: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); prepared.len()];
+    loop {
+        let wanted: Vec<Vec<usize>> = prepared
+            .par_iter()
+            .zip(&*vectors)
+            .zip(&settled)
+            .map(|((prepared, vectors), settled)| {
+                let close = segmenter.close_calls(prepared, vectors, dimension, margin);
+                close.difference(settled).copied().collect()
+            })
+            .collect();
+        if wanted.iter().all(Vec::is_empty) {
+            return Ok(());
+        }
+        // (dump, sentence) of every sentence of the wanted units, and its text.
+        let mut targets: Vec<(usize, usize)> = Vec::new();
+        for (d, units) in wanted.iter().enumerate() {
+            let ranges = prepared[d].unit_sentence_ranges();
+            targets.extend(
+                units
+                    .iter()
+                    .flat_map(|&u| ranges[u].clone())
+                    .map(|s| (d, s)),
+            );
+        }
+        let sentences: Vec<Vec<&str>> = prepared.iter().map(|p| p.sentences().collect()).collect();
+        let texts: Vec<&str> = targets.iter().map(|&(d, s)| sentences[d][s]).collect();
+        for ((d, s), vector) in targets.into_iter().zip(precise(&texts)?) {
+            vectors[d][s] = vector;
+        }
+        for (settled, units) in settled.iter_mut().zip(wanted) {
+            settled.extend(units);
+        }
     }
 }
 
@@ -141,6 +202,64 @@ impl PreparedDump {
     /// How many sentences [`PreparedDump::sentences`] yields.
     pub fn sentence_count(&self) -> usize {
         self.unit_sentences.iter().map(Vec::len).sum()
+    }
+
+    /// Where each unit's sentences sit in [`PreparedDump::sentences`], by unit index.
+    pub fn unit_sentence_ranges(&self) -> Vec<Range<usize>> {
+        let mut start = 0;
+        self.unit_sentences
+            .iter()
+            .map(|sentences| {
+                start += sentences.len();
+                start - sentences.len()..start
+            })
+            .collect()
+    }
+}
+
+/// Collects the units behind calls that are too close to trust at the precision the vectors were computed in
+/// (see [`Segmenter::close_calls`]). With a margin of 0 (the default) it collects nothing.
+#[derive(Debug, Default)]
+pub struct CloseCalls {
+    margin: f32,
+    units: BTreeSet<usize>,
+}
+
+impl CloseCalls {
+    /// Collects calls that a change of less than `margin` in every similarity could flip.
+    pub fn new(margin: f32) -> Self {
+        CloseCalls {
+            margin,
+            units: BTreeSet::new(),
+        }
+    }
+
+    /// Whether a value `distance` away from its threshold could flip, when it adds up `similarities`
+    /// similarities (a depth adds up four: the gap's, twice, and its two peaks).
+    pub fn could_flip(&self, distance: f32, similarities: u8) -> bool {
+        distance.abs() < self.margin * f32::from(similarities)
+    }
+
+    /// Records the units a close call depends on.
+    pub fn add(&mut self, units: impl IntoIterator<Item = usize>) {
+        self.units.extend(units);
+    }
+
+    /// Records `units` when a value `distance` from its threshold [`could flip`](CloseCalls::could_flip).
+    pub fn check(
+        &mut self,
+        distance: f32,
+        similarities: u8,
+        units: impl IntoIterator<Item = usize>,
+    ) {
+        if self.could_flip(distance, similarities) {
+            self.add(units);
+        }
+    }
+
+    /// The units recorded.
+    pub fn into_units(self) -> BTreeSet<usize> {
+        self.units
     }
 }
 
@@ -198,10 +317,39 @@ impl Segmenter for DumpSegmenter {
             drafts,
             unit_sentences,
         } = prepared;
-        let (vectors, sentences) = unit_vectors(&units, unit_sentences, vectors, dimension);
-        let drafts = self.briefs.split(drafts, &units, &vectors);
-        let drafts = self.topics.split(drafts, &mut units, &vectors);
+        let unit_vectors = unit_vectors(&units, &unit_sentences, &vectors, dimension);
+        let ignored = &mut CloseCalls::default();
+        let drafts = self.briefs.split(drafts, &units, &unit_vectors, ignored);
+        let drafts = self
+            .topics
+            .split(drafts, &mut units, &unit_vectors, ignored);
+        let mut vectors = vectors.into_iter();
+        let sentences = unit_sentences
+            .into_iter()
+            .map(|sentences| sentences.into_iter().zip(vectors.by_ref()).collect())
+            .collect();
         assemble::assemble(dump, &kinds, &units, sentences, &drafts)
+    }
+
+    fn close_calls(
+        &self,
+        prepared: &PreparedDump,
+        vectors: &[Vec<f32>],
+        dimension: usize,
+        margin: f32,
+    ) -> BTreeSet<usize> {
+        let mut units = prepared.units.clone();
+        let unit_vectors = unit_vectors(&units, &prepared.unit_sentences, vectors, dimension);
+        let mut close_calls = CloseCalls::new(margin);
+        let drafts = self.briefs.split(
+            prepared.drafts.clone(),
+            &units,
+            &unit_vectors,
+            &mut close_calls,
+        );
+        self.topics
+            .split(drafts, &mut units, &unit_vectors, &mut close_calls);
+        close_calls.into_units()
     }
 }
 
@@ -211,26 +359,24 @@ pub type UnitSentences = Vec<(String, Vec<f32>)>;
 /// A unit's embedding for brief and topic-shift detection; `None` for units that are not prose.
 pub type UnitVector = Option<Vec<f32>>;
 
-/// Pairs each unit's sentences with their vectors (given in order for all units) and gives each prose unit a
-/// vector: the normalised mean of its sentence vectors.
+/// Each prose unit's vector: the normalised mean of its sentence vectors (`vectors` holds those of all units,
+/// in order).
 fn unit_vectors(
     units: &[units::Unit],
-    unit_sentences: Vec<Vec<String>>,
-    vectors: Vec<Vec<f32>>,
+    unit_sentences: &[Vec<String>],
+    vectors: &[Vec<f32>],
     dimension: usize,
-) -> (Vec<UnitVector>, Vec<UnitSentences>) {
-    let mut vectors = vectors.into_iter();
+) -> Vec<UnitVector> {
+    let mut vectors = vectors.iter();
     units
         .iter()
         .zip(unit_sentences)
         .map(|(unit, sentences)| {
-            let pairs: UnitSentences = sentences.into_iter().zip(vectors.by_ref()).collect();
-            let vector = unit
-                .is_prose()
-                .then(|| normalized_mean(pairs.iter().map(|(_, v)| v.as_slice()), dimension));
-            (vector, pairs)
+            let own = vectors.by_ref().take(sentences.len()).map(Vec::as_slice);
+            let mean = normalized_mean(own, dimension);
+            unit.is_prose().then_some(mean)
         })
-        .unzip()
+        .collect()
 }
 
 #[cfg(test)]

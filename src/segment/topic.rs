@@ -3,9 +3,10 @@
 //! window), and how deep that similarity dips below the peaks on either side.
 
 use super::units::{Unit, UnitKind};
-use super::Draft;
+use super::{CloseCalls, Draft};
 use crate::embed::{cosine, normalized_mean};
 use std::collections::HashSet;
+use std::ops::Range;
 
 /// Splits drafts where the subject changes, judged on sentence embeddings of the paragraphs.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
@@ -45,20 +46,25 @@ pub struct Gap {
     pub similarity: f32,
     /// TextTiling depth: how far the similarity dips below the nearest peaks on both sides.
     pub depth: f32,
+    /// The body paragraphs (positions in the draft's prose) whose vectors the similarity and depth come from:
+    /// the windows of the gap and of both peaks.
+    pub depends_on: Range<usize>,
 }
 
 impl TopicShiftSplitter {
-    /// Splits drafts at topic shifts. A short heading where a new story starts becomes its headline.
+    /// Splits drafts at topic shifts. A short heading where a new story starts becomes its headline. Gaps
+    /// and placements near a threshold go to `close_calls`.
     pub fn split(
         &self,
         drafts: Vec<Draft>,
         units: &mut [Unit],
         vectors: &[Option<Vec<f32>>],
+        close_calls: &mut CloseCalls,
     ) -> Vec<Draft> {
         let mut split = Vec::with_capacity(drafts.len());
         for draft in drafts {
             let mut cuts: Vec<(usize, String)> = self
-                .shifts(&draft, units, vectors)
+                .shifts(&draft, units, vectors, close_calls)
                 .into_iter()
                 .map(|gap| {
                     let heading = units[gap.unit].kind == UnitKind::Subheading;
@@ -95,19 +101,32 @@ impl TopicShiftSplitter {
         split
     }
 
-    /// The accepted topic-shift gaps of one draft.
-    pub fn shifts(&self, draft: &Draft, units: &[Unit], vectors: &[Option<Vec<f32>>]) -> Vec<Gap> {
+    /// The accepted topic-shift gaps of one draft. A gap that a change of less than the margin of
+    /// `close_calls` in each similarity could accept or reject (or let a rival win) goes to `close_calls`.
+    pub fn shifts(
+        &self,
+        draft: &Draft,
+        units: &[Unit],
+        vectors: &[Option<Vec<f32>>],
+        close_calls: &mut CloseCalls,
+    ) -> Vec<Gap> {
         let body: Vec<usize> = draft
             .units
             .clone()
             .filter(|&i| units[i].is_prose() && vectors[i].is_some())
             .collect();
         let gaps = self.score_gaps(&body, vectors);
+        let close = |close_calls: &mut CloseCalls, gap: &Gap| {
+            close_calls.add(body[gap.depends_on.clone()].iter().copied())
+        };
         let mut accepted: Vec<(usize, &Gap)> = Vec::new();
         let mut order: Vec<(usize, &Gap)> = gaps.iter().enumerate().collect();
         order.sort_by(|a, b| b.1.depth.total_cmp(&a.1.depth));
         for (g, gap) in order {
             let position = g + 1;
+            if position < self.min_side || body.len() - position < self.min_side {
+                continue;
+            }
             let heading = units[body[position - 1] + 1..gap.unit]
                 .iter()
                 .any(|unit| unit.kind == UnitKind::Subheading);
@@ -116,46 +135,61 @@ impl TopicShiftSplitter {
             } else {
                 self.min_depth
             };
-            let far_enough = accepted
+            let (deep, shallow_call) = (gap.depth >= min_depth, gap.depth - min_depth);
+            let (low, low_call) = (
+                gap.similarity <= self.max_similarity,
+                gap.similarity - self.max_similarity,
+            );
+            let deep_could_flip = close_calls.could_flip(shallow_call, 4);
+            let low_could_flip = close_calls.could_flip(low_call, 1);
+            let qualifies_or_could = (deep || deep_could_flip) && (low || low_could_flip);
+            if qualifies_or_could && (deep_could_flip || low_could_flip) {
+                close(close_calls, gap);
+            }
+            let rival = accepted
                 .iter()
-                .all(|&(other, _)| other.abs_diff(position) >= self.min_side);
-            if gap.depth >= min_depth
-                && gap.similarity <= self.max_similarity
-                && position >= self.min_side
-                && body.len() - position >= self.min_side
-                && far_enough
-            {
+                .find(|&&(other, _)| other.abs_diff(position) < self.min_side);
+            if let Some(&(_, rival)) = rival {
+                // Depth order decides between two gaps too near each other.
+                if qualifies_or_could && close_calls.could_flip(rival.depth - gap.depth, 8) {
+                    close(close_calls, gap);
+                    close(close_calls, rival);
+                }
+            } else if deep && low {
                 accepted.push((position, gap));
             }
         }
-        accepted
-            .into_iter()
-            .map(|(position, gap)| {
-                let heading = units[body[position - 1] + 1..gap.unit]
-                    .iter()
-                    .position(|unit| unit.kind == UnitKind::Subheading)
-                    .map(|offset| body[position - 1] + 1 + offset);
-                let prose: Vec<&Unit> = body.iter().map(|&i| &units[i]).collect();
-                let unit =
-                    heading.unwrap_or_else(|| body[self.refine(&prose, &body, vectors, position)]);
-                Gap {
-                    unit,
-                    ..gap.clone()
-                }
-            })
-            .collect()
+        let mut shifts = Vec::with_capacity(accepted.len());
+        let prose: Vec<&Unit> = body.iter().map(|&i| &units[i]).collect();
+        for (position, gap) in accepted {
+            let heading = units[body[position - 1] + 1..gap.unit]
+                .iter()
+                .position(|unit| unit.kind == UnitKind::Subheading)
+                .map(|offset| body[position - 1] + 1 + offset);
+            let unit = match heading {
+                Some(heading) => heading,
+                None => body[self.refine(&prose, &body, vectors, position, close_calls)],
+            };
+            shifts.push(Gap {
+                unit,
+                ..gap.clone()
+            });
+        }
+        shifts
     }
 
     /// Moves a split by up to `window` paragraphs so that the paragraphs next to it sit with the side they
     /// resemble more: the smoothing windows can put a short closing paragraph of one story (whose own
     /// similarity to its neighbours is low) into the next. Resemblance is the embedding similarity to the
     /// nearby paragraphs plus the share of the paragraph's proper names found on each side of the draft.
+    /// Leanings near 0 go to `close_calls`.
     fn refine(
         &self,
         draft: &[&Unit],
         body: &[usize],
         vectors: &[Option<Vec<f32>>],
         position: usize,
+        close_calls: &mut CloseCalls,
     ) -> usize {
         let vector = |at: usize| vectors[body[at]].as_deref().unwrap_or(&[]);
         let dimension = vector(0).len();
@@ -167,15 +201,21 @@ impl TopicShiftSplitter {
             range.flat_map(|at| names[at].iter()).collect()
         };
         // Positive when paragraph `at` is closer to the paragraphs before it than to those after it.
-        let leaning = |at: usize| {
-            let before = centroid(at.saturating_sub(self.window)..at);
-            let after = centroid(at + 1..(at + 1 + self.window).min(body.len()));
+        let mut leaning = |at: usize| {
+            let (from, to) = (
+                at.saturating_sub(self.window),
+                (at + 1 + self.window).min(body.len()),
+            );
+            let before = centroid(from..at);
+            let after = centroid(at + 1..to);
             let own = &names[at];
             let (left, right) = (side_names(0..at), side_names(at + 1..body.len()));
             let shared = |side: &HashSet<&String>| own.iter().filter(|n| side.contains(n)).count();
             let name_lean =
                 (shared(&left) as f32 - shared(&right) as f32) / own.len().max(1) as f32;
-            cosine(vector(at), &before) - cosine(vector(at), &after) + name_lean
+            let leaning = cosine(vector(at), &before) - cosine(vector(at), &after) + name_lean;
+            close_calls.check(leaning, 2, body[from..to].iter().copied());
+            leaning
         };
         let mut refined = position;
         while refined + 1 < body.len() && refined < position + self.window && leaning(refined) > 0.0
@@ -211,10 +251,17 @@ impl TopicShiftSplitter {
         similarities
             .iter()
             .enumerate()
-            .map(|(g, &similarity)| Gap {
-                unit: body[g + 1],
-                similarity,
-                depth: depth(&similarities, g),
+            .map(|(g, &similarity)| {
+                let (depth, peaks) = depth(&similarities, g);
+                // Gap g compares body[g + 1 - window..g + 1] with body[g + 1..g + 1 + window].
+                let depends_on = (peaks.start + 1).saturating_sub(self.window)
+                    ..(peaks.end + 1 + self.window).min(body.len());
+                Gap {
+                    unit: body[g + 1],
+                    similarity,
+                    depth,
+                    depends_on,
+                }
             })
             .collect()
     }
@@ -268,24 +315,24 @@ pub fn proper_names(text: &str) -> HashSet<String> {
 }
 
 /// TextTiling depth of gap `g`: climb to the highest similarity reachable on each side without going down,
-/// and add how far the gap lies below both peaks.
-pub fn depth(similarities: &[f32], g: usize) -> f32 {
+/// and add how far the gap lies below both peaks. Also returns the gaps from the left peak to the right one.
+pub fn depth(similarities: &[f32], g: usize) -> (f32, Range<usize>) {
     let here = similarities[g];
-    let mut left = here;
-    for &s in similarities[..g].iter().rev() {
+    let (mut left, mut left_peak) = (here, g);
+    for (at, &s) in similarities[..g].iter().enumerate().rev() {
         if s < left {
             break;
         }
-        left = s;
+        (left, left_peak) = (s, at);
     }
-    let mut right = here;
-    for &s in &similarities[g + 1..] {
+    let (mut right, mut right_peak) = (here, g);
+    for (at, &s) in similarities.iter().enumerate().skip(g + 1) {
         if s < right {
             break;
         }
-        right = s;
+        (right, right_peak) = (s, at);
     }
-    (left - here) + (right - here)
+    ((left - here) + (right - here), left_peak..right_peak + 1)
 }
 
 #[cfg(test)]
@@ -305,8 +352,12 @@ mod tests {
     #[test]
     fn depth_climbs_to_the_nearest_peaks() {
         let similarities = [0.5, 0.6, 0.2, 0.4, 0.3];
-        assert!((depth(&similarities, 2) - (0.4 + 0.2)).abs() < 1e-6);
-        assert!((depth(&similarities, 1) - 0.0).abs() < 1e-6);
-        assert!((depth(&similarities, 4) - 0.1).abs() < 1e-6);
+        let (deep, peaks) = depth(&similarities, 2);
+        assert!((deep - (0.4 + 0.2)).abs() < 1e-6);
+        assert_eq!(peaks, 1..4);
+        assert!((depth(&similarities, 1).0 - 0.0).abs() < 1e-6);
+        let (shallow, peaks) = depth(&similarities, 4);
+        assert!((shallow - 0.1).abs() < 1e-6);
+        assert_eq!(peaks, 3..5);
     }
 }
