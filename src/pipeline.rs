@@ -96,10 +96,32 @@ struct Worker {
     summarizer: Box<dyn Summarizer>,
 }
 
+/// The embedding models loaded once, whose weights every worker's models share.
+struct SharedModels {
+    embedder: MiniLmEmbedder,
+    /// The float32 model under [`Precision::Bf16Checked`].
+    reference: Option<MiniLmEmbedder>,
+}
+
+impl SharedModels {
+    fn load(options: &PipelineOptions) -> Result<Self> {
+        Ok(SharedModels {
+            embedder: MiniLmEmbedder::load(&options.model_dir, options.precision)?,
+            reference: match options.precision {
+                Precision::Bf16Checked => {
+                    Some(MiniLmEmbedder::load(&options.model_dir, Precision::Fp32)?)
+                }
+                Precision::Fp32 | Precision::Bf16 => None,
+            },
+        })
+    }
+}
+
 /// The configured pipeline, with its thread pool and a pool of per-thread models.
 pub struct Pipeline {
     options: PipelineOptions,
     threads: rayon::ThreadPool,
+    shared: Mutex<SharedModels>,
     workers: Mutex<Vec<Worker>>,
     splitter: RuleSplitter,
     segmenter: DumpSegmenter,
@@ -126,13 +148,15 @@ impl Pipeline {
             .num_threads(threads)
             .build()
             .map_err(|e| Error::Config(format!("cannot start {threads} threads: {e}")))?;
-        let first = Self::load_worker(&options)?;
+        let shared = SharedModels::load(&options)?;
+        let first = Self::load_worker(&options, &shared)?;
         let model_sha256 = first.embedder.model_sha256().to_string();
         let dimension = first.embedder.dimension();
         let tokenizer = first.embedder.tokenizer().clone();
         Ok(Pipeline {
             options,
             threads: pool,
+            shared: Mutex::new(shared),
             workers: Mutex::new(vec![first]),
             splitter: RuleSplitter::default(),
             segmenter: DumpSegmenter::default(),
@@ -152,14 +176,10 @@ impl Pipeline {
         &self.model_sha256
     }
 
-    fn load_worker(options: &PipelineOptions) -> Result<Worker> {
-        let mut embedder = MiniLmEmbedder::load(&options.model_dir, options.precision)?;
-        let mut reference = match options.precision {
-            Precision::Bf16Checked => {
-                Some(MiniLmEmbedder::load(&options.model_dir, Precision::Fp32)?)
-            }
-            Precision::Fp32 | Precision::Bf16 => None,
-        };
+    /// A worker's models: the embedding models on the shared weights, its own classifier and summariser.
+    fn load_worker(options: &PipelineOptions, shared: &SharedModels) -> Result<Worker> {
+        let mut embedder = shared.embedder.share();
+        let mut reference = shared.reference.as_ref().map(MiniLmEmbedder::share);
         // Label descriptions are embedded at the reference precision, so checked close calls are float32 through.
         let describing = reference.as_mut().unwrap_or(&mut embedder);
         let classifier: Box<dyn Classifier> = match (&options.nli, &options.head) {
@@ -189,7 +209,10 @@ impl Pipeline {
         let idle = self.workers.lock().map_err(poisoned)?.pop();
         let mut worker = match idle {
             Some(worker) => worker,
-            None => Self::load_worker(&self.options)?,
+            None => {
+                let shared = self.shared.lock().map_err(poisoned)?;
+                Self::load_worker(&self.options, &shared)?
+            }
         };
         let result = task(&mut worker);
         self.workers.lock().map_err(poisoned)?.push(worker);

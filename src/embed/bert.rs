@@ -87,6 +87,23 @@ impl BertEncoder {
         })
     }
 
+    /// Another encoder on the same weights, without copying them, for another worker thread. Tensors are `Send`
+    /// but not `Sync`, so every thread needs its own handles; libtorch reads the shared weights from several
+    /// threads safely.
+    pub fn share(&self) -> Self {
+        BertEncoder {
+            embeddings: Embeddings {
+                word: self.embeddings.word.shallow_clone(),
+                position: self.embeddings.position.shallow_clone(),
+                token_type: self.embeddings.token_type.shallow_clone(),
+                norm: self.embeddings.norm.share(),
+            },
+            layers: self.layers.iter().map(EncoderLayer::share).collect(),
+            heads: self.heads,
+            activation: self.activation,
+        }
+    }
+
     /// The last hidden state, `[batch, length, hidden_size]` in the weights' kind, for `input_ids` and
     /// `attention_mask` (1 for a real token, 0 for padding), both `[batch, length]` int64.
     pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor> {
@@ -179,6 +196,13 @@ struct Linear {
 }
 
 impl Linear {
+    fn share(&self) -> Self {
+        Linear {
+            weight: self.weight.shallow_clone(),
+            bias: self.bias.shallow_clone(),
+        }
+    }
+
     fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         Ok(xs.f_linear(&self.weight, Some(&self.bias))?)
     }
@@ -191,6 +215,14 @@ struct LayerNorm {
 }
 
 impl LayerNorm {
+    fn share(&self) -> Self {
+        LayerNorm {
+            weight: self.weight.shallow_clone(),
+            bias: self.bias.shallow_clone(),
+            eps: self.eps,
+        }
+    }
+
     fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         let width = self.weight.size();
         Ok(xs.f_layer_norm(width, Some(&self.weight), Some(&self.bias), self.eps, false)?)
@@ -236,6 +268,17 @@ struct EncoderLayer {
 }
 
 impl EncoderLayer {
+    fn share(&self) -> Self {
+        EncoderLayer {
+            query_key_value: self.query_key_value.share(),
+            attention_output: self.attention_output.share(),
+            attention_norm: self.attention_norm.share(),
+            intermediate: self.intermediate.share(),
+            output: self.output.share(),
+            output_norm: self.output_norm.share(),
+        }
+    }
+
     fn take(weights: &mut Weights, index: i64, eps: f64) -> Result<Self> {
         let prefix = format!("encoder.layer.{index}");
         let [query, key, value] = ["query", "key", "value"]

@@ -75,6 +75,16 @@ impl MiniLmEmbedder {
         })
     }
 
+    /// Another embedder on the same weights (not copied), for another worker thread.
+    pub fn share(&self) -> Self {
+        MiniLmEmbedder {
+            model: self.model.share(),
+            tokenizer: self.tokenizer.clone(),
+            dimension: self.dimension,
+            sha256: self.sha256.clone(),
+        }
+    }
+
     /// The model's tokenizer, padding off and truncation at the model's `max_seq_length`.
     pub fn tokenizer(&self) -> &MiniLmTokenizer {
         &self.tokenizer
