@@ -79,3 +79,52 @@ fn is_brief_run(draft: &Draft, units: &[Unit]) -> bool {
             .skip(1)
             .all(|unit| unit.paragraph.blanks_before == 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::paragraphs::Paragraph;
+
+    fn prose(line: usize) -> Unit {
+        Unit {
+            paragraph: Paragraph {
+                lines: vec![line],
+                text: "A paragraph.".to_string(),
+                blanks_before: 0,
+                junk_before: Vec::new(),
+            },
+            kind: UnitKind::Prose,
+            body: "A paragraph.".to_string(),
+        }
+    }
+
+    /// Three back-to-back paragraphs whose neighbours have the given similarities.
+    fn split_run(similarities: [f32; 2], margin: f32) -> (usize, Vec<usize>) {
+        let units = vec![prose(0), prose(1), prose(2)];
+        let angle = |s: f32| s.acos();
+        let (first, second) = (
+            angle(similarities[0]),
+            angle(similarities[0]) + angle(similarities[1]),
+        );
+        let vectors = [0.0, first, second]
+            .map(|a: f32| Some(vec![a.cos(), a.sin()]))
+            .to_vec();
+        let drafts = vec![Draft {
+            units: 0..3,
+            reason: "start".to_string(),
+        }];
+        let mut close_calls = CloseCalls::new(margin);
+        let split = BriefSplitter::default().split(drafts, &units, &vectors, &mut close_calls);
+        (split.len(), close_calls.into_units().into_iter().collect())
+    }
+
+    #[test]
+    fn similarities_near_the_bar_are_close_calls() {
+        // 0.44 splits, 0.46 continues; both are within 0.015 of the 0.45 bar.
+        assert_eq!(split_run([0.44, 0.46], 0.015), (2, vec![0, 1, 2]));
+        // 0.2 splits and 0.9 continues, far from the bar.
+        assert_eq!(split_run([0.2, 0.9], 0.015), (2, vec![]));
+        // Without a margin nothing is recorded.
+        assert_eq!(split_run([0.44, 0.46], 0.0), (2, vec![]));
+    }
+}
