@@ -311,6 +311,7 @@ impl Pipeline {
             }
             annotated.extend(self.in_tasks(classified, progress, summarize)?);
         }
+        release_freed_memory();
         Ok(annotated)
     }
 
@@ -566,6 +567,18 @@ fn keep_freed_memory() {
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
         libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
+    }
+}
+
+/// Gives the free pages of every malloc arena back to the system. Kept between batches they save page faults
+/// (see [`keep_freed_memory`]), but over the chunks of a long run the arenas fragment and their resident size
+/// creeps up (a 1 GB dump: peak RSS 1.20 GB at minute 5, 1.28 GB at minute 11); trimming after every
+/// [`Pipeline::annotate`] call (once per chunk of a stream) stops that.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory to the system; it is safe to call at any time.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
