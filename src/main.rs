@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 /// Caps on libtorch's native caches, set before torch runs (a user's own settings win). MKL's fast memory
 /// manager keeps the packing buffers of float32 matrix products, and oneDNN caches a compiled kernel for every
-/// bf16 matrix shape (1,024 by default; length-sorted batches make many shapes): on a 4 MB dump these held
-/// about 250 MB (fp32) and 200 MB (bf16) of a 0.9-1.1 GB peak, and a 1 GB dump peaked at 1.44 GB. Capped,
-/// the same dump's peak falls to 0.83 GB (fp32) and 0.64-0.71 GB (bf16) at the same speed.
+/// bf16 matrix shape (1,024 by default; length-sorted batches make many shapes). On a 4 MB synthetic dump at
+/// the default precision the peak RSS fell from 1.02/1.09 GB to 0.87/0.91 GB (two runs each), at the same
+/// speed.
 const NATIVE_CACHE_LIMITS: [(&str, &str); 2] = [
     ("MKL_FAST_MEMORY_LIMIT", "32"),
     ("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "256"),

@@ -28,8 +28,8 @@ pub trait Embedder: Send {
     fn model_sha256(&self) -> &str;
 }
 
-/// Embeds tokenised texts in batches of at most [`BATCH_SIZE`] (and at least [`MIN_BATCHES`] of them), sorted by token count first so each batch carries
-/// little padding; `embed_batches` embeds the batches (one after another, or spread over several models) and
+/// Embeds tokenised texts in batches of at most [`BATCH_SIZE`] (and at least [`MIN_BATCHES`] of them), sorted
+/// by token count first so each batch carries little padding; `embed_batches` embeds the batches (one after another, or spread over several models) and
 /// returns their vectors in batch order. Results in input order.
 pub fn embed_length_sorted(
     token_ids: &[Vec<u32>],

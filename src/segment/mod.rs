@@ -148,6 +148,11 @@ pub fn settle_close_calls(
     precise: impl Fn(&[&str]) -> Result<Vec<Vec<f32>>>,
 ) -> Result<()> {
     let mut settled: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); prepared.len()];
+    let sentences: Vec<Vec<&str>> = prepared.iter().map(|p| p.sentences().collect()).collect();
+    let ranges: Vec<Vec<Range<usize>>> = prepared
+        .iter()
+        .map(PreparedDump::unit_sentence_ranges)
+        .collect();
     loop {
         let wanted: Vec<Vec<usize>> = prepared
             .par_iter()
@@ -164,15 +169,13 @@ pub fn settle_close_calls(
         // (dump, sentence) of every sentence of the wanted units, and its text.
         let mut targets: Vec<(usize, usize)> = Vec::new();
         for (d, units) in wanted.iter().enumerate() {
-            let ranges = prepared[d].unit_sentence_ranges();
             targets.extend(
                 units
                     .iter()
-                    .flat_map(|&u| ranges[u].clone())
+                    .flat_map(|&u| ranges[d][u].clone())
                     .map(|s| (d, s)),
             );
         }
-        let sentences: Vec<Vec<&str>> = prepared.iter().map(|p| p.sentences().collect()).collect();
         let texts: Vec<&str> = targets.iter().map(|&(d, s)| sentences[d][s]).collect();
         for ((d, s), vector) in targets.into_iter().zip(precise(&texts)?) {
             vectors[d][s] = vector;
