@@ -2,8 +2,11 @@
 
 mod checkpoints;
 mod common;
+mod completions;
 mod eval;
 mod fit;
+mod info;
+mod man;
 mod run;
 mod segment;
 mod table;
@@ -36,6 +39,12 @@ enum Command {
     Table(table::TableArgs),
     /// Train a classifier head on hand-labelled articles (for `run --head`); optionally cross-validate it.
     Fit(fit::FitArgs),
+    /// Print the version, libtorch, the models and their hashes, and the defaults this machine gets.
+    Info(info::InfoArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff), or write one per subcommand into a folder.
+    Man(man::ManArgs),
 }
 
 /// Runs the parsed command line.
@@ -46,5 +55,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Table(args) => table::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Fit(args) => fit::run(args),
+        Command::Info(args) => info::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
