@@ -87,3 +87,78 @@ fn a_shard_streams_from_stdin_to_stdout() {
     assert_eq!(streamed, from_file);
     assert!(!streamed.is_empty() && streamed.len() < 48);
 }
+
+/// Id, source, first and last line, and text of every record of a JSONL output.
+fn spans(jsonl: &str) -> Vec<(String, String, u64, u64, String)> {
+    jsonl
+        .lines()
+        .map(|l| {
+            let r: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["source"].as_str().unwrap_or("").to_string(),
+                r["start_line"].as_u64().unwrap_or(0),
+                r["end_line"].as_u64().unwrap_or(0),
+                r["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn dump_files_are_dealt_whole_to_shards_with_the_ids_and_spans_of_a_full_run() {
+    let dumps = project_path("tests/data/dev/dumps");
+    let dir = tempfile::tempdir().unwrap();
+    // A binary file among the dumps: only the shard it is dealt to opens it (and warns).
+    std::fs::write(dir.path().join("broken.txt"), b"\0\0\0 not a dump").unwrap();
+    let args = |shard: Option<String>| {
+        let mut args = vec![
+            "run".to_string(),
+            "--quiet".to_string(),
+            "--format".to_string(),
+            "jsonl".to_string(),
+            dumps.display().to_string(),
+            dir.path().display().to_string(),
+        ];
+        args.extend(shard.into_iter().flat_map(|s| ["--shard".to_string(), s]));
+        args
+    };
+    let run = |args: Vec<String>| {
+        let output = Command::new(env!("CARGO_BIN_EXE_newsdigest"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        assert!(
+            output.status.code().is_some_and(|c| c == 0 || c == 3),
+            "{stderr}"
+        );
+        (spans(&String::from_utf8(output.stdout).unwrap()), stderr)
+    };
+    let (all, _) = run(args(None));
+    let stems =
+        |records: &[(String, String, u64, u64, String)]| -> std::collections::BTreeSet<String> {
+            records.iter().map(|r| r.1.clone()).collect()
+        };
+    assert_eq!(stems(&all).len(), 8, "every dev dump has articles");
+    let shards: Vec<_> = (0..3).map(|i| run(args(Some(format!("{i}/3"))))).collect();
+    let warned = shards
+        .iter()
+        .filter(|(_, stderr)| stderr.contains("broken.txt"))
+        .count();
+    assert_eq!(warned, 1, "only the owner of broken.txt reads it");
+    let mut seen = std::collections::BTreeSet::new();
+    for (records, _) in &shards {
+        assert!(!records.is_empty(), "every shard gets dumps");
+        for source in stems(records) {
+            assert!(seen.insert(source.clone()), "{source} is in two shards");
+            let whole: Vec<_> = all.iter().filter(|r| r.1 == source).collect();
+            let here: Vec<_> = records.iter().filter(|r| r.1 == source).collect();
+            assert_eq!(
+                here, whole,
+                "{source}: ids, spans and text as in the full run"
+            );
+        }
+    }
+    assert_eq!(seen, stems(&all), "the shards together hold every dump");
+}

@@ -3,7 +3,7 @@
 
 use newsdigest::ingest::{InputFormat, InputStream, Warning};
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
-use newsdigest::stream::{annotate_stream, Finished, Shard, StreamOptions, StreamSink};
+use newsdigest::stream::{annotate_stream, Finished, Shard, ShardPlan, StreamOptions, StreamSink};
 use std::path::PathBuf;
 
 /// Id, first line, last line and title of an article.
@@ -31,7 +31,7 @@ fn spans(pipeline: &Pipeline, path: &PathBuf, window_bytes: Option<usize>) -> Sp
         InputStream::new(std::slice::from_ref(path), InputFormat::Auto, window_bytes).unwrap();
     let options = StreamOptions {
         // Annotating a quarter of the articles is enough to compare ids and spans.
-        shard: Some("0/4".parse::<Shard>().unwrap()),
+        shard: Some(ShardPlan::by_article_id("0/4".parse::<Shard>().unwrap())),
         ..StreamOptions::default()
     };
     let mut sink = Spans::default();

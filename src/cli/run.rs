@@ -11,7 +11,7 @@ use newsdigest::output::{
     ArticleRecord, ArticleWriter, ModelInfo, OutputFormat, PartialFile, RunInfo,
 };
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
-use newsdigest::stream::{annotate_stream, Finished, Shard, StreamOptions, StreamSink};
+use newsdigest::stream::{annotate_stream, Finished, Shard, ShardPlan, StreamOptions, StreamSink};
 use newsdigest::summarize::ExtractiveOptions;
 use std::io::Write;
 use std::path::PathBuf;
@@ -64,7 +64,8 @@ pub struct RunArgs {
     /// and skipped, the rest appended.
     #[arg(long, requires = "output")]
     resume: bool,
-    /// Annotate only shard I of N (0-based), chosen by a stable hash of the article id, e.g. `--shard 0/4`.
+    /// Annotate only shard I of N (0-based), e.g. `--shard 0/4`: dump files are dealt out whole (about the same
+    /// bytes to each shard, so each segments only its own), JSONL records and stdin go by a hash of the id.
     #[arg(long, value_name = "I/N")]
     shard: Option<Shard>,
     /// Precision of the embedding model: bf16 is over twice as fast on CPUs with AVX512-BF16/AMX but may flip
@@ -118,8 +119,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let pipeline = Pipeline::new(options).context("loading the pipeline")?;
+    let shard = args
+        .shard
+        .map(|shard| {
+            ShardPlan::dealing_dump_files(shard, &args.input.inputs, args.input.input_format)
+        })
+        .transpose()
+        .context("reading inputs")?;
+    let shard_inputs = match &shard {
+        Some(plan) => plan.inputs(&args.input.inputs).context("reading inputs")?,
+        None => args.input.inputs.clone(),
+    };
     let mut input = InputStream::new(
-        &args.input.inputs,
+        &shard_inputs,
         args.input.input_format,
         Some(newsdigest::limits::DUMP_WINDOW_BYTES),
     )
@@ -139,7 +151,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         });
     }
     let stream_options = StreamOptions {
-        shard: args.shard,
+        shard,
         chunk_articles: args.chunk_articles.max(1),
         ..StreamOptions::default()
     };

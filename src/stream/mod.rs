@@ -8,7 +8,7 @@
 
 mod shard;
 
-pub use shard::Shard;
+pub use shard::{Shard, ShardPlan};
 
 use crate::article::Article;
 use crate::error::{Error, Result};
@@ -38,10 +38,10 @@ pub trait StreamSink {
 }
 
 /// How a streaming run splits its work.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct StreamOptions {
-    /// Only the articles of this shard, if set.
-    pub shard: Option<Shard>,
+    /// Only the articles of this shard, if set; dump files dealt to other shards are skipped unread.
+    pub shard: Option<ShardPlan>,
     /// Input text read before the chunk is processed.
     pub chunk_bytes: usize,
     /// Records or dumps read before the chunk is processed (articles are annotated in whole groups).
@@ -82,9 +82,11 @@ pub fn annotate_stream(
     resume: Option<WrittenIds>,
     sink: &mut dyn StreamSink,
 ) -> Result<StreamReport> {
+    let chunk_bytes = options.chunk_bytes;
+    let chunk_articles = options.chunk_articles;
     let mut run = StreamRun {
         pipeline,
-        options,
+        shard: options.shard,
         resume,
         sink,
         report: StreamReport::default(),
@@ -110,7 +112,7 @@ pub fn annotate_stream(
             };
             documents.push(document);
         }
-        if done || bytes >= options.chunk_bytes || articles >= options.chunk_articles {
+        if done || bytes >= chunk_bytes || articles >= chunk_articles {
             run.segment(std::mem::take(&mut documents))?;
             run.annotate(done)?;
             bytes = 0;
@@ -133,7 +135,7 @@ pub fn annotate_stream(
 /// The state of one streaming run.
 struct StreamRun<'a> {
     pipeline: &'a Pipeline,
-    options: StreamOptions,
+    shard: Option<ShardPlan>,
     resume: Option<WrittenIds>,
     sink: &'a mut dyn StreamSink,
     report: StreamReport,
@@ -145,31 +147,40 @@ struct StreamRun<'a> {
 }
 
 impl StreamRun<'_> {
-    /// Segments the chunk's dumps in parallel and queues its articles of the share, in source order.
-    fn segment(&mut self, documents: Vec<Document>) -> Result<()> {
+    /// Segments the chunk's dumps in parallel (not those of dump files dealt to other shards) and queues its
+    /// articles of the share, in source order.
+    fn segment(&mut self, mut documents: Vec<Document>) -> Result<()> {
+        if let Some(shard) = &self.shard {
+            documents.retain(|document| match document {
+                Document::Dump(dump) => shard.reads(&dump.source),
+                Document::Record(_) => true,
+            });
+        }
         let pipeline = self.pipeline;
         for (document, segmentation) in pipeline.segment_documents(&documents)? {
-            let articles = match (document, segmentation) {
+            let (source, articles) = match (document, segmentation) {
                 (Document::Dump(dump), Some(mut segmentation)) => {
                     self.numbering.place(dump, &mut segmentation);
-                    segmentation.articles
+                    (Some(dump.source.as_str()), segmentation.articles)
                 }
-                (Document::Record(article), _) => vec![article.clone()],
-                (Document::Dump(_), None) => Vec::new(),
+                (Document::Record(article), _) => (None, vec![article.clone()]),
+                (Document::Dump(_), None) => (None, Vec::new()),
             };
             for article in articles {
-                self.queue(article)?;
+                if self
+                    .shard
+                    .as_ref()
+                    .is_none_or(|shard| shard.keeps(source, &article.id))
+                {
+                    self.queue(article)?;
+                }
             }
         }
         Ok(())
     }
 
+    /// Queues an article of the share, checking it against the resumed output.
     fn queue(&mut self, mut article: Article) -> Result<()> {
-        if let Some(shard) = &self.options.shard {
-            if !shard.contains(&article.id) {
-                return Ok(());
-            }
-        }
         let position = self.report.articles;
         self.report.articles += 1;
         if let Some(resume) = &mut self.resume {
