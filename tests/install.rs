@@ -88,6 +88,21 @@ fn an_installed_copy_runs_anywhere_with_an_empty_environment() {
         "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
     );
 
+    // An explicit folder is used as given, and reported when wrong rather than skipped.
+    let wrong = Command::new(prefix.join("bin/newsdigest"))
+        .args(["info", "--json"])
+        .env_clear()
+        .env("NEWSDIGEST_MODEL_DIR", tmp.path().join("no-model"))
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(1));
+    let wrong: serde_json::Value = serde_json::from_slice(&wrong.stdout).unwrap();
+    assert_eq!(wrong["models"][0]["found_by"], "$NEWSDIGEST_MODEL_DIR");
+    assert!(wrong["models"][0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("no-model"));
+
     let run = run_installed(
         &prefix,
         &elsewhere,
