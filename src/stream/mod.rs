@@ -82,11 +82,9 @@ pub fn annotate_stream(
     resume: Option<WrittenIds>,
     sink: &mut dyn StreamSink,
 ) -> Result<StreamReport> {
-    let chunk_bytes = options.chunk_bytes;
-    let chunk_articles = options.chunk_articles;
     let mut run = StreamRun {
         pipeline,
-        shard: options.shard,
+        options: options.clone(),
         resume,
         sink,
         report: StreamReport::default(),
@@ -112,7 +110,7 @@ pub fn annotate_stream(
             };
             documents.push(document);
         }
-        if done || bytes >= chunk_bytes || articles >= chunk_articles {
+        if done || bytes >= options.chunk_bytes || articles >= options.chunk_articles {
             run.segment(std::mem::take(&mut documents))?;
             run.annotate(done)?;
             bytes = 0;
@@ -135,7 +133,7 @@ pub fn annotate_stream(
 /// The state of one streaming run.
 struct StreamRun<'a> {
     pipeline: &'a Pipeline,
-    shard: Option<ShardPlan>,
+    options: StreamOptions,
     resume: Option<WrittenIds>,
     sink: &'a mut dyn StreamSink,
     report: StreamReport,
@@ -150,7 +148,7 @@ impl StreamRun<'_> {
     /// Segments the chunk's dumps in parallel (not those of dump files dealt to other shards) and queues its
     /// articles of the share, in source order.
     fn segment(&mut self, mut documents: Vec<Document>) -> Result<()> {
-        if let Some(shard) = &self.shard {
+        if let Some(shard) = &self.options.shard {
             documents.retain(|document| match document {
                 Document::Dump(dump) => shard.reads(&dump.source),
                 Document::Record(_) => true,
@@ -168,6 +166,7 @@ impl StreamRun<'_> {
             };
             for article in articles {
                 if self
+                    .options
                     .shard
                     .as_ref()
                     .is_none_or(|shard| shard.keeps(source, &article.id))
