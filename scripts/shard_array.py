@@ -62,10 +62,11 @@ def main():
     parser.add_argument("--shards", default="2,4", help="shard counts to try, comma-separated (default 2,4)")
     parser.add_argument("--parallel", type=int, default=2, help="tasks running at once (default 2)")
     parser.add_argument("--threads", type=int, default=1, help="--threads of every run (default 1)")
+    parser.add_argument("--precision", help="--precision of every run (default: newsdigest's default)")
     parser.add_argument("--binary", type=Path, default=ROOT / "target" / "release" / "newsdigest")
     args = parser.parse_args()
     inputs = args.inputs or DEFAULT_INPUTS
-    extra = ["--threads", str(args.threads)]
+    extra = ["--threads", str(args.threads)] + (["--precision", args.precision] if args.precision else [])
     failed = False
     with tempfile.TemporaryDirectory(prefix="shard-array-") as tmp:
         tmp = Path(tmp)
