@@ -8,8 +8,8 @@ byte-identical, scores included). Prints the record counts, the partitions and t
     scripts/spark_pipe.py --partitions 8 more.jsonl
 
 Needs a Java runtime (Debian: apt-get install openjdk-17-jre-headless) and pyspark, pinned in
-scripts/spark_requirements.txt (python3 -m venv /some/venv && /some/venv/bin/pip install -r ...). Exits 1
-when the union differs from the single run.
+scripts/spark_requirements.txt with their sha256 (python3 -m venv /some/venv && /some/venv/bin/pip install
+--require-hashes -r scripts/spark_requirements.txt). Exits 1 when the union differs from the single run.
 """
 
 import argparse
