@@ -149,9 +149,10 @@ impl Table {
     }
 }
 
-/// A metric as every table shows it: four decimals.
+/// A metric as every table shows it: four decimals, rounded as the JSON report rounds (half away from zero),
+/// so the two always agree.
 pub(super) fn number(value: f64) -> String {
-    format!("{value:.4}")
+    format!("{:.4}", crate::output::round(value))
 }
 
 /// The report's tables, in printing order.
