@@ -4,12 +4,20 @@
 
 mod common;
 
-use common::{newsdigest, project_path};
+use common::project_path;
+use std::process::Command;
 
 const SUBCOMMANDS: [&str; 5] = ["run", "segment", "eval", "table", "fit"];
 
+/// The help text, wrapped at clap's default width: stdout is a pipe here, and COLUMNS is removed so the
+/// caller's terminal does not change it.
 fn help(args: &[&str]) -> String {
-    let output = newsdigest(args);
+    let output = Command::new(env!("CARGO_BIN_EXE_newsdigest"))
+        .args(args)
+        .env_remove("COLUMNS")
+        .env_remove("LINES")
+        .output()
+        .expect("the newsdigest binary runs");
     assert!(output.status.success(), "{args:?}");
     String::from_utf8(output.stdout).unwrap()
 }

@@ -39,7 +39,7 @@ enum Sink<W: Write> {
     Jsonl(W),
     /// CSV or TSV; the columns are fixed by the first article (or the run's label set when there is none).
     Delimited {
-        writer: csv::Writer<W>,
+        writer: Box<csv::Writer<W>>,
         columns: Option<Vec<String>>,
         labels: Vec<String>,
     },
@@ -66,9 +66,11 @@ impl<W: Write> ArticleWriter<W> {
                     run.labels.names().into_iter().map(str::to_string).collect();
                 labels.push(run.labels.fallback.clone());
                 Sink::Delimited {
-                    writer: csv::WriterBuilder::new()
-                        .delimiter(delimiter)
-                        .from_writer(out),
+                    writer: Box::new(
+                        csv::WriterBuilder::new()
+                            .delimiter(delimiter)
+                            .from_writer(out),
+                    ),
                     columns: None,
                     labels,
                 }
