@@ -25,6 +25,7 @@ pub enum ClassifierKind {
 
 /// Summariser and classifier choice, and the checkpoints' settings.
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Abstractive summaries and NLI")]
 pub struct CheckpointArgs {
     /// Summariser.
     #[arg(long, value_enum, default_value_t = SummarizerKind::Extractive)]

@@ -1,32 +1,51 @@
-//! Options and helpers shared by subcommands.
+//! Helpers shared by subcommands.
 
-use anyhow::Context;
-use newsdigest::ingest::{read_inputs, Ingested, InputFormat, Warning};
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use newsdigest::ingest::{expand_paths, Warning};
+use newsdigest::output::PartialFile;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-/// Where the input comes from and how to read it.
-#[derive(Debug, clap::Args)]
-pub struct InputArgs {
-    /// Dumps (.txt), JSONL files (.jsonl), directories of them, or `-` for stdin.
-    #[arg(required = true)]
-    pub inputs: Vec<PathBuf>,
-    /// How to read the inputs.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    pub input_format: InputFormat,
+/// Where a subcommand writes: stdout, or a file that appears under its name only once complete.
+pub enum OutputFile {
+    /// Standard output, buffered.
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    /// A file, written to `<name>.partial` until [`OutputFile::finish`].
+    File(PartialFile),
 }
 
-/// Reads the inputs, printing every warning to stderr.
-pub fn ingest(args: &InputArgs) -> anyhow::Result<Ingested> {
-    let ingested = read_inputs(&args.inputs, args.input_format).context("reading inputs")?;
-    report_warnings(&ingested.warnings);
-    Ok(ingested)
+impl OutputFile {
+    /// Opens `path`, or stdout when there is none.
+    pub fn create(path: Option<&Path>) -> anyhow::Result<Self> {
+        Ok(match path {
+            Some(path) => OutputFile::File(PartialFile::create(path)?),
+            None => OutputFile::Stdout(std::io::BufWriter::new(std::io::stdout())),
+        })
+    }
+
+    /// Flushes, and puts a file in place under its final name.
+    pub fn finish(self) -> anyhow::Result<()> {
+        match self {
+            OutputFile::Stdout(mut out) => out.flush()?,
+            OutputFile::File(file) => file.commit()?,
+        }
+        Ok(())
+    }
 }
 
-/// Prints input warnings and a one-line summary to stderr.
-pub fn report_warnings(warnings: &[Warning]) {
-    warnings.iter().for_each(report_warning);
-    report_warning_count(warnings.len());
+impl Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            OutputFile::Stdout(out) => out.write(buf),
+            OutputFile::File(file) => file.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            OutputFile::Stdout(out) => out.flush(),
+            OutputFile::File(file) => file.flush(),
+        }
+    }
 }
 
 /// Prints one input warning to stderr.
@@ -43,15 +62,18 @@ pub fn report_warning_count(count: usize) {
     }
 }
 
-/// A progress bar on stderr, shown only when stderr is a terminal and not `--quiet`.
-pub fn progress_bar(total: usize, quiet: bool) -> indicatif::ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
+/// Total size of the inputs in bytes, for a progress bar; `None` when one of them is stdin, whose size is not
+/// known in advance. Unreadable files count 0 (they are reported when read).
+pub fn input_bytes(inputs: &[PathBuf]) -> Option<u64> {
+    let paths = expand_paths(inputs).ok()?;
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        return None;
     }
-    let bar = indicatif::ProgressBar::new(total as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} articles ({per_sec}, {eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar
+    Some(
+        paths
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum(),
+    )
 }

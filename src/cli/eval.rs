@@ -1,14 +1,19 @@
 //! `newsdigest eval`: scores predictions (a run's output, or a run made on the spot) against gold.
 
-use super::common::{ingest, InputArgs};
+use super::args::{InputArgs, OutputArgs, PipelineArgs};
+use super::common::report_warning_count;
+use super::progress::{Progress, Unit};
+use super::run::stream_with_progress;
 use anyhow::{bail, Context};
 use newsdigest::eval::{
     check_thresholds, read_records, EvalReport, GoldArticle, PredictedArticle, ReportFormat,
     Threshold,
 };
-use newsdigest::ingest::{decode_lines, Document};
-use newsdigest::pipeline::{Pipeline, PipelineOptions};
+use newsdigest::ingest::decode_lines;
+use newsdigest::output::ArticleRecord;
+use newsdigest::pipeline::Pipeline;
 use newsdigest::sentences::RuleSplitter;
+use newsdigest::stream::StreamOptions;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,47 +21,61 @@ use std::process::ExitCode;
 /// Exit code when the report is below a `--fail-under` minimum.
 pub const EXIT_BELOW_THRESHOLD: u8 = 2;
 
+/// Examples printed after `newsdigest eval --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  newsdigest eval --gold gold.jsonl --pred annotated.json
+      Score a run's output: segmentation, labels, summaries beside Lead-3, and every error.
+  newsdigest eval --gold gold.jsonl dumps/ --head head.json
+      Run the pipeline on dumps/ with a trained head and score it in one go.
+  newsdigest eval --gold gold.jsonl --pred out.json --format html -o report.html
+      One self-contained HTML page with charts, to open in a browser.
+  newsdigest eval --gold gold.jsonl --pred out.json --fail-under label.macro_f1=0.8
+      Exit with status 2 when macro-F1 is below 0.8 (for CI).";
+
 /// Arguments of `newsdigest eval`.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("inputs", |arg| arg.required(false)))]
 pub struct EvalArgs {
     /// Gold JSONL: dump spans as in gold.jsonl (`dump`, `start_line`, `end_line`, `label`, `also`, `summary`,
     /// `title`), or articles by id as in articles.jsonl.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
     gold: PathBuf,
-    /// newsdigest's output (JSON or JSONL) to score. Without it, the INPUTs are run through the pipeline.
-    #[arg(long, conflicts_with = "inputs")]
+    /// newsdigest's output (JSON or JSONL) to score. Without it, the INPUTs are run through the pipeline with
+    /// the options below, as `newsdigest run` would.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "inputs",
+        help_heading = "Input"
+    )]
     pred: Option<PathBuf>,
-    /// Inputs to run and score in one go (as for `newsdigest run`).
-    inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Report format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table, help_heading = "Output")]
     format: ReportFormat,
-    /// Write the report to this file instead of stdout.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
     /// Fail (exit 2) when a metric is below a minimum, e.g. `label.macro_f1=0.8`; repeatable.
-    #[arg(long, value_name = "METRIC=VALUE")]
+    #[arg(long, value_name = "METRIC=VALUE", help_heading = "Output")]
     fail_under: Vec<Threshold>,
-    /// Worker threads for a run made on the spot.
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    #[command(flatten)]
+    pipeline: PipelineArgs,
 }
 
 /// Builds the report, writes it, and checks the thresholds.
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let gold: Vec<GoldArticle> = read_records(&args.gold)?;
-    let (predicted, line_counts) = match &args.pred {
-        Some(path) => {
-            let predicted: Vec<PredictedArticle> = read_records(path)?;
-            let counts = line_counts_of_sources(&predicted);
-            (predicted, counts)
-        }
-        None if args.inputs.is_empty() => bail!("give --pred PRED or the INPUTs to run"),
+    let predicted: Vec<PredictedArticle> = match &args.pred {
+        Some(path) => read_records(path)?,
+        None if args.input.inputs.is_empty() => bail!("give --pred PRED or the INPUTs to run"),
         None => run_pipeline(&args)?,
     };
+    let line_counts = line_counts_of_sources(&predicted);
     let report = EvalReport::evaluate(&gold, &predicted, &RuleSplitter::default(), &line_counts);
     let rendered = args.format.renderer().render(&report)?;
-    match &args.output {
+    match &args.output.output {
         Some(path) => std::fs::write(path, &rendered)
             .with_context(|| format!("writing {}", path.display()))?,
         None => print!("{rendered}"),
@@ -75,41 +94,39 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Runs the pipeline on the inputs; returns its articles as predictions and each dump's line count.
-fn run_pipeline(
-    args: &EvalArgs,
-) -> anyhow::Result<(Vec<PredictedArticle>, HashMap<String, usize>)> {
-    let pipeline = Pipeline::new(PipelineOptions {
-        threads: args.threads,
-        ..PipelineOptions::default()
-    })
-    .context("loading the pipeline")?;
-    let ingested = ingest(&InputArgs {
-        inputs: args.inputs.clone(),
-        input_format: Default::default(),
-    })?;
-    let mut line_counts = HashMap::new();
-    for document in &ingested.documents {
-        if let Document::Dump(dump) = document {
-            line_counts.insert(file_name(&dump.source), dump.lines.len());
-        }
-    }
-    let articles = pipeline.articles(ingested.documents)?;
-    let predicted = pipeline
-        .annotate(articles, &|_| {})?
-        .into_iter()
-        .map(|annotated| PredictedArticle {
-            id: annotated.article.id,
-            source: Some(annotated.article.source),
-            start_line: annotated.article.start_line,
-            end_line: annotated.article.end_line,
-            title: annotated.article.title,
-            text: Some(annotated.article.text),
-            summary: Some(annotated.summary.text),
-            label: annotated.prediction.label,
-        })
-        .collect();
-    Ok((predicted, line_counts))
+/// Runs the pipeline on the inputs as `newsdigest run` would (streamed, with a progress display); returns its
+/// articles as predictions.
+fn run_pipeline(args: &EvalArgs) -> anyhow::Result<Vec<PredictedArticle>> {
+    let progress = Progress::stderr(args.output.quiet);
+    progress.start("loading the model", Unit::Bytes, None);
+    let pipeline = Pipeline::new(args.pipeline.options()?).context("loading the pipeline")?;
+    let mut predicted = Vec::new();
+    let (report, _) = stream_with_progress(
+        &pipeline,
+        &args.input.inputs,
+        args.input.input_format,
+        StreamOptions::default(),
+        None,
+        &progress,
+        |finished| {
+            let record = ArticleRecord::from(finished.annotated);
+            predicted.push(PredictedArticle {
+                id: record.id,
+                source: Some(record.source),
+                start_line: record.start_line,
+                end_line: record.end_line,
+                title: record.title,
+                text: Some(record.text),
+                summary: Some(record.summary),
+                label: record.label,
+                scores: record.scores,
+            });
+            Ok(())
+        },
+    )?;
+    progress.finish();
+    report_warning_count(report.warnings);
+    Ok(predicted)
 }
 
 /// Line counts of the dumps the predictions name as their source, for those that can still be read.

@@ -1,61 +1,69 @@
 //! `newsdigest fit`: trains a classifier head on hand-labelled articles, and cross-validates it against the
 //! zero-shot classifier.
 
+use super::args::{LabelSetArgs, ModelArgs, OutputArgs};
+use super::progress::{duration_text, Progress, Unit};
 use anyhow::{bail, Context};
 use newsdigest::classify::head::{
     cross_validate, fit_head, read_gold_spans, read_labeled_jsonl, Example, FitOptions, HeadMethod,
     ZeroShotBase,
 };
-use newsdigest::classify::LabelSet;
 use newsdigest::embed::Precision;
-use newsdigest::pipeline::{Pipeline, PipelineOptions};
+use newsdigest::output::to_rounded_json;
+use newsdigest::pipeline::{Pipeline, PipelineOptions, GROUP_SIZE};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// Examples printed after `newsdigest fit --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  newsdigest fit --train labelled.jsonl -o head.json
+      Train a head on JSONL articles {text, label}; use it with `newsdigest run --head head.json`.
+  newsdigest fit --train gold.jsonl --dumps dumps/ --cv 5
+      Cross-validate a head on gold spans against the zero-shot classifier; write nothing.
+  newsdigest fit --train labelled.jsonl --method prototype --standalone -o head.json
+      A nearest-prototype head that ignores the label descriptions.";
 
 /// Arguments of `newsdigest fit`.
 #[derive(Debug, clap::Args)]
 pub struct FitArgs {
     /// Labelled articles: JSONL `{text, label, title?, id?}`, or gold spans `{dump, id, start_line, end_line,
     /// title?, label}` with --dumps.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
     train: PathBuf,
     /// Folder of the dumps the gold spans of --train point into; the article texts are taken from the spans.
-    #[arg(long)]
+    #[arg(long, value_name = "DIR", help_heading = "Input")]
     dumps: Option<PathBuf>,
-    /// Write the trained head (JSON) to this file.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
+    // -o: the trained head (JSON).
+    #[command(flatten)]
+    output: OutputArgs,
     /// Also report K-fold cross-validated accuracy and macro-F1 of the head against the zero-shot classifier
     /// (JSON on stdout).
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", help_heading = "Training")]
     cv: Option<usize>,
     /// Training method.
-    #[arg(long, value_enum, default_value_t = FitOptions::default().method)]
+    #[arg(long, value_enum, default_value_t = FitOptions::default().method, help_heading = "Training")]
     method: HeadMethod,
     /// Logistic regression: L2 penalty on the weights.
-    #[arg(long, default_value_t = FitOptions::default().l2)]
+    #[arg(long, default_value_t = FitOptions::default().l2, help_heading = "Training")]
     l2: f64,
     /// Logistic regression: gradient steps.
-    #[arg(long, default_value_t = FitOptions::default().iterations)]
+    #[arg(long, default_value_t = FitOptions::default().iterations, help_heading = "Training")]
     iterations: usize,
-    /// Label set of the zero-shot classifier the head corrects and is compared with (default: the built-in
-    /// one).
-    #[arg(long)]
-    labels: Option<PathBuf>,
     /// Learn the head alone instead of as a correction to the zero-shot classifier.
-    #[arg(long)]
+    #[arg(long, help_heading = "Training")]
     standalone: bool,
-    /// Embedding model folder (default: $NEWSDIGEST_MODEL_DIR or the project's models/all-minilm-l6-v2).
-    #[arg(long)]
-    model_dir: Option<PathBuf>,
-    /// Worker threads, each with its own model (default: one per core).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    // The zero-shot classifier the head corrects and is compared with.
+    #[command(flatten)]
+    labels: LabelSetArgs,
+    #[command(flatten)]
+    model: ModelArgs,
 }
 
 /// Embeds the labelled articles, cross-validates if asked, and writes the head trained on all of them.
 pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
-    if args.output.is_none() && args.cv.is_none() {
+    let started = std::time::Instant::now();
+    if args.output.output.is_none() && args.cv.is_none() {
         bail!("nothing to do: give -o FILE to write a head, --cv K to cross-validate, or both");
     }
     let labeled = match &args.dumps {
@@ -66,23 +74,30 @@ pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
     if labeled.is_empty() {
         bail!("{}: no labelled articles", args.train.display());
     }
-    let defaults = PipelineOptions::default();
-    let labels = match &args.labels {
-        Some(path) => LabelSet::from_file(path)?,
-        None => defaults.labels.clone(),
-    };
-    let pipeline = Pipeline::new(PipelineOptions {
-        threads: args.threads,
-        model_dir: args.model_dir.clone().unwrap_or(defaults.model_dir.clone()),
-        labels,
-        // A head learns float32's embeddings, the reference that bf16-checked runs fall back to on close calls.
+    // A head learns float32's embeddings, the reference that bf16-checked runs fall back to on close calls;
+    // another precision only when asked for.
+    let defaults = PipelineOptions {
         precision: Precision::Fp32,
-        ..defaults
+        ..PipelineOptions::default()
+    };
+    let progress = Progress::stderr(args.output.quiet);
+    progress.start("loading the model", Unit::Articles, None);
+    let pipeline = Pipeline::new(PipelineOptions {
+        labels: args.labels.label_set()?,
+        ..args.model.apply(defaults)
     })
     .context("loading the embedding model")?;
     let (articles, targets): (Vec<_>, Vec<_>) =
         labeled.into_iter().map(|l| (l.article, l.label)).unzip();
-    let embedded = pipeline.embed(articles)?;
+    progress.start("embedding", Unit::Articles, Some(articles.len() as u64));
+    // In the pipeline's own groups, so the vectors are those of one call on every article.
+    let mut embedded = Vec::with_capacity(articles.len());
+    let mut articles = articles.into_iter().peekable();
+    while articles.peek().is_some() {
+        let group: Vec<_> = articles.by_ref().take(GROUP_SIZE).collect();
+        embedded.extend(pipeline.embed(group)?);
+        progress.set_position(embedded.len() as u64);
+    }
     let examples: Vec<Example> = embedded
         .iter()
         .zip(targets)
@@ -106,6 +121,7 @@ pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
         iterations: args.iterations,
         ..FitOptions::default()
     };
+    progress.finish();
     if let Some(folds) = args.cv {
         let zero_shot: Vec<String> = pipeline
             .classify(&embedded)?
@@ -113,9 +129,9 @@ pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
             .map(|p| p.label)
             .collect();
         let report = cross_validate(&examples, &zero_shot, folds, &options, base.as_ref())?;
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", to_rounded_json(&report)?);
     }
-    if let Some(path) = &args.output {
+    if let Some(path) = &args.output.output {
         let mut sources = vec![args.train.display().to_string()];
         sources.extend(args.dumps.iter().map(|d| d.display().to_string()));
         let head = fit_head(
@@ -127,13 +143,16 @@ pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
         )?;
         head.to_file(path)
             .with_context(|| format!("writing {}", path.display()))?;
-        eprintln!(
-            "newsdigest: wrote a head for {} labels ({}) trained on {} articles to {}",
-            head.labels.len(),
-            head.labels.join(", "),
-            examples.len(),
-            path.display()
-        );
+        if !args.output.quiet {
+            eprintln!(
+                "newsdigest: wrote a head for {} labels ({}) trained on {} articles to {} in {}",
+                head.labels.len(),
+                head.labels.join(", "),
+                examples.len(),
+                path.display(),
+                duration_text(started.elapsed())
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,7 @@
-//! Command-line arguments and the subcommands, each in its own file.
+//! Command-line arguments and the subcommands, each in its own file; the argument groups they share are in
+//! [`args`].
 
+mod args;
 mod checkpoints;
 mod common;
 mod completions;
@@ -7,6 +9,7 @@ mod eval;
 mod fit;
 mod info;
 mod man;
+mod progress;
 mod run;
 mod segment;
 mod table;
@@ -22,6 +25,12 @@ pub const EXIT_INPUT_WARNINGS: u8 = 3;
 /// Split raw news dumps into articles, summarise and label them offline, and score the result against gold.
 #[derive(Debug, Parser)]
 #[command(name = "newsdigest", version, about)]
+#[command(after_help = "\
+Examples:
+  newsdigest run dumps/ -o annotated.json          segment, summarise and label
+  newsdigest table annotated.json                  look at the result
+  newsdigest eval --gold gold.jsonl --pred annotated.json --format html -o report.html
+  newsdigest <COMMAND> --help                      options and examples of one command")]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,14 +39,19 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Segment, summarise and label articles; write annotated JSON or JSONL.
+    #[command(after_help = run::EXAMPLES)]
     Run(run::RunArgs),
     /// Print the articles segmentation finds, as JSONL, without summarising or labelling.
+    #[command(after_help = segment::EXAMPLES)]
     Segment(segment::SegmentArgs),
     /// Score predictions against hand-written gold: labels, summaries (ROUGE beside Lead-3), segmentation.
+    #[command(after_help = eval::EXAMPLES)]
     Eval(eval::EvalArgs),
     /// Print a short table (id, label, title, summary) of a `run` output file.
+    #[command(after_help = table::EXAMPLES)]
     Table(table::TableArgs),
     /// Train a classifier head on hand-labelled articles (for `run --head`); optionally cross-validate it.
+    #[command(after_help = fit::EXAMPLES)]
     Fit(fit::FitArgs),
     /// Print the version, libtorch, the models and their hashes, and the defaults this machine gets.
     Info(info::InfoArgs),

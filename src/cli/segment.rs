@@ -1,6 +1,8 @@
 //! `newsdigest segment`: the articles segmentation finds, as JSONL, and with `--explain` why.
 
-use super::common::{report_warning, report_warning_count, InputArgs};
+use super::args::{InputArgs, ModelArgs, OutputArgs};
+use super::common::{input_bytes, report_warning, report_warning_count, OutputFile};
+use super::progress::{bytes_text, duration_text, Progress, Unit};
 use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
 use newsdigest::article::Article;
@@ -9,21 +11,34 @@ use newsdigest::pipeline::{Pipeline, PipelineOptions};
 use newsdigest::segment::{Segmentation, WindowNumbering};
 use serde::Serialize;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
+use std::time::Instant;
+
+/// Examples printed after `newsdigest segment --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  newsdigest segment news.txt
+      One JSON line per article found: id, line span, title, first words.
+  newsdigest segment news.txt --explain | grep dropped
+      Why each article starts where it does, and every line left out with the rule that decided it.
+  newsdigest segment dumps/ -o spans.jsonl
+      Segment a folder of dumps into a file.";
 
 /// Arguments of `newsdigest segment`.
 #[derive(Debug, clap::Args)]
 pub struct SegmentArgs {
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Also print why each article starts where it does, and one record per line left out (dropped
     /// around articles, or omitted from an article's text), with the rule that decided it.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     explain: bool,
-    /// Embedding model folder, used to find topic shifts.
-    #[arg(long)]
-    model_dir: Option<PathBuf>,
+    // The embedding model finds topic shifts between stories.
+    #[command(flatten)]
+    model: ModelArgs,
 }
 
 /// One printed record: an article, or with `--explain` a line left out.
@@ -120,25 +135,25 @@ fn write_dump(
 /// Segments every dump (JSONL records pass through as they are) and prints the result, as a stream: one input
 /// at a time, large dumps in windows, so memory stays flat.
 pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
-    let defaults = PipelineOptions::default();
-    let pipeline = Pipeline::new(PipelineOptions {
-        model_dir: args.model_dir.clone().unwrap_or(defaults.model_dir),
-        ..defaults
-    })
-    .context("loading the embedding model")?;
+    let started = Instant::now();
+    let progress = Progress::stderr(args.output.quiet);
+    progress.start("loading the model", Unit::Bytes, None);
+    let pipeline = Pipeline::new(args.model.apply(PipelineOptions::default()))
+        .context("loading the embedding model")?;
     let mut input = InputStream::new(
         &args.input.inputs,
         args.input.input_format,
         Some(newsdigest::limits::DUMP_WINDOW_BYTES),
     )
     .context("reading inputs")?;
+    progress.start("segmenting", Unit::Bytes, input_bytes(&args.input.inputs));
     let mut numbering = WindowNumbering::default();
-    let mut warnings = 0;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let (mut warnings, mut articles) = (0, 0);
+    let mut out = OutputFile::create(args.output.output.as_deref())?;
     loop {
         let document = input.next();
         for warning in input.take_warnings() {
-            report_warning(&warning);
+            progress.suspend(|| report_warning(&warning));
             warnings += 1;
         }
         match document {
@@ -146,6 +161,7 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
             Some(Document::Record(article)) => {
                 serde_json::to_writer(&mut out, &article_record(&article, None))?;
                 writeln!(out)?;
+                articles += 1;
             }
             Some(Document::Dump(dump)) => {
                 let mut segmentation = pipeline.segment(&[&dump])?.remove(0);
@@ -158,11 +174,23 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
                     &dump.source,
                     args.explain,
                 )?;
+                articles += segmentation.articles.len();
             }
         }
+        progress.set_position(input.bytes_read());
     }
-    out.flush()?;
+    out.finish()?;
+    progress.finish();
     report_warning_count(warnings);
+    if !args.output.quiet {
+        let output = args.output.output.as_deref().map(Path::display);
+        eprintln!(
+            "newsdigest: found {articles} article(s) in {} read, written to {} in {}",
+            bytes_text(input.bytes_read()),
+            output.map_or("stdout".to_string(), |o| o.to_string()),
+            duration_text(started.elapsed())
+        );
+    }
     Ok(if warnings == 0 {
         ExitCode::SUCCESS
     } else {

@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// A gold article: a `gold.jsonl` record (`dump`, `id`, `start_line`, `end_line`, `title`, `label`, `also`,
@@ -65,6 +65,9 @@ pub struct PredictedArticle {
     pub summary: Option<String>,
     /// Predicted topic label.
     pub label: String,
+    /// Score per label, as `run` writes them (listed beside mislabelled articles).
+    #[serde(default)]
+    pub scores: BTreeMap<String, f64>,
 }
 
 /// newsdigest's JSON output document: the run description and the article list.

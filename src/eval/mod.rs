@@ -8,6 +8,7 @@
 //! [`crate::sentences::SentenceSplitter`] to [`EvalReport::evaluate`], which also gives Lead-3 its sentences.
 
 pub mod align;
+pub mod html;
 pub mod labels;
 pub mod render;
 pub mod report;
@@ -17,6 +18,10 @@ pub mod summaries;
 pub mod thresholds;
 
 pub use align::{align, read_records, AlignBy, Alignment, GoldArticle, PredictedArticle};
+pub use html::HtmlRenderer;
 pub use render::{JsonRenderer, MarkdownRenderer, Renderer, ReportFormat, TextRenderer};
-pub use report::{AlignmentReport, ArticleRef, EvalReport, SegmentationReport};
+pub use report::{
+    AlignmentReport, ArticleRef, BoundaryError, ErrorLists, EvalReport, Mislabelled,
+    SegmentationReport,
+};
 pub use thresholds::{check_thresholds, metric_names, Threshold, ThresholdFailure};

@@ -1,7 +1,8 @@
 //! Renderers of an [`EvalReport`]: a plain-text table for the terminal, markdown for pull requests and notes,
-//! JSON for scripts. Text and markdown print the same tables, built once.
+//! JSON for scripts, and a self-contained HTML page with charts ([`super::html`]). Text and markdown print the
+//! same tables, built once; every format shows numbers rounded to [`crate::output::DECIMALS`] decimals.
 
-use super::report::{ArticleRef, EvalReport, SegmentationReport};
+use super::report::{ArticleRef, BoundaryError, EvalReport, Mislabelled, SegmentationReport};
 use crate::error::Result;
 
 /// Turns a report into text in one output format.
@@ -16,19 +17,23 @@ pub struct TextRenderer;
 /// GitHub-flavoured markdown tables under `###` headings.
 pub struct MarkdownRenderer;
 
-/// The report serialised as pretty-printed JSON, with the field names of [`EvalReport`].
+/// The report serialised as pretty-printed JSON, with the field names of [`EvalReport`] and numbers rounded
+/// to [`crate::output::DECIMALS`] decimals.
 pub struct JsonRenderer;
 
-/// The output formats, for choosing a renderer from a command-line option.
+/// The output formats, for choosing a renderer from a command-line option (the doc comments are the
+/// command line's help, so they name no Rust items).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ReportFormat {
-    /// [`TextRenderer`]: aligned plain-text tables for a person to read.
+    /// Aligned plain-text tables for a person to read.
     #[default]
     Table,
-    /// [`MarkdownRenderer`].
+    /// GitHub-flavoured markdown tables.
     Markdown,
-    /// [`JsonRenderer`].
+    /// Every figure and error list, for scripts (field names as in the README).
     Json,
+    /// One self-contained HTML page (no network): heat map, bar charts, tables and error lists.
+    Html,
 }
 
 impl ReportFormat {
@@ -38,6 +43,7 @@ impl ReportFormat {
             ReportFormat::Table => Box::new(TextRenderer),
             ReportFormat::Markdown => Box::new(MarkdownRenderer),
             ReportFormat::Json => Box::new(JsonRenderer),
+            ReportFormat::Html => Box::new(super::html::HtmlRenderer),
         }
     }
 }
@@ -102,7 +108,7 @@ impl Renderer for MarkdownRenderer {
 
 impl Renderer for JsonRenderer {
     fn render(&self, report: &EvalReport) -> Result<String> {
-        Ok(serde_json::to_string_pretty(report)? + "\n")
+        Ok(crate::output::to_rounded_json(report)? + "\n")
     }
 }
 
@@ -143,8 +149,10 @@ impl Table {
     }
 }
 
-fn number(value: f64) -> String {
-    format!("{value:.4}")
+/// A metric as every table shows it: four decimals, rounded as the JSON report rounds (half away from zero),
+/// so the two always agree.
+pub(super) fn number(value: f64) -> String {
+    format!("{:.4}", crate::output::round(value))
 }
 
 /// The report's tables, in printing order.
@@ -158,6 +166,18 @@ fn tables(report: &EvalReport) -> Vec<Table> {
         tables.push(confusion_table(report));
     }
     tables.push(summaries_table(report));
+    let errors = &report.errors;
+    if !errors.mislabelled.is_empty() {
+        tables.push(mislabelled_table(&errors.mislabelled));
+    }
+    for (title, boundaries) in [
+        ("Missed boundaries", &errors.missed_boundaries),
+        ("Extra boundaries", &errors.extra_boundaries),
+    ] {
+        if !boundaries.is_empty() {
+            tables.push(boundaries_table(title, boundaries));
+        }
+    }
     for (title, articles) in [
         ("Unmatched gold articles", &report.alignment.unmatched_gold),
         (
@@ -321,6 +341,63 @@ fn summaries_table(report: &EvalReport) -> Table {
                 .chain(system.named_parts().iter().map(|(_, v)| number(*v)))
                 .chain(lead3.named_parts().iter().map(|(_, v)| number(*v)))
                 .collect()
+        })
+        .collect();
+    table
+}
+
+fn mislabelled_table(mislabelled: &[Mislabelled]) -> Table {
+    let mut table = Table::new(
+        format!("Mislabelled articles ({})", mislabelled.len()),
+        &["id", "gold", "predicted", "scores", "title"],
+        vec![Align::Left; 5],
+    );
+    table.rows = mislabelled
+        .iter()
+        .map(|m| {
+            let gold = if m.also.is_empty() {
+                m.gold.clone()
+            } else {
+                format!("{} (also {})", m.gold, m.also.join(", "))
+            };
+            vec![
+                m.article.id.clone(),
+                gold,
+                m.predicted.clone(),
+                top_scores(&m.scores),
+                m.article.title.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table
+}
+
+/// The three highest scores, highest first: `conflict 0.61, other 0.22, disaster 0.1`.
+pub(super) fn top_scores(scores: &std::collections::BTreeMap<String, f64>) -> String {
+    let mut sorted: Vec<(&String, &f64)> = scores.iter().collect();
+    sorted.sort_by(|a, b| b.1.total_cmp(a.1));
+    sorted
+        .iter()
+        .take(3)
+        .map(|(label, score)| format!("{label} {}", crate::output::round(**score)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn boundaries_table(title: &str, boundaries: &[BoundaryError]) -> Table {
+    let mut table = Table::new(
+        format!("{title} ({})", boundaries.len()),
+        &["dump", "line", "title"],
+        vec![Align::Left, Align::Right, Align::Left],
+    );
+    table.rows = boundaries
+        .iter()
+        .map(|b| {
+            vec![
+                b.dump.clone(),
+                b.line.to_string(),
+                b.title.clone().unwrap_or_default(),
+            ]
         })
         .collect();
     table

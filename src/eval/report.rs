@@ -6,7 +6,7 @@ use super::labels::{LabelPair, LabelReport};
 use super::segmentation::{aggregate, score_dump, AggregateScore, DumpScore, Span};
 use super::summaries::{lead3, one_sentence_per_line, SummaryCase, SummaryReport};
 use crate::sentences::SentenceSplitter;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Everything `newsdigest eval` measures. Field names are stable: they are the JSON keys of `--format json`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -20,6 +20,46 @@ pub struct EvalReport {
     pub labels: LabelReport,
     /// ROUGE of the system summaries and of Lead-3 over the aligned articles with a reference summary.
     pub summaries: SummaryReport,
+    /// Every mislabelled article and every missed or extra boundary, to look at one by one.
+    pub errors: ErrorLists,
+}
+
+/// The errors behind the label and boundary metrics.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct ErrorLists {
+    /// Aligned articles whose predicted label is not the gold primary label, in the order they were paired.
+    pub mislabelled: Vec<Mislabelled>,
+    /// Gold article starts no predicted article starts on (boundary recall errors), by dump and line.
+    pub missed_boundaries: Vec<BoundaryError>,
+    /// Predicted article starts that are no gold article start (boundary precision errors), by dump and line.
+    pub extra_boundaries: Vec<BoundaryError>,
+}
+
+/// A mislabelled article.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Mislabelled {
+    /// The gold article.
+    #[serde(flatten)]
+    pub article: ArticleRef,
+    /// The gold primary label.
+    pub gold: String,
+    /// The gold secondary labels: predicting one of them counts for lenient accuracy.
+    pub also: Vec<String>,
+    /// The predicted label.
+    pub predicted: String,
+    /// The predicted scores per label, when the predictions carry them.
+    pub scores: BTreeMap<String, f64>,
+}
+
+/// A boundary one side has and the other does not.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct BoundaryError {
+    /// The gold dump's file name.
+    pub dump: String,
+    /// The line the article starts on, 1-based.
+    pub line: usize,
+    /// The headline of the article starting there (gold for missed, predicted for extra), if any.
+    pub title: Option<String>,
 }
 
 /// Segmentation scores: every gold dump's spans against the spans predicted for the same file.
@@ -41,37 +81,14 @@ impl SegmentationReport {
         predicted: &[PredictedArticle],
         line_counts: &HashMap<String, usize>,
     ) -> Option<Self> {
-        let mut dumps: Vec<&str> = Vec::new();
-        for article in gold {
-            let located = located_span(article.start_line, article.end_line, None).is_some();
-            if let Some(name) = article
-                .dump
-                .as_deref()
-                .filter(|name| located && !dumps.contains(name))
-            {
-                dumps.push(name);
-            }
-        }
+        let dumps = gold_dumps(gold);
         if dumps.is_empty() {
             return None;
         }
         let per_dump: Vec<DumpScore> = dumps
             .iter()
             .map(|&dump| {
-                let gold_spans: Vec<Span> = gold
-                    .iter()
-                    .filter(|g| g.dump.as_deref() == Some(dump))
-                    .filter_map(|g| located_span(g.start_line, g.end_line, g.title.as_deref()))
-                    .collect();
-                let predicted_spans: Vec<Span> = predicted
-                    .iter()
-                    .filter(|p| {
-                        p.source
-                            .as_deref()
-                            .is_some_and(|source| same_file(source, dump))
-                    })
-                    .filter_map(|p| located_span(p.start_line, p.end_line, p.title.as_deref()))
-                    .collect();
+                let (gold_spans, predicted_spans) = dump_spans(dump, gold, predicted);
                 let last_line = gold_spans
                     .iter()
                     .chain(&predicted_spans)
@@ -86,6 +103,74 @@ impl SegmentationReport {
             per_dump,
         })
     }
+}
+
+/// The dumps gold locates articles in (with a dump and a span), in gold order.
+fn gold_dumps(gold: &[GoldArticle]) -> Vec<&str> {
+    let mut dumps: Vec<&str> = Vec::new();
+    for article in gold {
+        let located = located_span(article.start_line, article.end_line, None).is_some();
+        if let Some(name) = article
+            .dump
+            .as_deref()
+            .filter(|name| located && !dumps.contains(name))
+        {
+            dumps.push(name);
+        }
+    }
+    dumps
+}
+
+/// The gold and the predicted spans of one dump.
+fn dump_spans(
+    dump: &str,
+    gold: &[GoldArticle],
+    predicted: &[PredictedArticle],
+) -> (Vec<Span>, Vec<Span>) {
+    let gold_spans = gold
+        .iter()
+        .filter(|g| g.dump.as_deref() == Some(dump))
+        .filter_map(|g| located_span(g.start_line, g.end_line, g.title.as_deref()))
+        .collect();
+    let predicted_spans = predicted
+        .iter()
+        .filter(|p| {
+            p.source
+                .as_deref()
+                .is_some_and(|source| same_file(source, dump))
+        })
+        .filter_map(|p| located_span(p.start_line, p.end_line, p.title.as_deref()))
+        .collect();
+    (gold_spans, predicted_spans)
+}
+
+/// Gold starts no prediction starts on (missed) and predicted starts on no gold start (extra), dump by dump:
+/// the errors behind boundary recall and precision.
+fn boundary_errors(
+    gold: &[GoldArticle],
+    predicted: &[PredictedArticle],
+) -> (Vec<BoundaryError>, Vec<BoundaryError>) {
+    let (mut missed, mut extra) = (Vec::new(), Vec::new());
+    for dump in gold_dumps(gold) {
+        let (gold_spans, predicted_spans) = dump_spans(dump, gold, predicted);
+        let unmatched = |spans: &[Span], other: &[Span]| -> Vec<BoundaryError> {
+            let mut errors: Vec<BoundaryError> = spans
+                .iter()
+                .filter(|s| !other.iter().any(|o| o.start == s.start))
+                .map(|s| BoundaryError {
+                    dump: dump.to_string(),
+                    line: s.start,
+                    title: s.title.clone(),
+                })
+                .collect();
+            errors.sort_by_key(|e| e.line);
+            errors.dedup_by_key(|e| e.line);
+            errors
+        };
+        missed.extend(unmatched(&gold_spans, &predicted_spans));
+        extra.extend(unmatched(&predicted_spans, &gold_spans));
+    }
+    (missed, extra)
 }
 
 /// A span from optional line numbers, when both are present.
@@ -170,6 +255,18 @@ impl EvalReport {
                 })
             })
             .collect();
+        let mislabelled = pairs
+            .iter()
+            .filter(|(g, p)| g.label != p.label)
+            .map(|(g, p)| Mislabelled {
+                article: ArticleRef::from_gold(g),
+                gold: g.label.clone(),
+                also: g.also.clone(),
+                predicted: p.label.clone(),
+                scores: p.scores.clone(),
+            })
+            .collect();
+        let (missed_boundaries, extra_boundaries) = boundary_errors(gold, predicted);
         EvalReport {
             alignment: AlignmentReport {
                 by: alignment.by,
@@ -190,6 +287,11 @@ impl EvalReport {
             segmentation: SegmentationReport::score(gold, predicted, line_counts),
             labels: LabelReport::from_pairs(&label_pairs),
             summaries: SummaryReport::from_cases(&summary_cases),
+            errors: ErrorLists {
+                mislabelled,
+                missed_boundaries,
+                extra_boundaries,
+            },
         }
     }
 }

@@ -10,8 +10,10 @@
 use super::{parse_record, Document, Dump, InputFormat, UniversalLines, Warning};
 use crate::error::Result;
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Bytes sniffed for NUL to tell a binary file.
 const SNIFF_BYTES: usize = 8192;
@@ -23,6 +25,22 @@ pub struct InputStream {
     window_bytes: Option<usize>,
     current: Option<OpenInput>,
     warnings: Vec<Warning>,
+    /// Bytes read from the inputs so far, shared with the readers (for progress displays).
+    bytes_read: Arc<AtomicU64>,
+}
+
+/// A reader that adds the bytes it reads to a shared count.
+struct Counted {
+    reader: Box<dyn Read>,
+    count: Arc<AtomicU64>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.reader.read(buf)?;
+        self.count.fetch_add(read as u64, Ordering::Relaxed);
+        Ok(read)
+    }
 }
 
 /// An input still to open.
@@ -84,7 +102,14 @@ impl InputStream {
             window_bytes,
             current: None,
             warnings: Vec::new(),
+            bytes_read: Arc::default(),
         }
+    }
+
+    /// Bytes read from the inputs so far (raw file bytes, read ahead of the documents handed out by up to a
+    /// buffer's worth); against the inputs' sizes, how far the stream has got.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read.load(Ordering::Relaxed)
     }
 
     /// The warnings gathered since the last call.
@@ -112,16 +137,24 @@ impl InputStream {
 
     /// Opens one input, sniffs whether it is binary and which format it holds; `None` when it is skipped.
     fn open(&mut self, source: Source) -> Option<OpenInput> {
+        let counted = |reader: Box<dyn Read>| -> Box<dyn BufRead> {
+            Box::new(BufReader::with_capacity(
+                1 << 16,
+                Counted {
+                    reader,
+                    count: self.bytes_read.clone(),
+                },
+            ))
+        };
         let (name, reader): (String, Box<dyn BufRead>) = match source {
-            Source::Bytes(name, bytes) => (name, Box::new(std::io::Cursor::new(bytes))),
-            Source::Path(path) if path.as_os_str() == "-" => (
-                "-".to_string(),
-                Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
-            ),
+            Source::Bytes(name, bytes) => (name, counted(Box::new(std::io::Cursor::new(bytes)))),
+            Source::Path(path) if path.as_os_str() == "-" => {
+                ("-".to_string(), counted(Box::new(std::io::stdin())))
+            }
             Source::Path(path) => {
                 let name = path.display().to_string();
                 match std::fs::File::open(&path) {
-                    Ok(file) => (name, Box::new(BufReader::with_capacity(1 << 16, file))),
+                    Ok(file) => (name, counted(Box::new(file))),
                     Err(e) => {
                         self.warn(&name, None, format!("skipped: cannot read ({e})"));
                         return None;

@@ -35,7 +35,7 @@ pub struct ArticleRecord {
     pub summary_truncated: bool,
     /// The topic label, or the fallback (`other`).
     pub label: String,
-    /// Score per label, rounded to 4 decimals; they sum to 1.
+    /// Score per label, rounded to 4 decimals ([`super::DECIMALS`]); they sum to 1.
     pub scores: BTreeMap<String, f64>,
     /// Present and `true` when the text was longer than the limit and cut before annotation
     /// (`newsdigest::limits::MAX_ARTICLE_BYTES`); `text` is then the part annotated.
@@ -68,7 +68,7 @@ impl From<Annotated> for ArticleRecord {
             scores: prediction
                 .scores
                 .into_iter()
-                .map(|(label, score)| (label, (f64::from(score) * 1e4).round() / 1e4))
+                .map(|(label, score)| (label, super::round(f64::from(score))))
                 .collect(),
             truncated: false,
         }

@@ -35,6 +35,16 @@ pub trait StreamSink {
     fn found(&mut self, count: usize);
     /// One finished article.
     fn finished(&mut self, article: Finished) -> Result<()>;
+    /// A chunk of input was read and is about to be segmented; `bytes_read` is the stream's
+    /// [`InputStream::bytes_read`] so far (for progress displays).
+    fn chunk_read(&mut self, bytes_read: u64) {
+        let _ = bytes_read;
+    }
+    /// Called from the workers with the number of articles each finished annotation task held, while a chunk
+    /// is annotated (for progress displays; the articles are handed to [`StreamSink::finished`] afterwards).
+    fn annotation_progress(&self) -> &(dyn Fn(usize) + Sync) {
+        &|_| {}
+    }
 }
 
 /// How a streaming run splits its work.
@@ -46,6 +56,8 @@ pub struct StreamOptions {
     pub chunk_bytes: usize,
     /// Records or dumps read before the chunk is processed (articles are annotated in whole groups).
     pub chunk_articles: usize,
+    /// Annotate only the first this many articles of the run's share, and read no further than needed.
+    pub limit: Option<usize>,
 }
 
 impl Default for StreamOptions {
@@ -54,6 +66,7 @@ impl Default for StreamOptions {
             shard: None,
             chunk_bytes: limits::CHUNK_BYTES,
             chunk_articles: limits::CHUNK_ARTICLES,
+            limit: None,
         }
     }
 }
@@ -96,7 +109,10 @@ pub fn annotate_stream(
     let mut bytes = 0;
     let mut articles = 0;
     loop {
-        let document = input.next();
+        let limit_reached = options
+            .limit
+            .is_some_and(|limit| run.report.articles >= limit);
+        let document = if limit_reached { None } else { input.next() };
         for warning in input.take_warnings() {
             run.report.warnings += 1;
             run.sink.warning(warning);
@@ -111,6 +127,7 @@ pub fn annotate_stream(
             documents.push(document);
         }
         if done || bytes >= options.chunk_bytes || articles >= options.chunk_articles {
+            run.sink.chunk_read(input.bytes_read());
             run.segment(std::mem::take(&mut documents))?;
             run.annotate(done)?;
             bytes = 0;
@@ -180,6 +197,13 @@ impl StreamRun<'_> {
 
     /// Queues an article of the share, checking it against the resumed output.
     fn queue(&mut self, mut article: Article) -> Result<()> {
+        if self
+            .options
+            .limit
+            .is_some_and(|limit| self.report.articles >= limit)
+        {
+            return Ok(());
+        }
         let position = self.report.articles;
         self.report.articles += 1;
         if let Some(resume) = &mut self.resume {
@@ -219,7 +243,9 @@ impl StreamRun<'_> {
         let (articles, truncated): (Vec<Article>, Vec<bool>) = batch.into_iter().unzip();
         let fresh = articles.len() - held.saturating_sub(first).min(articles.len());
         self.sink.found(fresh);
-        let annotated = self.pipeline.annotate(articles, &|_| {})?;
+        let annotated = self
+            .pipeline
+            .annotate(articles, self.sink.annotation_progress())?;
         for (position, (annotated, truncated)) in
             (first..).zip(annotated.into_iter().zip(truncated))
         {
