@@ -138,6 +138,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             sha256: head.sha256()?,
         });
     }
+    run.models
+        .extend(super::checkpoints::checkpoint_models(pipeline.options())?);
     let stream_options = StreamOptions {
         shard: args.shard,
         chunk_articles: args.chunk_articles.max(1),
