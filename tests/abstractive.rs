@@ -567,11 +567,11 @@ fn incomplete_or_unsupported_transformers_folders_name_the_file_and_field() {
     let cases: Vec<(AbstractiveOptions, &[&str])> = vec![
         (
             variant("t5-v1_1", "missing-shard", &|folder: &Path| {
-                std::fs::remove_file(folder.join("model-00002-of-00006.safetensors")).unwrap()
+                std::fs::remove_file(folder.join("model-00002-of-00005.safetensors")).unwrap()
             }),
             &[
                 "model.safetensors.index.json",
-                "weight_map names the shard model-00002-of-00006.safetensors, which is missing",
+                "weight_map names the shard model-00002-of-00005.safetensors, which is missing",
             ],
         ),
         (
