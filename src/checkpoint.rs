@@ -7,14 +7,22 @@ use crate::models::ModelDir;
 use rust_bert::pipelines::common::{ModelResource, ModelType, TokenizerOption};
 use rust_bert::resources::{BufferResource, LocalResource};
 use serde::de::DeserializeOwned;
-use std::collections::{BTreeSet, HashMap};
-use std::io::Read;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use tch::{nn::VarStore, Tensor};
 
-/// Weight files a checkpoint may hold, in order of preference.
-const WEIGHT_FILES: [&str; 2] = ["model.safetensors", "rust_model.ot"];
+/// Weight files a checkpoint may hold, in order of preference: a single safetensors file, a sharded safetensors
+/// index, PyTorch's pickle (single or sharded), rust-bert's converted format.
+const WEIGHT_FILES: [&str; 5] = [
+    "model.safetensors",
+    "model.safetensors.index.json",
+    "pytorch_model.bin",
+    "pytorch_model.bin.index.json",
+    "rust_model.ot",
+];
 
 /// Tensor names of the token embedding that models share between encoder, decoder and output layer; a
 /// checkpoint stores one of them.
@@ -32,15 +40,76 @@ const TIED_EMBEDDINGS: [&str; 7] = [
 /// checkpoints omit it.
 const FINAL_LOGITS_BIAS: &str = "final_logits_bias";
 
-/// The files of a tokenizer in the HF tokenizers library's format.
-const HF_TOKENIZER_FILES: [&str; 2] = ["tokenizer.json", "special_tokens_map.json"];
+/// The tokenizer file of the HF tokenizers library.
+const HF_TOKENIZER_FILE: &str = "tokenizer.json";
+
+/// Files that name the special tokens (`unk_token`, `pad_token`, ...), later ones overriding earlier ones, as
+/// transformers reads them.
+const SPECIAL_TOKEN_FILES: [&str; 2] = ["tokenizer_config.json", "special_tokens_map.json"];
+
+/// Token ids that `generation_config.json` may set for generation, overriding `config.json`.
+const GENERATION_TOKEN_IDS: [&str; 6] = [
+    "bos_token_id",
+    "eos_token_id",
+    "pad_token_id",
+    "decoder_start_token_id",
+    "forced_bos_token_id",
+    "forced_eos_token_id",
+];
 
 /// Which tokenizer files a folder has.
 enum TokenizerFiles {
-    /// `tokenizer.json` + `special_tokens_map.json`.
+    /// `tokenizer.json`, the special tokens taken from `tokenizer_config.json` and `special_tokens_map.json`.
     HuggingFace,
     /// The family's own vocabulary files, vocabulary first.
     Native(&'static [&'static str]),
+}
+
+/// What a checkpoint is loaded for; decides the architectures and model heads accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// Abstractive summaries: a sequence-to-sequence model with a language-model head.
+    Summary,
+    /// Natural language inference: a sequence-pair classifier.
+    Nli,
+}
+
+impl Task {
+    /// The architectures that can do the task.
+    pub fn architectures(self) -> &'static [Architecture] {
+        match self {
+            Task::Summary => &[Architecture::Bart, Architecture::T5, Architecture::Pegasus],
+            Task::Nli => &[
+                Architecture::Bart,
+                Architecture::Roberta,
+                Architecture::Deberta,
+                Architecture::DebertaV2,
+            ],
+        }
+    }
+
+    /// The transformers model classes (`architectures` in `config.json`) of `architecture` for the task.
+    fn classes(self, architecture: Architecture) -> &'static [&'static str] {
+        match (self, architecture) {
+            (Task::Summary, Architecture::Bart) => &["BartForConditionalGeneration"],
+            (Task::Summary, Architecture::T5) => {
+                &["T5ForConditionalGeneration", "T5WithLMHeadModel"]
+            }
+            (Task::Summary, Architecture::Pegasus) => &["PegasusForConditionalGeneration"],
+            (Task::Nli, Architecture::Bart) => &["BartForSequenceClassification"],
+            (Task::Nli, Architecture::Roberta) => &["RobertaForSequenceClassification"],
+            (Task::Nli, Architecture::Deberta) => &["DebertaForSequenceClassification"],
+            (Task::Nli, Architecture::DebertaV2) => &["DebertaV2ForSequenceClassification"],
+            _ => &[],
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Task::Summary => "summaries",
+            Task::Nli => "NLI",
+        }
+    }
 }
 
 /// The model families the tool can run, read from `model_type` in `config.json`.
@@ -48,7 +117,7 @@ enum TokenizerFiles {
 pub enum Architecture {
     /// BART and DistilBART (summaries; sequence classification for NLI).
     Bart,
-    /// T5 (summaries).
+    /// T5 v1 and v1.1 / FLAN-T5 (summaries).
     T5,
     /// Pegasus (summaries).
     Pegasus,
@@ -97,55 +166,189 @@ impl Architecture {
             Architecture::DebertaV2 => ModelType::DebertaV2,
         }
     }
+
+    /// The family's own tokenizer files, vocabulary first.
+    fn native_tokenizer_files(self) -> &'static [&'static str] {
+        match self {
+            Architecture::Bart | Architecture::Roberta | Architecture::Deberta => {
+                &["vocab.json", "merges.txt"]
+            }
+            Architecture::T5 | Architecture::Pegasus => &["spiece.model"],
+            Architecture::DebertaV2 => &["spm.model"],
+        }
+    }
 }
 
-/// A checked checkpoint folder: `config.json`, a weight file and tokenizer files are present and the
-/// architecture is one the tool runs.
+/// Where the weights are: one file, or the shards an index names.
+#[derive(Clone, Debug)]
+struct WeightFiles {
+    /// The file found (`model.safetensors`, an index, ...).
+    main: PathBuf,
+    /// The files holding tensors: `main` itself, or the shards of the index.
+    shards: Vec<PathBuf>,
+    /// For an index, the tensor names it lists.
+    indexed_names: Option<BTreeSet<String>>,
+}
+
+impl WeightFiles {
+    fn find(dir: &ModelDir) -> Result<Self> {
+        let main = WEIGHT_FILES
+            .iter()
+            .map(|name| dir.file(name))
+            .find(|file| file.is_file())
+            .ok_or_else(|| {
+                model_error(
+                    dir.path(),
+                    &format!("missing weights: none of {}", WEIGHT_FILES.join(", ")),
+                )
+            })?;
+        if !main.to_string_lossy().ends_with(".index.json") {
+            return Ok(WeightFiles {
+                shards: vec![main.clone()],
+                main,
+                indexed_names: None,
+            });
+        }
+        #[derive(serde::Deserialize)]
+        struct Index {
+            weight_map: BTreeMap<String, String>,
+        }
+        let name = main
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().to_string());
+        let index: Index = dir.json(&name)?;
+        let shard_names: BTreeSet<&String> = index.weight_map.values().collect();
+        let mut shards = Vec::new();
+        for shard in shard_names {
+            let path = dir.file(shard);
+            if !path.is_file() {
+                return Err(model_error(
+                    &main,
+                    &format!("weight_map names the shard {shard}, which is missing"),
+                ));
+            }
+            shards.push(path);
+        }
+        Ok(WeightFiles {
+            main,
+            shards,
+            indexed_names: Some(index.weight_map.into_keys().collect()),
+        })
+    }
+
+    fn is_safetensors(path: &Path) -> bool {
+        path.extension().is_some_and(|e| e == "safetensors")
+    }
+
+    /// True for a single file rust-bert's loader reads as it is.
+    fn is_single_loadable(&self) -> bool {
+        self.indexed_names.is_none()
+            && (Self::is_safetensors(&self.main)
+                || self.main.extension().is_some_and(|e| e == "ot"))
+    }
+
+    /// The names of the stored tensors; from the index or safetensors headers when there are such.
+    fn names(&self) -> Result<BTreeSet<String>> {
+        if let Some(names) = &self.indexed_names {
+            return Ok(names.clone());
+        }
+        if Self::is_safetensors(&self.main) {
+            return safetensors_names(&self.main);
+        }
+        Ok(self.read()?.into_keys().collect())
+    }
+
+    /// Every stored tensor.
+    fn read(&self) -> Result<HashMap<String, Tensor>> {
+        let mut tensors = HashMap::new();
+        for shard in &self.shards {
+            let read = if Self::is_safetensors(shard) {
+                Tensor::read_safetensors(shard)
+            } else if shard.extension().is_some_and(|e| e == "bin") {
+                // PyTorch's `torch.save` zip archive of the state dict.
+                Tensor::loadz_multi(shard)
+            } else {
+                Tensor::load_multi(shard)
+            };
+            tensors.extend(read.map_err(|e| model_error(shard, &e.to_string()))?);
+        }
+        Ok(tensors)
+    }
+
+    /// All the files, for the content hash.
+    fn all(&self) -> Vec<PathBuf> {
+        let mut files = vec![self.main.clone()];
+        files.extend(self.shards.iter().filter(|s| **s != self.main).cloned());
+        files
+    }
+}
+
+/// A checked checkpoint folder: `config.json`, weights and tokenizer files are present and the architecture and
+/// model head are ones the task runs.
 #[derive(Clone, Debug)]
 pub struct Checkpoint {
     dir: ModelDir,
     architecture: Architecture,
-    weights: PathBuf,
+    weights: WeightFiles,
+    /// `config.json` with the generation token ids of `generation_config.json` laid over it.
+    config: serde_json::Value,
 }
 
 impl Checkpoint {
-    /// Opens `path`, accepting only the architectures in `supported`; every failure names the folder and what
-    /// is missing or unsupported.
-    pub fn open(path: &Path, supported: &[Architecture]) -> Result<Self> {
+    /// Opens `path` for `task`; every failure names the file and field that are missing or unsupported, and
+    /// what is supported.
+    pub fn open(path: &Path, task: Task) -> Result<Self> {
         #[cfg(feature = "remote")]
         let path = remote::fetch_if_name(path)?;
         #[cfg(feature = "remote")]
         let path = path.as_path();
         let dir = ModelDir::open(path, &["config.json"])?;
-        #[derive(serde::Deserialize)]
-        struct ModelTypeField {
-            model_type: Option<String>,
-        }
-        let model_type = dir
-            .json::<ModelTypeField>("config.json")?
-            .model_type
-            .ok_or_else(|| model_error(path, "config.json has no model_type"))?;
-        let architecture = Architecture::from_model_type(&model_type)
-            .filter(|a| supported.contains(a))
+        let config_path = dir.file("config.json");
+        let mut config: serde_json::Value = dir.json("config.json")?;
+        let supported = || {
+            task.architectures()
+                .iter()
+                .map(|a| a.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let model_type = config
+            .get("model_type")
+            .and_then(serde_json::Value::as_str)
             .ok_or_else(|| {
-                let names: Vec<&str> = supported.iter().map(|a| a.name()).collect();
                 model_error(
-                    path,
+                    &config_path,
                     &format!(
-                        "model_type `{model_type}` is not supported here (supported: {})",
-                        names.join(", ")
+                        "no model_type field: cannot tell the architecture (supported for {}: {})",
+                        task.name(),
+                        supported()
+                    ),
+                )
+            })?
+            .to_string();
+        let architecture = Architecture::from_model_type(&model_type)
+            .filter(|a| task.architectures().contains(a))
+            .ok_or_else(|| {
+                model_error(
+                    &config_path,
+                    &format!(
+                        "model_type `{model_type}` is not supported for {} (supported: {})",
+                        task.name(),
+                        supported()
                     ),
                 )
             })?;
-        let weights = WEIGHT_FILES
-            .iter()
-            .map(|name| dir.file(name))
-            .find(|file| file.is_file())
-            .ok_or_else(|| model_error(path, "missing model.safetensors (or rust_model.ot)"))?;
+        check_head(&config_path, &config, task, architecture)?;
+        if dir.file("generation_config.json").is_file() {
+            let generation: serde_json::Value = dir.json("generation_config.json")?;
+            lay_generation_ids_over(&mut config, &generation);
+        }
+        let weights = WeightFiles::find(&dir)?;
         let checkpoint = Checkpoint {
             dir,
             architecture,
             weights,
+            config,
         };
         checkpoint.tokenizer_files()?;
         Ok(checkpoint)
@@ -161,10 +364,52 @@ impl Checkpoint {
         self.architecture
     }
 
-    /// `config.json` parsed as `T`; a file that does not fit gets an error naming the field (rust-bert's own
-    /// `Config::from_file` would panic).
+    /// `config.json` parsed as `T`, with the generation token ids of `generation_config.json` laid over it and
+    /// without `task_specific_params` (read on its own by the summariser; rust-bert's T5 config would refuse one
+    /// without all four of T5's original tasks). A file that does not fit gets an error naming the field.
     pub fn config<T: DeserializeOwned>(&self) -> Result<T> {
-        self.dir.json("config.json")
+        let mut config = self.config.clone();
+        if let Some(object) = config.as_object_mut() {
+            object.remove("task_specific_params");
+        }
+        serde_json::from_value(config).map_err(|e| {
+            model_error(
+                &self.dir.file("config.json"),
+                &format!(
+                    "cannot be read as a {} config: {e}",
+                    self.architecture.name()
+                ),
+            )
+        })
+    }
+
+    /// The same as [`Checkpoint::config`], written to a temporary file for rust-bert's loaders, which read
+    /// their configuration from a file; the file is removed when the value is dropped.
+    pub fn config_file(&self) -> Result<tempfile::NamedTempFile> {
+        let mut config = self.config.clone();
+        if let Some(object) = config.as_object_mut() {
+            object.remove("task_specific_params");
+        }
+        write_temporary_json(&config)
+    }
+
+    /// `task_specific_params.<task>` of `config.json`, if present.
+    pub fn task_params<T: DeserializeOwned>(&self, task: &str) -> Result<Option<T>> {
+        match self
+            .config
+            .get("task_specific_params")
+            .and_then(|p| p.get(task))
+        {
+            None => Ok(None),
+            Some(params) => serde_json::from_value(params.clone())
+                .map(Some)
+                .map_err(|e| {
+                    model_error(
+                        &self.dir.file("config.json"),
+                        &format!("task_specific_params.{task}: {e}"),
+                    )
+                }),
+        }
     }
 
     /// Another JSON file of the folder, if present (such as `generation_config.json`).
@@ -176,15 +421,19 @@ impl Checkpoint {
         }
     }
 
-    /// The tokenizer: `tokenizer.json` with `special_tokens_map.json` (the HF tokenizers library), else the
-    /// family's native files (`vocab.json` + `merges.txt`, `spiece.model` or `spm.model`).
+    /// The tokenizer: `tokenizer.json` (the HF tokenizers library) with the special tokens named in
+    /// `tokenizer_config.json` and `special_tokens_map.json`, else the family's native files (`vocab.json` +
+    /// `merges.txt`, `spiece.model` or `spm.model`).
     pub fn tokenizer(&self) -> Result<TokenizerOption> {
         let path = |name: &str| self.dir.file(name).display().to_string();
         let tokenizer = match self.tokenizer_files()? {
-            TokenizerFiles::HuggingFace => TokenizerOption::from_hf_tokenizer_file(
-                self.dir.file("tokenizer.json"),
-                self.dir.file("special_tokens_map.json"),
-            ),
+            TokenizerFiles::HuggingFace => {
+                let special_tokens = write_temporary_json(&self.special_tokens()?)?;
+                TokenizerOption::from_hf_tokenizer_file(
+                    self.dir.file(HF_TOKENIZER_FILE),
+                    special_tokens.path(),
+                )
+            }
             TokenizerFiles::Native(files) => TokenizerOption::from_file(
                 self.architecture.model_type(),
                 &path(files[0]),
@@ -197,16 +446,49 @@ impl Checkpoint {
         tokenizer.map_err(|e| model_error(self.path(), &format!("tokenizer: {e}")))
     }
 
-    fn tokenizer_files(&self) -> Result<TokenizerFiles> {
-        let native: &'static [&'static str] = match self.architecture {
-            Architecture::Bart | Architecture::Roberta | Architecture::Deberta => {
-                &["vocab.json", "merges.txt"]
+    /// The special tokens as rust-bert's HF tokenizer reads them: plain strings, whether the files give strings
+    /// or transformers' AddedToken objects (`{"content": "<s>", "lstrip": false, ...}`).
+    fn special_tokens(&self) -> Result<serde_json::Value> {
+        let mut tokens = serde_json::Map::new();
+        for name in SPECIAL_TOKEN_FILES {
+            let Some(serde_json::Value::Object(file)) =
+                self.optional_json::<serde_json::Value>(name)?
+            else {
+                continue;
+            };
+            for (key, value) in file {
+                let value = match (key.as_str(), value) {
+                    ("additional_special_tokens", serde_json::Value::Array(list)) => list
+                        .iter()
+                        .filter_map(token_content)
+                        .map(serde_json::Value::String)
+                        .collect(),
+                    (key, value) if key.ends_with("_token") => match token_content(&value) {
+                        Some(content) => content.into(),
+                        None => continue,
+                    },
+                    _ => continue,
+                };
+                tokens.insert(key, value);
             }
-            Architecture::T5 | Architecture::Pegasus => &["spiece.model"],
-            Architecture::DebertaV2 => &["spm.model"],
-        };
+        }
+        if !tokens.contains_key("unk_token") {
+            return Err(model_error(
+                self.path(),
+                &format!(
+                    "no unk_token in {}: the tokenizer needs its unknown token",
+                    SPECIAL_TOKEN_FILES.join(" or ")
+                ),
+            ));
+        }
+        Ok(tokens.into())
+    }
+
+    fn tokenizer_files(&self) -> Result<TokenizerFiles> {
+        let native = self.architecture.native_tokenizer_files();
         let present = |files: &[&str]| files.iter().all(|f| self.dir.file(f).is_file());
-        if present(&HF_TOKENIZER_FILES) {
+        if present(&[HF_TOKENIZER_FILE]) {
+            self.special_tokens()?;
             Ok(TokenizerFiles::HuggingFace)
         } else if present(native) {
             Ok(TokenizerFiles::Native(native))
@@ -214,12 +496,38 @@ impl Checkpoint {
             Err(model_error(
                 self.path(),
                 &format!(
-                    "missing tokenizer files: {} or {}",
-                    HF_TOKENIZER_FILES.join(" + "),
-                    native.join(" + ")
+                    "missing tokenizer files: {} or {} (for {})",
+                    HF_TOKENIZER_FILE,
+                    native.join(" + "),
+                    self.architecture.name()
                 ),
             ))
         }
+    }
+
+    /// A sha256 of the checkpoint's content: of the lines `<sha256>  <file>` (as `sha256sum` prints them), sorted
+    /// by file name, of every file the checkpoint is loaded from (configuration, weights, tokenizer).
+    pub fn content_sha256(&self) -> Result<String> {
+        let mut files: Vec<PathBuf> = ["config.json", "generation_config.json"]
+            .iter()
+            .chain(SPECIAL_TOKEN_FILES.iter())
+            .map(|name| self.dir.file(name))
+            .collect();
+        files.extend(self.weights.all());
+        match self.tokenizer_files()? {
+            TokenizerFiles::HuggingFace => files.push(self.dir.file(HF_TOKENIZER_FILE)),
+            TokenizerFiles::Native(native) => files.extend(native.iter().map(|f| self.dir.file(f))),
+        }
+        let mut lines = Vec::new();
+        for file in files.into_iter().filter(|f| f.is_file()) {
+            let name = file
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().to_string());
+            lines.push(format!("{}  {name}\n", sha256_file(&file)?));
+        }
+        lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
+        lines.dedup();
+        Ok(format!("{:x}", Sha256::digest(lines.concat().as_bytes())))
     }
 
     /// Loads the weights into `vs`, whose variables the model has created. Tensors tied to the shared
@@ -230,22 +538,22 @@ impl Checkpoint {
         tch::no_grad(|| -> Result<()> {
             for (name, mut variable) in vs.variables() {
                 if let Some(tensor) = tensors.remove(&name) {
-                    variable
-                        .f_copy_(&tensor)
-                        .map_err(|e| model_error(&self.weights, &format!("tensor {name}: {e}")))?;
+                    variable.f_copy_(&tensor).map_err(|e| {
+                        model_error(&self.weights.main, &format!("tensor {name}: {e}"))
+                    })?;
                 }
             }
             Ok(())
         })
     }
 
-    /// The weights as rust-bert's pipelines load them: the file itself when it holds every tensor the model
-    /// in `vs` needs, else an in-memory copy with the tied tensors filled in.
+    /// The weights as rust-bert's pipelines load them: the file itself when it is a single file that holds
+    /// every tensor the model in `vs` needs, else an in-memory copy with the tied tensors filled in.
     pub fn weights_for(&self, vs: &VarStore) -> Result<ModelResource> {
         let needed: BTreeSet<String> = vs.variables().into_keys().collect();
-        if self.stored_names()?.is_superset(&needed) {
+        if self.weights.is_single_loadable() && self.weights.names()?.is_superset(&needed) {
             return Ok(ModelResource::Torch(Box::new(LocalResource::from(
-                self.weights.clone(),
+                self.weights.main.clone(),
             ))));
         }
         let tensors = self.complete_tensors(vs)?;
@@ -257,30 +565,9 @@ impl Checkpoint {
         })))
     }
 
-    /// The names of the tensors in the weight file; for safetensors read from the header alone.
-    fn stored_names(&self) -> Result<BTreeSet<String>> {
-        if self.weights.extension().is_some_and(|e| e == "safetensors") {
-            safetensors_names(&self.weights)
-        } else {
-            Ok(self.read_tensors()?.into_keys().collect())
-        }
-    }
-
-    fn read_tensors(&self) -> Result<HashMap<String, Tensor>> {
-        let tensors = if self.weights.extension().is_some_and(|e| e == "safetensors") {
-            Tensor::read_safetensors(&self.weights)
-        } else {
-            Tensor::load_multi(&self.weights)
-        };
-        Ok(tensors
-            .map_err(|e| model_error(&self.weights, &e.to_string()))?
-            .into_iter()
-            .collect())
-    }
-
     /// The tensors of the file, restricted to the variables of `vs`, with tied ones filled in.
     fn complete_tensors(&self, vs: &VarStore) -> Result<HashMap<String, Tensor>> {
-        let mut stored = self.read_tensors()?;
+        let mut stored = self.weights.read()?;
         let shared = TIED_EMBEDDINGS
             .iter()
             .find_map(|name| stored.get(*name))
@@ -306,7 +593,7 @@ impl Checkpoint {
         if !missing.is_empty() {
             missing.sort();
             return Err(model_error(
-                &self.weights,
+                &self.weights.main,
                 &format!(
                     "the weights do not fit the {} model in config.json: missing {}",
                     self.architecture.name(),
@@ -316,6 +603,80 @@ impl Checkpoint {
         }
         Ok(tensors)
     }
+}
+
+/// Refuses a `config.json` whose `architectures` names only model classes without the task's head (a BART
+/// summariser given as NLI model, say), which would otherwise load with a random or missing head.
+fn check_head(
+    config_path: &Path,
+    config: &serde_json::Value,
+    task: Task,
+    architecture: Architecture,
+) -> Result<()> {
+    let Some(classes) = config.get("architectures").and_then(|a| a.as_array()) else {
+        return Ok(());
+    };
+    let named: Vec<&str> = classes.iter().filter_map(|c| c.as_str()).collect();
+    let accepted = task.classes(architecture);
+    if named.is_empty() || named.iter().any(|c| accepted.contains(c)) {
+        return Ok(());
+    }
+    Err(model_error(
+        config_path,
+        &format!(
+            "architectures [{}] has no model head for {} (supported: {})",
+            named.join(", "),
+            task.name(),
+            accepted.join(", ")
+        ),
+    ))
+}
+
+/// Lays the token ids `generation_config.json` sets over `config.json`'s, as transformers' `generate` uses
+/// them; a list of end tokens gives its first.
+fn lay_generation_ids_over(config: &mut serde_json::Value, generation: &serde_json::Value) {
+    let Some(object) = config.as_object_mut() else {
+        return;
+    };
+    for key in GENERATION_TOKEN_IDS {
+        if let Some(value) = generation.get(key) {
+            let value = match value {
+                serde_json::Value::Array(ids) => ids.first().cloned().unwrap_or_default(),
+                other => other.clone(),
+            };
+            object.insert(key.to_string(), value);
+        }
+    }
+}
+
+/// The text of a special token given as a string or as an AddedToken object.
+fn token_content(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Object(token) => token
+            .get("content")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string),
+        _ => None,
+    }
+}
+
+fn write_temporary_json(value: &serde_json::Value) -> Result<tempfile::NamedTempFile> {
+    let mut file = tempfile::Builder::new()
+        .prefix("newsdigest-")
+        .suffix(".json")
+        .tempfile()
+        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    serde_json::to_writer(&mut file, value)?;
+    file.flush().map_err(|e| Error::io(file.path(), e))?;
+    Ok(file)
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
+    Ok(format!("{:x}", hasher.finalize()))
 }
 
 /// The tensor names in a safetensors file's header (an 8-byte little-endian length, then a JSON object).
@@ -353,9 +714,10 @@ mod remote {
     use std::path::{Path, PathBuf};
 
     /// Files fetched when the hub has them, besides `config.json` and the weights.
-    const OPTIONAL_FILES: [&str; 7] = [
+    const OPTIONAL_FILES: [&str; 8] = [
         "generation_config.json",
         "tokenizer.json",
+        "tokenizer_config.json",
         "special_tokens_map.json",
         "vocab.json",
         "merges.txt",
@@ -389,13 +751,15 @@ mod remote {
             .map_or_else(|| PathBuf::from("checkpoint"), |p| p.join("checkpoint"));
         std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
         link(&config, &folder.join("config.json"))?;
+        // Sharded weights are not fetched: their index would be downloaded without the shards.
         let (weights_name, weights) = WEIGHT_FILES
             .iter()
+            .filter(|file| !file.ends_with(".index.json"))
             .find_map(|file| fetch(file).ok().map(|cached| (*file, cached)))
             .ok_or_else(|| {
                 model_error(
                     path,
-                    "the hub has neither model.safetensors nor rust_model.ot",
+                    "the hub has none of model.safetensors, pytorch_model.bin, rust_model.ot",
                 )
             })?;
         link(&weights, &folder.join(weights_name))?;

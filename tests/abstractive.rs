@@ -280,7 +280,7 @@ fn broken_folders_and_settings_fail_with_what_is_wrong() {
         ),
         (
             variant("no-weights", &remove("model.safetensors")),
-            &["missing model.safetensors"],
+            &["missing weights: none of model.safetensors"],
         ),
         (
             variant("no-merges", &remove("merges.txt")),
@@ -424,4 +424,291 @@ fn the_cli_runs_both_checkpoints_and_records_pieces_and_settings() {
     let refused = common::newsdigest(&["run", "--summary-model", &summary_dir, &input]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--summarizer abstractive"));
+}
+
+/// The summarisation checkpoints transformers wrote (scripts/make-checkpoint-fixtures) with what it generated.
+fn references() -> serde_json::Value {
+    tiny::read_json(&common::project_path(
+        "tests/data/checkpoints/references.json",
+    ))
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    common::project_path(&format!("tests/data/checkpoints/{name}"))
+}
+
+/// The options of a reference case: the checkpoint's own settings, or the fixed ones of `setting`.
+fn reference_options(
+    folder: &Path,
+    references: &serde_json::Value,
+    setting: &str,
+) -> AbstractiveOptions {
+    let mut options = AbstractiveOptions::new(folder.to_path_buf());
+    if setting != "checkpoint" {
+        options.generation = serde_json::from_value(references["generation"][setting].clone())
+            .expect("generation settings");
+    }
+    options.batch_size = 1;
+    options
+}
+
+/// Compares token ids and greedy summaries with transformers' for every case of one fixture folder; returns
+/// the differences.
+fn differences_from_transformers(
+    name: &str,
+    folder: &Path,
+    references: &serde_json::Value,
+) -> Vec<String> {
+    let mut differences = Vec::new();
+    let cases = references["summarizers"][name]["cases"].as_array().unwrap();
+    for setting in ["checkpoint", "greedy", "beam", "beam_open"] {
+        let options = reference_options(folder, references, setting);
+        let mut summarizer = AbstractiveSummarizer::load(&options)
+            .unwrap_or_else(|e| panic!("{name} ({setting}): {e}"));
+        for case in cases {
+            let text = case["text"].as_str().unwrap();
+            let input: Vec<i64> = serde_json::from_value(case["input_ids"].clone()).unwrap();
+            if summarizer.input_ids(text) != input {
+                differences.push(format!("{name}: input ids of {text:?}"));
+            }
+            let expected: Vec<i64> = serde_json::from_value(case[setting].clone()).unwrap();
+            let generated = summarizer.generate_ids(&[text]).unwrap().remove(0);
+            if generated != expected {
+                differences.push(format!(
+                    "{name} ({setting}) {text:?}: {generated:?}, transformers {expected:?}"
+                ));
+            }
+        }
+        if setting == "greedy" {
+            // Through the Summarizer interface, as the pipeline calls it: the decoded text of the same ids.
+            let base = dev_articles().remove(0);
+            let articles: Vec<EmbeddedArticle> = cases
+                .iter()
+                .map(|case| {
+                    let text = case["text"].as_str().unwrap();
+                    EmbeddedArticle {
+                        article: Article {
+                            text: text.to_string(),
+                            ..base.clone()
+                        },
+                        sentences: vec![text.to_string()],
+                        sentence_vectors: Vec::new(),
+                        vector: Vec::new(),
+                    }
+                })
+                .collect();
+            for (summary, case) in summarizer.summarize(&articles).unwrap().iter().zip(cases) {
+                if summary.text != case["greedy_text"].as_str().unwrap() || summary.chunks != 1 {
+                    differences.push(format!(
+                        "{name}: summary {summary:?}, transformers {:?}",
+                        case["greedy_text"]
+                    ));
+                }
+            }
+        }
+    }
+    differences
+}
+
+#[test]
+fn every_transformers_checkpoint_generates_what_transformers_generates() {
+    let references = references();
+    let names: Vec<&String> = references["summarizers"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(
+        names,
+        ["bart", "distilbart", "pegasus", "t5", "t5-v1_1"],
+        "BART, DistilBART, Pegasus, T5 v1 and v1.1"
+    );
+    let differences: Vec<String> = names
+        .iter()
+        .flat_map(|name| differences_from_transformers(name, &fixture(name), &references))
+        .collect();
+    assert!(differences.is_empty(), "{differences:#?}");
+}
+
+#[test]
+fn other_hub_layouts_of_the_same_checkpoint_give_the_same_tokens() {
+    let references = references();
+    let dir = tempfile::tempdir().unwrap();
+    // BART with only the slow tokenizer's files (vocab.json + merges.txt), and special_tokens_map.json gone:
+    // the special tokens come from tokenizer_config.json.
+    let bart = tiny::copy_folder(&fixture("bart"), &dir.path().join("bart"));
+    std::fs::remove_file(bart.join("tokenizer.json")).unwrap();
+    let bart_hf = tiny::copy_folder(&fixture("bart"), &dir.path().join("bart-no-map"));
+    std::fs::remove_file(bart_hf.join("special_tokens_map.json")).unwrap();
+    // T5 with only spiece.model.
+    let t5 = tiny::copy_folder(&fixture("t5"), &dir.path().join("t5"));
+    std::fs::remove_file(t5.join("tokenizer.json")).unwrap();
+    let mut differences = differences_from_transformers("bart", &bart, &references);
+    differences.extend(differences_from_transformers("bart", &bart_hf, &references));
+    differences.extend(differences_from_transformers("t5", &t5, &references));
+    assert!(differences.is_empty(), "{differences:#?}");
+}
+
+#[test]
+fn incomplete_or_unsupported_transformers_folders_name_the_file_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let variant = |from: &str, name: &str, change: &dyn Fn(&Path)| {
+        let folder = tiny::copy_folder(&fixture(from), &dir.path().join(name));
+        change(&folder);
+        AbstractiveOptions::new(folder)
+    };
+    let edit_config = |edit: &'static dyn Fn(&mut serde_json::Value)| {
+        move |folder: &Path| {
+            let mut config = tiny::read_json(&folder.join("config.json"));
+            edit(&mut config);
+            tiny::write_json(&folder.join("config.json"), &config);
+        }
+    };
+    let cases: Vec<(AbstractiveOptions, &[&str])> = vec![
+        (
+            variant("t5-v1_1", "missing-shard", &|folder: &Path| {
+                std::fs::remove_file(folder.join("model-00002-of-00005.safetensors")).unwrap()
+            }),
+            &[
+                "model.safetensors.index.json",
+                "weight_map names the shard model-00002-of-00005.safetensors, which is missing",
+            ],
+        ),
+        (
+            variant("distilbart", "no-weights", &|folder: &Path| {
+                std::fs::remove_file(folder.join("pytorch_model.bin")).unwrap()
+            }),
+            &["missing weights: none of model.safetensors, model.safetensors.index.json, pytorch_model.bin"],
+        ),
+        (
+            variant("t5", "no-tokenizer", &|folder: &Path| {
+                for file in ["tokenizer.json", "spiece.model"] {
+                    std::fs::remove_file(folder.join(file)).unwrap()
+                }
+            }),
+            &["missing tokenizer files: tokenizer.json or spiece.model (for t5)"],
+        ),
+        (
+            variant("pegasus", "no-unk", &|folder: &Path| {
+                for file in ["special_tokens_map.json", "tokenizer_config.json"] {
+                    let mut map = tiny::read_json(&folder.join(file));
+                    map.as_object_mut().unwrap().remove("unk_token");
+                    tiny::write_json(&folder.join(file), &map);
+                }
+            }),
+            &["no unk_token in tokenizer_config.json or special_tokens_map.json"],
+        ),
+        (
+            variant("bart", "gpt2", &edit_config(&|c| c["model_type"] = "gpt2".into())),
+            &[
+                "config.json",
+                "model_type `gpt2` is not supported for summaries (supported: bart, t5, pegasus)",
+            ],
+        ),
+        (
+            variant(
+                "t5",
+                "no-model-type",
+                &edit_config(&|c| {
+                    c.as_object_mut().unwrap().remove("model_type");
+                }),
+            ),
+            &["config.json", "no model_type field", "supported for summaries: bart, t5, pegasus"],
+        ),
+        (
+            variant(
+                "t5",
+                "no-d-ff",
+                &edit_config(&|c| {
+                    c.as_object_mut().unwrap().remove("d_ff");
+                }),
+            ),
+            &["config.json", "cannot be read as a t5 config", "missing field `d_ff`"],
+        ),
+        (
+            variant(
+                "t5",
+                "deeper-decoder",
+                &edit_config(&|c| c["num_decoder_layers"] = 3.into()),
+            ),
+            &["config.json", "num_decoder_layers 3 differs from num_layers 2"],
+        ),
+        (
+            variant(
+                "bart",
+                "classifier",
+                &edit_config(&|c| c["architectures"] = serde_json::json!(["BartForSequenceClassification"])),
+            ),
+            &[
+                "config.json",
+                "architectures [BartForSequenceClassification] has no model head for summaries",
+                "supported: BartForConditionalGeneration",
+            ],
+        ),
+    ];
+    for (options, expected) in cases {
+        let message = load_error(&options);
+        for part in expected {
+            assert!(message.contains(part), "{message:?} lacks {part:?}");
+        }
+    }
+    // A T5 config without task_specific_params (as fine-tuned T5 summarisers have) is not one of them.
+    assert!(tiny::read_json(&fixture("t5").join("config.json"))
+        .get("task_specific_params")
+        .is_none());
+}
+
+#[test]
+fn the_cli_lists_the_checkpoints_in_run_models_with_a_content_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("articles.jsonl");
+    let lines: Vec<String> =
+        std::fs::read_to_string(common::project_path("tests/data/dev/articles.jsonl"))
+            .unwrap()
+            .lines()
+            .take(2)
+            .map(str::to_string)
+            .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let changed = tiny::copy_folder(&fixture("t5"), &dir.path().join("t5"));
+    let mut config = tiny::read_json(&changed.join("generation_config.json"));
+    config["max_length"] = 10.into();
+    tiny::write_json(&changed.join("generation_config.json"), &config);
+    let run = |summary_model: &Path| -> serde_json::Value {
+        let output = common::newsdigest_ok(&[
+            "run",
+            "--quiet",
+            "--summarizer",
+            "abstractive",
+            "--summary-model",
+            &summary_model.display().to_string(),
+            "--classifier",
+            "nli",
+            "--nli-model",
+            &fixture("deberta-v3-mnli").display().to_string(),
+            &input.display().to_string(),
+        ]);
+        serde_json::from_str(&output).unwrap()
+    };
+    let original = run(&fixture("t5"));
+    let models = original["run"]["models"].as_array().unwrap();
+    let roles: Vec<&str> = models.iter().map(|m| m["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["embedding", "summary", "nli"]);
+    for model in models {
+        let sha = model["sha256"].as_str().unwrap();
+        assert!(
+            sha.len() == 64 && sha.chars().all(|c| c.is_ascii_hexdigit()),
+            "{model}"
+        );
+    }
+    assert_eq!(models[1]["path"], fixture("t5").display().to_string());
+    assert_ne!(models[1]["sha256"], models[2]["sha256"]);
+    for article in original["articles"].as_array().unwrap() {
+        assert!(article["summary_chunks"].as_u64().unwrap() >= 1);
+        assert_eq!(article["scores"].as_object().unwrap().len(), 3);
+    }
+    // Another generation_config.json is another checkpoint; the NLI model is the same.
+    let edited = run(&changed);
+    assert_ne!(edited["run"]["models"][1]["sha256"], models[1]["sha256"]);
+    assert_eq!(edited["run"]["models"][2]["sha256"], models[2]["sha256"]);
 }

@@ -4,7 +4,7 @@
 
 use super::{decide, Classifier, LabelSet, Prediction};
 use crate::article::EmbeddedArticle;
-use crate::checkpoint::{Architecture, Checkpoint};
+use crate::checkpoint::{Architecture, Checkpoint, Task};
 use crate::error::{Error, Result};
 use rust_bert::bart::{BartConfig, BartForSequenceClassification};
 use rust_bert::bert::BertConfig;
@@ -16,14 +16,6 @@ use rust_tokenizers::tokenizer::TruncationStrategy;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use tch::{nn::VarStore, Device, Kind, Tensor};
-
-/// The architectures that classify sentence pairs.
-const NLI_ARCHITECTURES: [Architecture; 4] = [
-    Architecture::Bart,
-    Architecture::Roberta,
-    Architecture::Deberta,
-    Architecture::DebertaV2,
-];
 
 /// The HF zero-shot pipeline's hypothesis template.
 pub const DEFAULT_HYPOTHESIS_TEMPLATE: &str = "This example is about {}.";
@@ -156,7 +148,7 @@ impl NliClassifier {
                 "the NLI batch size must be at least 1".to_string(),
             ));
         }
-        let checkpoint = Checkpoint::open(&options.model_dir, &NLI_ARCHITECTURES)?;
+        let checkpoint = Checkpoint::open(&options.model_dir, Task::Nli)?;
         let config: NliConfig = checkpoint.config()?;
         let label2id = config.label2id.unwrap_or_default();
         let class = |prefix: &str| {
@@ -246,6 +238,21 @@ impl NliClassifier {
             }
         }
         words[..fits].join(" ")
+    }
+
+    /// The class logits of premise–hypothesis pairs, in the order of `id2label`: the raw output behind the
+    /// scores, for comparison with another implementation of the same checkpoint.
+    pub fn logits(&self, pairs: &[(&str, &str)]) -> Result<Vec<Vec<f32>>> {
+        let encoded: Vec<Vec<i64>> = pairs
+            .iter()
+            .map(|(premise, hypothesis)| self.encode(premise, hypothesis))
+            .collect();
+        self.pair_logits(&encoded)
+    }
+
+    /// The token ids the model reads for a premise–hypothesis pair.
+    pub fn input_ids(&self, premise: &str, hypothesis: &str) -> Vec<i64> {
+        self.encode(premise, hypothesis)
     }
 
     /// Logits of every pair, batched by similar length; rows in input order.

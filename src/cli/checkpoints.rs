@@ -1,9 +1,12 @@
 //! Options of `newsdigest run` that swap in local transformer checkpoints: an abstractive summariser and an
 //! NLI classifier (see docs/checkpoints.md).
 
+use newsdigest::checkpoint::{Checkpoint, Task};
 use newsdigest::classify::{NliOptions, DEFAULT_HYPOTHESIS_TEMPLATE};
+use newsdigest::output::ModelInfo;
+use newsdigest::pipeline::PipelineOptions;
 use newsdigest::summarize::{AbstractiveOptions, GenerationSettings};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Which summariser writes the summaries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -115,4 +118,27 @@ impl CheckpointArgs {
             ..NliOptions::new(model_dir)
         }))
     }
+}
+
+/// The summary and NLI checkpoints a run uses, for `run.models`, each identified by the hash of its content
+/// (`Checkpoint::content_sha256`), computed here once per run rather than by every worker that loads it.
+pub fn checkpoint_models(options: &PipelineOptions) -> anyhow::Result<Vec<ModelInfo>> {
+    let used = [
+        (
+            "summary",
+            Task::Summary,
+            options.abstractive.as_ref().map(|o| &o.model_dir),
+        ),
+        ("nli", Task::Nli, options.nli.as_ref().map(|o| &o.model_dir)),
+    ];
+    used.into_iter()
+        .filter_map(|(role, task, dir)| dir.map(|dir| (role, task, dir)))
+        .map(|(role, task, dir): (&str, Task, &PathBuf)| {
+            Ok(ModelInfo {
+                role: role.to_string(),
+                path: dir.display().to_string(),
+                sha256: Checkpoint::open(Path::new(dir), task)?.content_sha256()?,
+            })
+        })
+        .collect()
 }

@@ -107,6 +107,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             sha256: head.sha256()?,
         });
     }
+    run.models
+        .extend(super::checkpoints::checkpoint_models(pipeline.options())?);
     let stream_options = StreamOptions {
         shard,
         chunk_articles: args.chunk_articles.max(1),

@@ -10,7 +10,7 @@
 use super::chunking::{pack, Piece};
 use super::{Summarizer, Summary};
 use crate::article::EmbeddedArticle;
-use crate::checkpoint::{Architecture, Checkpoint};
+use crate::checkpoint::{Architecture, Checkpoint, Task};
 use crate::error::{Error, Result};
 use rust_bert::bart::{BartConfig, BartForConditionalGeneration, BartGenerator};
 use rust_bert::pegasus::{
@@ -23,10 +23,6 @@ use rust_bert::t5::{T5Config, T5ForConditionalGeneration, T5Generator};
 use rust_tokenizers::tokenizer::TruncationStrategy;
 use std::path::PathBuf;
 use tch::{nn::VarStore, Device};
-
-/// The architectures that write summaries.
-const SUMMARY_ARCHITECTURES: [Architecture; 3] =
-    [Architecture::Bart, Architecture::T5, Architecture::Pegasus];
 
 /// Input window used when `config.json` gives no position limit (T5's relative positions): T5's training length.
 const DEFAULT_WINDOW: usize = 512;
@@ -100,14 +96,9 @@ struct SummaryConfig {
     generation: GenerationSettings,
     max_position_embeddings: Option<usize>,
     n_positions: Option<usize>,
-    task_specific_params: Option<TaskSpecificParams>,
 }
 
-#[derive(serde::Deserialize)]
-struct TaskSpecificParams {
-    summarization: Option<SummarizationParams>,
-}
-
+/// `task_specific_params.summarization` of `config.json`: what the HF summarisation pipeline applies.
 #[derive(serde::Deserialize)]
 struct SummarizationParams {
     #[serde(flatten)]
@@ -145,6 +136,8 @@ impl Generator {
 /// Summarises with a local seq2seq checkpoint.
 pub struct AbstractiveSummarizer {
     generator: Generator,
+    /// The end token greedy decoding must end on at `max_length`, where rust-bert does not force it itself.
+    forced_eos: Option<i64>,
     prefix: String,
     window: usize,
     max_length: usize,
@@ -155,13 +148,11 @@ impl AbstractiveSummarizer {
     /// Loads the checkpoint of `options.model_dir`; an incomplete or unsupported folder, or settings the
     /// generator cannot use, fail with an error that says which.
     pub fn load(options: &AbstractiveOptions) -> Result<Self> {
-        let checkpoint = Checkpoint::open(&options.model_dir, &SUMMARY_ARCHITECTURES)?;
+        let checkpoint = Checkpoint::open(&options.model_dir, Task::Summary)?;
         let config: SummaryConfig = checkpoint.config()?;
         let generation_file: Option<GenerationSettings> =
             checkpoint.optional_json("generation_config.json")?;
-        let task = config
-            .task_specific_params
-            .and_then(|params| params.summarization);
+        let task = checkpoint.task_params::<SummarizationParams>("summarization")?;
         let (task_generation, task_prefix) = match task {
             Some(params) => (params.generation, params.prefix),
             None => (GenerationSettings::default(), None),
@@ -194,9 +185,11 @@ impl AbstractiveSummarizer {
             (None, Architecture::T5) => T5_SUMMARY_PREFIX.to_string(),
             (None, _) => String::new(),
         };
-        let generator = build_generator(&checkpoint, &resolved)?;
+        let forced_eos = unforced_eos(&checkpoint)?;
+        let generator = build_generator(&checkpoint, &resolved, forced_eos.is_some())?;
         Ok(AbstractiveSummarizer {
             generator,
+            forced_eos,
             prefix,
             window,
             max_length: resolved.max_length as usize,
@@ -215,11 +208,46 @@ impl AbstractiveSummarizer {
     }
 
     fn token_count(&self, text: &str) -> usize {
+        self.token_ids(text).len()
+    }
+
+    fn token_ids(&self, text: &str) -> Vec<i64> {
         self.generator
             .tokenizer()
             .encode_list(&[text], usize::MAX, &TruncationStrategy::DoNotTruncate, 0)
-            .first()
-            .map_or(0, |input| input.token_ids.len())
+            .into_iter()
+            .next()
+            .map_or_else(Vec::new, |input| input.token_ids)
+    }
+
+    /// The token ids the model reads for `text` (task prefix and special tokens included), for comparison with
+    /// another implementation of the same checkpoint.
+    pub fn input_ids(&self, text: &str) -> Vec<i64> {
+        self.token_ids(&format!("{}{text}", self.prefix))
+    }
+
+    /// The token ids generated for each text, as one batch, starting with the decoder's start token: the raw
+    /// output behind the summaries, for comparison with another implementation of the same checkpoint.
+    pub fn generate_ids(&self, texts: &[&str]) -> Result<Vec<Vec<i64>>> {
+        let prompts: Vec<String> = texts
+            .iter()
+            .map(|text| format!("{}{text}", self.prefix))
+            .collect();
+        let prompts: Vec<&str> = prompts.iter().map(String::as_str).collect();
+        self.generate(&prompts)
+    }
+
+    /// The generated token ids of each prompt, ending on the forced end token as transformers' do.
+    fn generate(&self, prompts: &[&str]) -> Result<Vec<Vec<i64>>> {
+        let mut outputs = self.generator.generate(prompts)?;
+        if let Some(eos) = self.forced_eos {
+            for ids in &mut outputs {
+                if !ids.iter().skip(1).any(|&id| id == eos) {
+                    ids.push(eos);
+                }
+            }
+        }
+        Ok(outputs)
     }
 
     /// Summaries of `texts`, generated in batches of similar length; results in input order.
@@ -234,7 +262,7 @@ impl AbstractiveSummarizer {
         let mut summaries = vec![String::new(); prompts.len()];
         for batch in order.chunks(self.batch_size) {
             let inputs: Vec<&str> = batch.iter().map(|&i| prompts[i].as_str()).collect();
-            for (&i, ids) in batch.iter().zip(self.generator.generate(&inputs)?) {
+            for (&i, ids) in batch.iter().zip(self.generate(&inputs)?) {
                 summaries[i] = self
                     .generator
                     .tokenizer()
@@ -326,8 +354,8 @@ impl Resolved {
             Some("num_beams must be at least 1")
         } else if resolved.length_penalty.is_nan() || resolved.length_penalty <= 0.0 {
             Some("length_penalty must be above 0")
-        } else if resolved.max_length < 1 {
-            Some("max_length must be at least 1")
+        } else if resolved.max_length < 2 {
+            Some("max_length must be at least 2 (it counts the start token)")
         } else if resolved.min_length < 0 || resolved.min_length > resolved.max_length {
             Some("min_length must be between 0 and max_length")
         } else if resolved.no_repeat_ngram_size < 0 {
@@ -344,7 +372,12 @@ impl Resolved {
 
 /// Builds rust-bert's generator for the checkpoint. The model is first built in a scratch variable store to
 /// learn which tensors it needs, so that tensors the checkpoint ties to the shared embedding can be filled in.
-fn build_generator(checkpoint: &Checkpoint, settings: &Resolved) -> Result<Generator> {
+/// `stop_early` generates one token less than `max_length`, for the end token appended afterwards.
+fn build_generator(
+    checkpoint: &Checkpoint,
+    settings: &Resolved,
+    stop_early: bool,
+) -> Result<Generator> {
     let architecture = checkpoint.architecture();
     let scratch = VarStore::new(Device::Cpu);
     match architecture {
@@ -352,6 +385,7 @@ fn build_generator(checkpoint: &Checkpoint, settings: &Resolved) -> Result<Gener
             BartForConditionalGeneration::new(scratch.root(), &checkpoint.config::<BartConfig>()?);
         }
         Architecture::T5 => {
+            check_t5_depth(checkpoint)?;
             T5ForConditionalGeneration::new(scratch.root(), &checkpoint.config::<T5Config>()?);
         }
         Architecture::Pegasus => {
@@ -364,8 +398,18 @@ fn build_generator(checkpoint: &Checkpoint, settings: &Resolved) -> Result<Gener
     }
     let model_resource = checkpoint.weights_for(&scratch)?;
     drop(scratch);
-    let config_path = checkpoint.path().join("config.json");
-    let config = generate_config(architecture, model_resource, config_path, settings);
+    // rust-bert reads the configuration from a file: the checkpoint's, as `Checkpoint::config` reads it.
+    let config_file = checkpoint.config_file()?;
+    let mut config = generate_config(
+        architecture,
+        model_resource,
+        config_file.path().to_path_buf(),
+        settings,
+    );
+    if stop_early {
+        config.max_length = Some(settings.max_length - 1);
+        config.min_length = settings.min_length.min(settings.max_length - 1);
+    }
     let tokenizer = checkpoint.tokenizer()?;
     Ok(match architecture {
         Architecture::Bart => {
@@ -377,6 +421,44 @@ fn build_generator(checkpoint: &Checkpoint, settings: &Resolved) -> Result<Gener
         ),
         other => return Err(not_a_summarizer(checkpoint, other)),
     })
+}
+
+/// `forced_eos_token_id` of a Pegasus checkpoint. transformers forces that token as the last one when a summary
+/// reaches `max_length`; rust-bert 0.23's Pegasus generator never does. Forcing it scores every open beam by its
+/// score before the last step, normalised by the length before it: exactly what rust-bert gives beams still open
+/// at a `max_length` one shorter. So Pegasus generates with `max_length - 1`, and the end token is appended to the
+/// summaries still open.
+fn unforced_eos(checkpoint: &Checkpoint) -> Result<Option<i64>> {
+    #[derive(serde::Deserialize)]
+    struct ForcedEos {
+        forced_eos_token_id: Option<i64>,
+    }
+    if checkpoint.architecture() != Architecture::Pegasus {
+        return Ok(None);
+    }
+    Ok(checkpoint.config::<ForcedEos>()?.forced_eos_token_id)
+}
+
+/// rust-bert builds T5's decoder with as many layers as the encoder (`num_layers`); a checkpoint with another
+/// `num_decoder_layers` would run with layers missing or left out.
+fn check_t5_depth(checkpoint: &Checkpoint) -> Result<()> {
+    #[derive(serde::Deserialize)]
+    struct Depth {
+        num_layers: i64,
+        num_decoder_layers: Option<i64>,
+    }
+    let depth: Depth = checkpoint.config()?;
+    match depth.num_decoder_layers {
+        Some(decoder) if decoder != depth.num_layers => Err(Error::Model {
+            path: checkpoint.path().join("config.json"),
+            message: format!(
+                "num_decoder_layers {decoder} differs from num_layers {}: T5 is supported only with a decoder as \
+                 deep as the encoder (as in t5-*, t5-v1_1-*, flan-t5-*)",
+                depth.num_layers
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn not_a_summarizer(checkpoint: &Checkpoint, architecture: Architecture) -> Error {
