@@ -71,6 +71,7 @@ fn every_article_has_the_documented_fields_and_scores_sum_to_one() {
         "text",
         "summary",
         "label",
+        "labels",
         "scores",
     ];
     for article in output["articles"].as_array().unwrap() {
@@ -83,6 +84,7 @@ fn every_article_has_the_documented_fields_and_scores_sum_to_one() {
         for field in fields {
             assert!(keys.contains(&field), "missing {field} in {keys:?}");
         }
+        assert_eq!(article["labels"][0], article["label"]);
         let scores: BTreeMap<String, f64> =
             serde_json::from_value(article["scores"].clone()).unwrap();
         assert_eq!(

@@ -107,6 +107,7 @@ fn run_pipeline(
             text: Some(annotated.article.text),
             summary: Some(annotated.summary.text),
             label: annotated.prediction.label,
+            labels: annotated.labels,
         })
         .collect();
     Ok((predicted, line_counts))

@@ -65,6 +65,9 @@ pub struct PredictedArticle {
     pub summary: Option<String>,
     /// Predicted topic label.
     pub label: String,
+    /// Every predicted label (`label` first); empty in outputs written before the field existed.
+    #[serde(default)]
+    pub labels: Vec<String>,
 }
 
 /// newsdigest's JSON output document: the run description and the article list.

@@ -172,6 +172,7 @@ fn accuracy_and_macro_f1(gold: &[&str], predicted: &[&str]) -> (f64, f64) {
             gold: gold.to_string(),
             also: Vec::new(),
             predicted: predicted.to_string(),
+            predicted_all: Vec::new(),
         })
         .collect();
     let report = LabelReport::from_pairs(&pairs);
