@@ -21,16 +21,19 @@ fn dev(file: &str) -> String {
 /// The dev articles with their labels and real embeddings.
 fn dev_examples(pipeline: &Pipeline) -> Vec<Example> {
     let labeled = read_labeled_jsonl(std::path::Path::new(&dev("articles.jsonl"))).unwrap();
-    let (articles, labels): (Vec<_>, Vec<_>) =
-        labeled.into_iter().map(|l| (l.article, l.label)).unzip();
+    let (articles, labels): (Vec<_>, Vec<_>) = labeled
+        .into_iter()
+        .map(|l| (l.article, (l.label, l.also)))
+        .unzip();
     pipeline
         .embed(articles)
         .unwrap()
         .into_iter()
         .zip(labels)
-        .map(|(embedded, label)| Example {
+        .map(|(embedded, (label, also))| Example {
             id: embedded.article.id,
             label,
+            also,
             vector: embedded.vector,
         })
         .collect()

@@ -175,22 +175,30 @@ impl LabelSet {
         label: &str,
         scores: &std::collections::BTreeMap<String, f32>,
     ) -> Vec<String> {
-        let mut assigned = vec![label.to_string()];
-        if label == self.fallback {
-            return assigned;
-        }
-        let mut further: Vec<(&String, &f32)> = scores
-            .iter()
-            .filter(|(name, score)| {
-                name.as_str() != label
-                    && **name != self.fallback
-                    && **score >= self.secondary_min_score
-            })
-            .collect();
-        further.sort_by(|a, b| b.1.total_cmp(a.1));
-        assigned.extend(further.into_iter().map(|(name, _)| name.clone()));
-        assigned
+        assigned_labels(label, scores, &self.fallback, self.secondary_min_score)
     }
+}
+
+/// The labels of [`LabelSet::assigned`], for any classifier's top label and scores.
+pub fn assigned_labels(
+    label: &str,
+    scores: &std::collections::BTreeMap<String, f32>,
+    fallback: &str,
+    secondary_min_score: f32,
+) -> Vec<String> {
+    let mut assigned = vec![label.to_string()];
+    if label == fallback {
+        return assigned;
+    }
+    let mut further: Vec<(&String, &f32)> = scores
+        .iter()
+        .filter(|(name, score)| {
+            name.as_str() != label && name.as_str() != fallback && **score >= secondary_min_score
+        })
+        .collect();
+    further.sort_by(|a, b| b.1.total_cmp(a.1));
+    assigned.extend(further.into_iter().map(|(name, _)| name.clone()));
+    assigned
 }
 
 #[cfg(test)]

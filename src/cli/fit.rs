@@ -80,15 +80,18 @@ pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
         ..defaults
     })
     .context("loading the embedding model")?;
-    let (articles, targets): (Vec<_>, Vec<_>) =
-        labeled.into_iter().map(|l| (l.article, l.label)).unzip();
+    let (articles, targets): (Vec<_>, Vec<_>) = labeled
+        .into_iter()
+        .map(|l| (l.article, (l.label, l.also)))
+        .unzip();
     let embedded = pipeline.embed(articles)?;
     let examples: Vec<Example> = embedded
         .iter()
         .zip(targets)
-        .map(|(e, label)| Example {
+        .map(|(e, (label, also))| Example {
             id: e.article.id.clone(),
             label,
+            also,
             vector: e.vector.clone(),
         })
         .collect();
@@ -107,12 +110,20 @@ pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
         ..FitOptions::default()
     };
     if let Some(folds) = args.cv {
-        let zero_shot: Vec<String> = pipeline
+        let labels = &pipeline.options().labels;
+        let zero_shot: Vec<Vec<String>> = pipeline
             .classify(&embedded)?
             .into_iter()
-            .map(|p| p.label)
+            .map(|p| labels.assigned(&p.label, &p.scores))
             .collect();
-        let report = cross_validate(&examples, &zero_shot, folds, &options, base.as_ref())?;
+        let report = cross_validate(
+            &examples,
+            &zero_shot,
+            folds,
+            &options,
+            base.as_ref(),
+            (&labels.fallback, labels.secondary_min_score),
+        )?;
         println!("{}", serde_json::to_string_pretty(&report)?);
     }
     if let Some(path) = &args.output {
