@@ -176,6 +176,13 @@ fn the_cli_fits_a_head_cross_validates_it_and_run_uses_it() {
         let macro_f1 = report[system]["macro_f1"].as_f64().unwrap();
         assert!(accuracy > 0.75 && macro_f1 > 0.7, "{system}: {report}");
         assert_eq!(report[system]["folds"].as_array().unwrap().len(), 4);
+        // 12 of the articles have a second gold label (`also`): label sets are scored too.
+        let sets = &report["multi_label"][system];
+        assert_eq!(sets["multi_label_gold"], 12, "{report}");
+        assert!(
+            sets["example_f1"].as_f64().unwrap() > 0.8,
+            "{system}: {sets}"
+        );
     }
 
     let head = Head::from_file(&head_path).unwrap();

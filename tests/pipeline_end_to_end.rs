@@ -154,6 +154,11 @@ fn default_labels_reach_80_percent_on_the_dev_articles() {
         })
         .collect();
     let output = run_json(&[path.to_str().unwrap()]);
+    let report = multi_label_report(&output, &path);
+    assert_eq!(report["multi_label_gold"], 12);
+    let example_f1 = report["example_f1"].as_f64().unwrap();
+    assert!((multi_label_f1_of(&output, &path) - example_f1).abs() < 1e-9);
+    assert!(report["micro_f1"].as_f64().unwrap() > 0.8, "{report}");
     let mut per_label: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for article in output["articles"].as_array().unwrap() {
         let expected = &gold[article["id"].as_str().unwrap()];
@@ -171,6 +176,107 @@ fn default_labels_reach_80_percent_on_the_dev_articles() {
         correct as f64 / total as f64 >= 0.8,
         "accuracy {correct}/{total}: {per_label:?}"
     );
+}
+
+/// The label-set metrics `eval` reports for a saved run against the multi-label gold at `gold` (`also`).
+fn multi_label_report(output: &Value, gold: &std::path::Path) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let pred = dir.path().join("pred.json");
+    std::fs::write(&pred, output.to_string()).unwrap();
+    let report: Value = serde_json::from_str(&newsdigest_ok(&[
+        "eval",
+        "--gold",
+        gold.to_str().unwrap(),
+        "--pred",
+        pred.to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    report["labels"]["multi_label"].clone()
+}
+
+/// Example-based F1 of the run's `labels` against gold `label` + `also`, computed here from the records, and
+/// checked to hold each article's top label first and no label twice.
+fn multi_label_f1_of(output: &Value, gold: &std::path::Path) -> f64 {
+    let gold: BTreeMap<String, Vec<String>> = std::fs::read_to_string(gold)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let record: Value = serde_json::from_str(line).unwrap();
+            let mut set = vec![record["label"].as_str().unwrap().to_string()];
+            set.extend(
+                record["also"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|l| l.as_str().unwrap().to_string()),
+            );
+            (record["id"].as_str().unwrap().to_string(), set)
+        })
+        .collect();
+    let articles = output["articles"].as_array().unwrap();
+    let mut total = 0.0;
+    for article in articles {
+        let labels: Vec<&str> = article["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        assert_eq!(labels[0], article["label"]);
+        let unique: std::collections::BTreeSet<&str> = labels.iter().copied().collect();
+        assert_eq!(unique.len(), labels.len(), "{labels:?}");
+        let expected = &gold[article["id"].as_str().unwrap()];
+        let overlap = expected
+            .iter()
+            .filter(|l| unique.contains(l.as_str()))
+            .count();
+        total += 2.0 * overlap as f64 / (expected.len() + labels.len()) as f64;
+    }
+    let f1 = total / articles.len() as f64;
+    assert!(f1 > 0.85, "example F1 {f1}");
+    f1
+}
+
+#[test]
+fn labels_given_by_name_only_are_described_by_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("names.toml");
+    std::fs::write(
+        &labels,
+        "min_score = 0.0\n\
+         [[label]]\nname = \"War and armed conflict\"\n\
+         [[label]]\nname = \"Natural disasters\"\n\
+         [[label]]\nname = \"Sport\"\n\
+         [[label]]\nname = \"Financial markets\"\n",
+    )
+    .unwrap();
+    let articles = project_path("tests/data/dev/articles.jsonl");
+    let output = run_json(&[
+        "--labels",
+        labels.to_str().unwrap(),
+        articles.to_str().unwrap(),
+    ]);
+    let label_of = |id: &str| {
+        output["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .map(|a| a["label"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(label_of("dump01_meridian_wire#1"), "War and armed conflict");
+    assert_eq!(label_of("dump01_meridian_wire#3"), "Natural disasters");
+    assert_eq!(label_of("dump01_meridian_wire#4"), "Financial markets");
+    assert_eq!(label_of("dump02_archive_separators_crlf#4"), "Sport");
+    let run_labels = &output["run"]["labels"];
+    assert_eq!(
+        run_labels["templates"][0],
+        "This news story is about {name}."
+    );
+    assert!(run_labels["label"][0].get("descriptions").is_none());
 }
 
 #[test]
