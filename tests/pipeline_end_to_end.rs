@@ -239,38 +239,47 @@ fn multi_label_f1_of(output: &Value, gold: &std::path::Path) -> f64 {
     f1
 }
 
+/// Runs the dev articles with the label file `text`.
+fn run_dev_articles_with_labels(text: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("labels.toml");
+    std::fs::write(&labels, text).unwrap();
+    let articles = project_path("tests/data/dev/articles.jsonl");
+    run_json(&[
+        "--labels",
+        labels.to_str().unwrap(),
+        articles.to_str().unwrap(),
+    ])
+}
+
+/// The label the run gave the article `id`.
+fn label_of(output: &Value, id: &str) -> String {
+    output["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .map(|a| a["label"].as_str().unwrap().to_string())
+        .unwrap()
+}
+
 #[test]
 fn labels_given_by_name_only_are_described_by_templates() {
-    let dir = tempfile::tempdir().unwrap();
-    let labels = dir.path().join("names.toml");
-    std::fs::write(
-        &labels,
+    let output = run_dev_articles_with_labels(
         "min_score = 0.0\n\
          [[label]]\nname = \"War and armed conflict\"\n\
          [[label]]\nname = \"Natural disasters\"\n\
          [[label]]\nname = \"Sport\"\n\
          [[label]]\nname = \"Financial markets\"\n",
-    )
-    .unwrap();
-    let articles = project_path("tests/data/dev/articles.jsonl");
-    let output = run_json(&[
-        "--labels",
-        labels.to_str().unwrap(),
-        articles.to_str().unwrap(),
-    ]);
-    let label_of = |id: &str| {
-        output["articles"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["id"] == id)
-            .map(|a| a["label"].as_str().unwrap().to_string())
-            .unwrap()
-    };
-    assert_eq!(label_of("dump01_meridian_wire#1"), "War and armed conflict");
-    assert_eq!(label_of("dump01_meridian_wire#3"), "Natural disasters");
-    assert_eq!(label_of("dump01_meridian_wire#4"), "Financial markets");
-    assert_eq!(label_of("dump02_archive_separators_crlf#4"), "Sport");
+    );
+    for (id, expected) in [
+        ("dump01_meridian_wire#1", "War and armed conflict"),
+        ("dump01_meridian_wire#3", "Natural disasters"),
+        ("dump01_meridian_wire#4", "Financial markets"),
+        ("dump02_archive_separators_crlf#4", "Sport"),
+    ] {
+        assert_eq!(label_of(&output, id), expected, "{id}");
+    }
     let run_labels = &output["run"]["labels"];
     assert_eq!(
         run_labels["templates"][0],
@@ -281,10 +290,7 @@ fn labels_given_by_name_only_are_described_by_templates() {
 
 #[test]
 fn a_label_file_replaces_the_built_in_set() {
-    let dir = tempfile::tempdir().unwrap();
-    let labels = dir.path().join("labels.toml");
-    std::fs::write(
-        &labels,
+    let output = run_dev_articles_with_labels(
         r#"
 fallback = "none"
 min_score = 0.0
@@ -295,25 +301,12 @@ descriptions = ["Stock markets, shares, currencies and oil prices."]
 name = "sport"
 descriptions = ["A football match, a marathon or a championship."]
 "#,
-    )
-    .unwrap();
-    let articles = project_path("tests/data/dev/articles.jsonl");
-    let output = run_json(&[
-        "--labels",
-        labels.to_str().unwrap(),
-        articles.to_str().unwrap(),
-    ]);
-    let label_of = |id: &str| {
-        output["articles"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["id"] == id)
-            .map(|a| a["label"].as_str().unwrap().to_string())
-            .unwrap()
-    };
-    assert_eq!(label_of("dump01_meridian_wire#4"), "markets");
-    assert_eq!(label_of("dump02_archive_separators_crlf#4"), "sport");
+    );
+    assert_eq!(label_of(&output, "dump01_meridian_wire#4"), "markets");
+    assert_eq!(
+        label_of(&output, "dump02_archive_separators_crlf#4"),
+        "sport"
+    );
     assert_eq!(output["run"]["labels"]["fallback"], "none");
 }
 

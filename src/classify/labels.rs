@@ -53,8 +53,9 @@ fn default_min_score() -> f32 {
     0.5
 }
 
-/// Chosen on the dev articles (where a secondary gold label is rare but real): 0.25 keeps a second label that
-/// takes a quarter of the softmax mass, which a story split between two topics does and a clear one does not.
+/// A second label must take a quarter of the softmax mass, which a story split between two topics does and a
+/// clear one does not. A round value, not a tuned one: on the dev articles (12 of 48 with a second gold label)
+/// every threshold from 0.2 to 0.4 gave the same label-set F1 within 0.01.
 fn default_secondary_min_score() -> f32 {
     0.25
 }
