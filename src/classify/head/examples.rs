@@ -308,4 +308,38 @@ mod tests {
         let err = read_labeled_jsonl(&path).unwrap_err().to_string();
         assert!(err.contains("empty text"), "{err}");
     }
+
+    #[test]
+    fn a_label_list_or_also_gives_the_further_labels_each_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("train.jsonl");
+        std::fs::write(
+            &path,
+            "{\"text\": \"Aid convoy shelled.\", \"label\": [\"humanitarian\", \"conflict\"]}\n\
+             {\"text\": \"Quake.\", \"label\": \"disaster\", \"also\": [\"humanitarian\", \"disaster\"]}\n\
+             {\"text\": \"Vote.\", \"label\": [\"other\"], \"also\": [\"conflict\"]}\n",
+        )
+        .unwrap();
+        let articles = read_labeled_jsonl(&path).unwrap();
+        let labels: Vec<(&str, Vec<&str>)> = articles
+            .iter()
+            .map(|a| {
+                (
+                    a.label.as_str(),
+                    a.also.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("humanitarian", vec!["conflict"]),
+                ("disaster", vec!["humanitarian"]),
+                ("other", vec!["conflict"]),
+            ]
+        );
+        std::fs::write(&path, "{\"text\": \"Nothing.\", \"label\": []}\n").unwrap();
+        let err = read_labeled_jsonl(&path).unwrap_err().to_string();
+        assert!(err.contains("empty label"), "{err}");
+    }
 }
