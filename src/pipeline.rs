@@ -85,6 +85,9 @@ pub struct Annotated {
     pub summary: Summary,
     /// Its label and scores.
     pub prediction: Prediction,
+    /// Every label it is given: the top one, then the others above the label set's `secondary_min_score`
+    /// (see [`LabelSet::assigned`]).
+    pub labels: Vec<String>,
 }
 
 /// The models one worker thread owns (torch tensors are not `Sync`).
@@ -309,7 +312,9 @@ impl Pipeline {
             if self.options.precision == Precision::Bf16Checked {
                 self.check_close_calls(&mut classified)?;
             }
-            annotated.extend(self.in_tasks(classified, progress, summarize)?);
+            annotated.extend(self.in_tasks(classified, progress, |worker, classified| {
+                summarize(worker, classified, &self.options.labels)
+            })?);
         }
         release_freed_memory();
         Ok(annotated)
@@ -341,9 +346,9 @@ impl Pipeline {
     /// Embeds the close calls (labels within [`CLOSE_CALL`] of flipping) again in float32 and classifies them
     /// from that, so their labels, scores and summaries are float32's.
     fn check_close_calls(&self, classified: &mut [(EmbeddedArticle, Prediction)]) -> Result<()> {
-        let min_score = self.options.labels.min_score;
+        let labels = &self.options.labels;
         let close: Vec<usize> = (0..classified.len())
-            .filter(|&i| is_close_call(&classified[i].1, min_score))
+            .filter(|&i| is_close_call(&classified[i].1, labels))
             .collect();
         if close.is_empty() {
             return Ok(());
@@ -482,20 +487,25 @@ fn classify(
     Ok(embedded.into_iter().zip(predictions).collect())
 }
 
-/// Whether a small change of the scores could change the label: the top two scores, or the top score and
-/// `min_score`, are less than [`CLOSE_CALL`] apart.
-fn is_close_call(prediction: &Prediction, min_score: f32) -> bool {
+/// Whether a small change of the scores could change the labels: the top two scores, or the top score and
+/// `min_score`, or a further score and `secondary_min_score`, are less than [`CLOSE_CALL`] apart.
+fn is_close_call(prediction: &Prediction, labels: &LabelSet) -> bool {
     let mut scores: Vec<f32> = prediction.scores.values().copied().collect();
     scores.sort_by(|a, b| b.total_cmp(a));
     let top = scores.first().copied().unwrap_or(0.0);
     let runner_up = scores.get(1).copied().unwrap_or(0.0);
-    top - runner_up < CLOSE_CALL || (top - min_score).abs() < CLOSE_CALL
+    top - runner_up < CLOSE_CALL
+        || (top - labels.min_score).abs() < CLOSE_CALL
+        || scores[1.min(scores.len())..]
+            .iter()
+            .any(|s| (s - labels.secondary_min_score).abs() < CLOSE_CALL)
 }
 
 /// Summarises classified articles with one worker's summariser.
 fn summarize(
     worker: &mut Worker,
     classified: Vec<(EmbeddedArticle, Prediction)>,
+    labels: &LabelSet,
 ) -> Result<Vec<Annotated>> {
     let (embedded, predictions): (Vec<EmbeddedArticle>, Vec<Prediction>) =
         classified.into_iter().unzip();
@@ -507,6 +517,7 @@ fn summarize(
         .map(|((embedded, prediction), summary)| Annotated {
             article: embedded.article,
             summary,
+            labels: labels.assigned(&prediction.label, &prediction.scores),
             prediction,
         })
         .collect())

@@ -21,16 +21,19 @@ fn dev(file: &str) -> String {
 /// The dev articles with their labels and real embeddings.
 fn dev_examples(pipeline: &Pipeline) -> Vec<Example> {
     let labeled = read_labeled_jsonl(std::path::Path::new(&dev("articles.jsonl"))).unwrap();
-    let (articles, labels): (Vec<_>, Vec<_>) =
-        labeled.into_iter().map(|l| (l.article, l.label)).unzip();
+    let (articles, labels): (Vec<_>, Vec<_>) = labeled
+        .into_iter()
+        .map(|l| (l.article, (l.label, l.also)))
+        .unzip();
     pipeline
         .embed(articles)
         .unwrap()
         .into_iter()
         .zip(labels)
-        .map(|(embedded, label)| Example {
+        .map(|(embedded, (label, also))| Example {
             id: embedded.article.id,
             label,
+            also,
             vector: embedded.vector,
         })
         .collect()
@@ -173,6 +176,13 @@ fn the_cli_fits_a_head_cross_validates_it_and_run_uses_it() {
         let macro_f1 = report[system]["macro_f1"].as_f64().unwrap();
         assert!(accuracy > 0.75 && macro_f1 > 0.7, "{system}: {report}");
         assert_eq!(report[system]["folds"].as_array().unwrap().len(), 4);
+        // 12 of the articles have a second gold label (`also`): label sets are scored too.
+        let sets = &report["multi_label"][system];
+        assert_eq!(sets["multi_label_gold"], 12, "{report}");
+        assert!(
+            sets["example_f1"].as_f64().unwrap() > 0.8,
+            "{system}: {sets}"
+        );
     }
 
     let head = Head::from_file(&head_path).unwrap();

@@ -71,6 +71,7 @@ fn every_article_has_the_documented_fields_and_scores_sum_to_one() {
         "text",
         "summary",
         "label",
+        "labels",
         "scores",
     ];
     for article in output["articles"].as_array().unwrap() {
@@ -83,6 +84,7 @@ fn every_article_has_the_documented_fields_and_scores_sum_to_one() {
         for field in fields {
             assert!(keys.contains(&field), "missing {field} in {keys:?}");
         }
+        assert_eq!(article["labels"][0], article["label"]);
         let scores: BTreeMap<String, f64> =
             serde_json::from_value(article["scores"].clone()).unwrap();
         assert_eq!(
@@ -152,6 +154,11 @@ fn default_labels_reach_80_percent_on_the_dev_articles() {
         })
         .collect();
     let output = run_json(&[path.to_str().unwrap()]);
+    let report = multi_label_report(&output, &path);
+    assert_eq!(report["multi_label_gold"], 12);
+    let example_f1 = report["example_f1"].as_f64().unwrap();
+    assert!((multi_label_f1_of(&output, &path) - example_f1).abs() < 1e-9);
+    assert!(report["micro_f1"].as_f64().unwrap() > 0.8, "{report}");
     let mut per_label: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for article in output["articles"].as_array().unwrap() {
         let expected = &gold[article["id"].as_str().unwrap()];
@@ -171,12 +178,119 @@ fn default_labels_reach_80_percent_on_the_dev_articles() {
     );
 }
 
-#[test]
-fn a_label_file_replaces_the_built_in_set() {
+/// The label-set metrics `eval` reports for a saved run against the multi-label gold at `gold` (`also`).
+fn multi_label_report(output: &Value, gold: &std::path::Path) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let pred = dir.path().join("pred.json");
+    std::fs::write(&pred, output.to_string()).unwrap();
+    let report: Value = serde_json::from_str(&newsdigest_ok(&[
+        "eval",
+        "--gold",
+        gold.to_str().unwrap(),
+        "--pred",
+        pred.to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    report["labels"]["multi_label"].clone()
+}
+
+/// Example-based F1 of the run's `labels` against gold `label` + `also`, computed here from the records, and
+/// checked to hold each article's top label first and no label twice.
+fn multi_label_f1_of(output: &Value, gold: &std::path::Path) -> f64 {
+    let gold: BTreeMap<String, Vec<String>> = std::fs::read_to_string(gold)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let record: Value = serde_json::from_str(line).unwrap();
+            let mut set = vec![record["label"].as_str().unwrap().to_string()];
+            set.extend(
+                record["also"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|l| l.as_str().unwrap().to_string()),
+            );
+            (record["id"].as_str().unwrap().to_string(), set)
+        })
+        .collect();
+    let articles = output["articles"].as_array().unwrap();
+    let mut total = 0.0;
+    for article in articles {
+        let labels: Vec<&str> = article["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        assert_eq!(labels[0], article["label"]);
+        let unique: std::collections::BTreeSet<&str> = labels.iter().copied().collect();
+        assert_eq!(unique.len(), labels.len(), "{labels:?}");
+        let expected = &gold[article["id"].as_str().unwrap()];
+        let overlap = expected
+            .iter()
+            .filter(|l| unique.contains(l.as_str()))
+            .count();
+        total += 2.0 * overlap as f64 / (expected.len() + labels.len()) as f64;
+    }
+    let f1 = total / articles.len() as f64;
+    assert!(f1 > 0.85, "example F1 {f1}");
+    f1
+}
+
+/// Runs the dev articles with the label file `text`.
+fn run_dev_articles_with_labels(text: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let labels = dir.path().join("labels.toml");
-    std::fs::write(
-        &labels,
+    std::fs::write(&labels, text).unwrap();
+    let articles = project_path("tests/data/dev/articles.jsonl");
+    run_json(&[
+        "--labels",
+        labels.to_str().unwrap(),
+        articles.to_str().unwrap(),
+    ])
+}
+
+/// The label the run gave the article `id`.
+fn label_of(output: &Value, id: &str) -> String {
+    output["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .map(|a| a["label"].as_str().unwrap().to_string())
+        .unwrap()
+}
+
+#[test]
+fn labels_given_by_name_only_are_described_by_templates() {
+    let output = run_dev_articles_with_labels(
+        "min_score = 0.0\n\
+         [[label]]\nname = \"War and armed conflict\"\n\
+         [[label]]\nname = \"Natural disasters\"\n\
+         [[label]]\nname = \"Sport\"\n\
+         [[label]]\nname = \"Financial markets\"\n",
+    );
+    for (id, expected) in [
+        ("dump01_meridian_wire#1", "War and armed conflict"),
+        ("dump01_meridian_wire#3", "Natural disasters"),
+        ("dump01_meridian_wire#4", "Financial markets"),
+        ("dump02_archive_separators_crlf#4", "Sport"),
+    ] {
+        assert_eq!(label_of(&output, id), expected, "{id}");
+    }
+    let run_labels = &output["run"]["labels"];
+    assert_eq!(
+        run_labels["templates"][0],
+        "This news story is about {name}."
+    );
+    assert!(run_labels["label"][0].get("descriptions").is_none());
+}
+
+#[test]
+fn a_label_file_replaces_the_built_in_set() {
+    let output = run_dev_articles_with_labels(
         r#"
 fallback = "none"
 min_score = 0.0
@@ -187,25 +301,12 @@ descriptions = ["Stock markets, shares, currencies and oil prices."]
 name = "sport"
 descriptions = ["A football match, a marathon or a championship."]
 "#,
-    )
-    .unwrap();
-    let articles = project_path("tests/data/dev/articles.jsonl");
-    let output = run_json(&[
-        "--labels",
-        labels.to_str().unwrap(),
-        articles.to_str().unwrap(),
-    ]);
-    let label_of = |id: &str| {
-        output["articles"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["id"] == id)
-            .map(|a| a["label"].as_str().unwrap().to_string())
-            .unwrap()
-    };
-    assert_eq!(label_of("dump01_meridian_wire#4"), "markets");
-    assert_eq!(label_of("dump02_archive_separators_crlf#4"), "sport");
+    );
+    assert_eq!(label_of(&output, "dump01_meridian_wire#4"), "markets");
+    assert_eq!(
+        label_of(&output, "dump02_archive_separators_crlf#4"),
+        "sport"
+    );
     assert_eq!(output["run"]["labels"]["fallback"], "none");
 }
 

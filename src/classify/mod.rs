@@ -7,7 +7,7 @@ mod nli;
 
 pub use embedding::EmbeddingClassifier;
 pub use head::{Head, HeadClassifier};
-pub use labels::{LabelSet, LabelSpec, DEFAULT_LABELS_TOML};
+pub use labels::{assigned_labels, LabelSet, LabelSpec, DEFAULT_LABELS_TOML, DEFAULT_TEMPLATES};
 pub use nli::{NliClassifier, NliOptions, DEFAULT_HYPOTHESIS_TEMPLATE};
 
 use crate::article::EmbeddedArticle;

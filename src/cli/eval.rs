@@ -119,6 +119,7 @@ fn run_pipeline(args: &EvalArgs) -> anyhow::Result<Vec<PredictedArticle>> {
                 text: Some(record.text),
                 summary: Some(record.summary),
                 label: record.label,
+                labels: record.labels,
                 scores: record.scores,
             });
             Ok(())

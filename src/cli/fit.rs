@@ -87,8 +87,10 @@ pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
         ..args.model.apply(defaults)
     })
     .context("loading the embedding model")?;
-    let (articles, targets): (Vec<_>, Vec<_>) =
-        labeled.into_iter().map(|l| (l.article, l.label)).unzip();
+    let (articles, targets): (Vec<_>, Vec<_>) = labeled
+        .into_iter()
+        .map(|l| (l.article, (l.label, l.also)))
+        .unzip();
     progress.start("embedding", Unit::Articles, Some(articles.len() as u64));
     // In the pipeline's own groups, so the vectors are those of one call on every article.
     let mut embedded = Vec::with_capacity(articles.len());
@@ -101,9 +103,10 @@ pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
     let examples: Vec<Example> = embedded
         .iter()
         .zip(targets)
-        .map(|(e, label)| Example {
+        .map(|(e, (label, also))| Example {
             id: e.article.id.clone(),
             label,
+            also,
             vector: e.vector.clone(),
         })
         .collect();
@@ -123,12 +126,20 @@ pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
     };
     progress.finish();
     if let Some(folds) = args.cv {
-        let zero_shot: Vec<String> = pipeline
+        let labels = &pipeline.options().labels;
+        let zero_shot: Vec<Vec<String>> = pipeline
             .classify(&embedded)?
             .into_iter()
-            .map(|p| p.label)
+            .map(|p| labels.assigned(&p.label, &p.scores))
             .collect();
-        let report = cross_validate(&examples, &zero_shot, folds, &options, base.as_ref())?;
+        let report = cross_validate(
+            &examples,
+            &zero_shot,
+            folds,
+            &options,
+            base.as_ref(),
+            (&labels.fallback, labels.secondary_min_score),
+        )?;
         println!("{}", to_rounded_json(&report)?);
     }
     if let Some(path) = &args.output.output {

@@ -68,6 +68,9 @@ pub struct PredictedArticle {
     /// Score per label, as `run` writes them (listed beside mislabelled articles).
     #[serde(default)]
     pub scores: BTreeMap<String, f64>,
+    /// Every predicted label (`label` first); empty in outputs written before the field existed.
+    #[serde(default)]
+    pub labels: Vec<String>,
 }
 
 /// newsdigest's JSON output document: the run description and the article list.

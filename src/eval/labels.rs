@@ -1,5 +1,6 @@
 //! Topic-label metrics: how well predicted labels agree with the gold primary label (and, leniently, with the
-//! gold secondary labels).
+//! gold secondary labels), and, when gold gives several labels, how well the predicted label sets agree with
+//! the gold sets.
 
 use std::collections::BTreeSet;
 
@@ -12,6 +13,97 @@ pub struct LabelPair {
     pub also: Vec<String>,
     /// The predicted label.
     pub predicted: String,
+    /// Every predicted label (output field `labels`); empty means just `predicted`.
+    pub predicted_all: Vec<String>,
+}
+
+impl LabelPair {
+    /// The gold label set: the primary label and the secondary ones.
+    fn gold_set(&self) -> BTreeSet<&str> {
+        std::iter::once(&self.gold)
+            .chain(&self.also)
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The predicted label set: `predicted_all`, or `predicted` alone when that is empty.
+    fn predicted_set(&self) -> BTreeSet<&str> {
+        std::iter::once(&self.predicted)
+            .chain(&self.predicted_all)
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// Label-set metrics, for gold that gives some articles several labels.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MultiLabelReport {
+    /// Gold articles with more than one label.
+    pub multi_label_gold: usize,
+    /// Mean over articles of the F1 of the predicted set against the gold set (`2|P∩G| / (|P| + |G|)`).
+    pub example_f1: f64,
+    /// F1 over all (article, label) decisions pooled: every label counted once per article.
+    pub micro_f1: f64,
+    /// Unweighted mean over labels of each label's F1 as a per-article yes/no decision.
+    pub macro_f1: f64,
+    /// Share of articles whose predicted set equals the gold set.
+    pub exact_match: f64,
+    /// Per-label precision, recall, F1 and support (articles whose gold set holds the label), sorted by label.
+    pub per_label: Vec<LabelScores>,
+}
+
+impl MultiLabelReport {
+    /// Scores the predicted label sets against the gold sets; `None` when no gold article has several labels
+    /// (the single-label metrics then say it all).
+    pub fn from_pairs(pairs: &[LabelPair]) -> Option<Self> {
+        let sets: Vec<(BTreeSet<&str>, BTreeSet<&str>)> = pairs
+            .iter()
+            .map(|p| (p.gold_set(), p.predicted_set()))
+            .collect();
+        let multi_label_gold = sets.iter().filter(|(gold, _)| gold.len() > 1).count();
+        if multi_label_gold == 0 {
+            return None;
+        }
+        let labels: BTreeSet<&str> = sets
+            .iter()
+            .flat_map(|(gold, predicted)| gold.union(predicted).copied().collect::<Vec<_>>())
+            .collect();
+        let per_label: Vec<LabelScores> = labels
+            .iter()
+            .map(|label| {
+                let support = sets.iter().filter(|(g, _)| g.contains(label)).count();
+                let predicted = sets.iter().filter(|(_, p)| p.contains(label)).count();
+                let correct = sets
+                    .iter()
+                    .filter(|(g, p)| g.contains(label) && p.contains(label))
+                    .count();
+                let (precision, recall) = (ratio(correct, predicted), ratio(correct, support));
+                LabelScores {
+                    label: label.to_string(),
+                    precision,
+                    recall,
+                    f1: harmonic_mean(precision, recall),
+                    support,
+                }
+            })
+            .collect();
+        let overlap: usize = sets.iter().map(|(g, p)| g.intersection(p).count()).sum();
+        let gold_total: usize = sets.iter().map(|(g, _)| g.len()).sum();
+        let predicted_total: usize = sets.iter().map(|(_, p)| p.len()).sum();
+        let example_f1 = sets
+            .iter()
+            .map(|(g, p)| 2.0 * g.intersection(p).count() as f64 / (g.len() + p.len()) as f64)
+            .sum::<f64>()
+            / sets.len() as f64;
+        Some(MultiLabelReport {
+            multi_label_gold,
+            example_f1,
+            micro_f1: ratio(2 * overlap, gold_total + predicted_total),
+            macro_f1: per_label.iter().map(|s| s.f1).sum::<f64>() / per_label.len() as f64,
+            exact_match: ratio(sets.iter().filter(|(g, p)| g == p).count(), sets.len()),
+            per_label,
+        })
+    }
 }
 
 /// Precision, recall and F1 of one label, counting it as the positive class.
@@ -53,6 +145,9 @@ pub struct LabelReport {
     pub per_label: Vec<LabelScores>,
     /// Gold against predicted counts.
     pub confusion: ConfusionMatrix,
+    /// Label-set metrics, present when some gold article has several labels (`also`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_label: Option<MultiLabelReport>,
 }
 
 impl LabelReport {
@@ -107,6 +202,7 @@ impl LabelReport {
             macro_f1,
             per_label,
             confusion: ConfusionMatrix { labels, counts },
+            multi_label: MultiLabelReport::from_pairs(pairs),
         }
     }
 }
@@ -138,6 +234,7 @@ mod tests {
             gold: gold.to_string(),
             also: also.iter().map(|s| s.to_string()).collect(),
             predicted: predicted.to_string(),
+            predicted_all: Vec::new(),
         }
     }
 
@@ -181,5 +278,33 @@ mod tests {
             (0, 0.0, 0.0)
         );
         assert!(report.confusion.labels.is_empty());
+    }
+
+    #[test]
+    fn label_sets_are_scored_by_hand_checked_example_micro_and_macro_f1() {
+        let mut both = pair("humanitarian", &["conflict"], "humanitarian");
+        both.predicted_all = vec!["humanitarian".to_string(), "conflict".to_string()];
+        let mut extra = pair("disaster", &[], "disaster");
+        extra.predicted_all = vec!["disaster".to_string(), "humanitarian".to_string()];
+        let half = pair("conflict", &["humanitarian"], "humanitarian");
+        let report = LabelReport::from_pairs(&[both, extra, half]);
+        let multi = report.multi_label.unwrap();
+        assert_eq!(multi.multi_label_gold, 2);
+        // Example F1: 1, 2*1/(1+2), 2*1/(2+1).
+        assert!((multi.example_f1 - (1.0 + 2.0 / 3.0 + 2.0 / 3.0) / 3.0).abs() < 1e-12);
+        // Pooled: overlap 2 + 1 + 1 = 4, gold 2 + 1 + 2 = 5, predicted 2 + 2 + 1 = 5.
+        assert!((multi.micro_f1 - 0.8).abs() < 1e-12);
+        // conflict: p 1/1, r 1/2; disaster: 1, 1; humanitarian: p 2/3, r 2/2.
+        let f1 = |p: f64, r: f64| 2.0 * p * r / (p + r);
+        let expected = (f1(1.0, 0.5) + 1.0 + f1(2.0 / 3.0, 1.0)) / 3.0;
+        assert!((multi.macro_f1 - expected).abs() < 1e-12);
+        assert!((multi.exact_match - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(multi.per_label[2].support, 2);
+    }
+
+    #[test]
+    fn single_label_gold_has_no_multi_label_report() {
+        let report = LabelReport::from_pairs(&[pair("conflict", &[], "conflict")]);
+        assert!(report.multi_label.is_none());
     }
 }

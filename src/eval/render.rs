@@ -267,9 +267,18 @@ fn segmentation_table(segmentation: &SegmentationReport) -> Table {
 
 fn labels_table(report: &EvalReport) -> Table {
     let l = &report.labels;
+    let multi = l.multi_label.as_ref().map_or(String::new(), |m| {
+        format!(
+            "; label sets ({} gold with several): example F1 {}, micro-F1 {}, macro-F1 {}",
+            m.multi_label_gold,
+            number(m.example_f1),
+            number(m.micro_f1),
+            number(m.macro_f1)
+        )
+    });
     let mut table = Table::new(
         format!(
-            "Labels ({} articles): accuracy {}, lenient accuracy {}, macro-F1 {}",
+            "Labels ({} articles): accuracy {}, lenient accuracy {}, macro-F1 {}{multi}",
             l.count,
             number(l.accuracy),
             number(l.lenient_accuracy),

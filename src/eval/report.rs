@@ -237,6 +237,7 @@ impl EvalReport {
                 gold: g.label.clone(),
                 also: g.also.clone(),
                 predicted: p.label.clone(),
+                predicted_all: p.labels.clone(),
             })
             .collect();
         let summary_cases: Vec<SummaryCase> = pairs

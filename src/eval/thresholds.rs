@@ -30,10 +30,20 @@ pub struct ThresholdFailure {
 /// A label metric's threshold name and how to read it from the label report.
 type LabelMetric = (&'static str, fn(&LabelReport) -> f64);
 
-const LABEL_METRICS: [LabelMetric; 3] = [
+const LABEL_METRICS: [LabelMetric; 6] = [
     ("label.accuracy", |labels| labels.accuracy),
     ("label.lenient_accuracy", |labels| labels.lenient_accuracy),
     ("label.macro_f1", |labels| labels.macro_f1),
+    // Label-set metrics read 0 when gold has no article with several labels.
+    ("label.example_f1", |labels| {
+        labels.multi_label.as_ref().map_or(0.0, |m| m.example_f1)
+    }),
+    ("label.micro_f1", |labels| {
+        labels.multi_label.as_ref().map_or(0.0, |m| m.micro_f1)
+    }),
+    ("label.multi_macro_f1", |labels| {
+        labels.multi_label.as_ref().map_or(0.0, |m| m.macro_f1)
+    }),
 ];
 
 /// A segmentation metric's threshold name and how to read it from the overall scores. Pk and WindowDiff are
@@ -50,7 +60,8 @@ const SEGMENTATION_METRICS: [SegmentationMetric; 5] = [
     ("segmentation.title_accuracy", |s| s.title_accuracy),
 ];
 
-/// Every metric a threshold can name: `label.accuracy`, `label.lenient_accuracy`, `label.macro_f1`;
+/// Every metric a threshold can name: `label.accuracy`, `label.lenient_accuracy`, `label.macro_f1`,
+/// `label.example_f1`, `label.micro_f1`, `label.multi_macro_f1`;
 /// `segmentation.boundary_precision`, `.boundary_recall`, `.boundary_f1`, `.exact_span_accuracy`,
 /// `.title_accuracy` (over all dumps); and `<variant>.<part>` for the system summaries with variant `rouge1`,
 /// `rouge2`, `rougeL`, `rougeLsum` and part `precision`, `recall`, `f`.

@@ -35,6 +35,9 @@ pub struct ArticleRecord {
     pub summary_truncated: bool,
     /// The topic label, or the fallback (`other`).
     pub label: String,
+    /// Every label given: `label` first, then the others whose score reaches the label set's
+    /// `secondary_min_score`, in score order.
+    pub labels: Vec<String>,
     /// Score per label, rounded to 4 decimals ([`super::DECIMALS`]); they sum to 1.
     pub scores: BTreeMap<String, f64>,
     /// Present and `true` when the text was longer than the limit and cut before annotation
@@ -49,6 +52,7 @@ impl From<Annotated> for ArticleRecord {
             article,
             summary,
             prediction,
+            labels,
         } = annotated;
         ArticleRecord {
             id: article.id,
@@ -65,6 +69,7 @@ impl From<Annotated> for ArticleRecord {
             summary_chunks: summary.chunks,
             summary_truncated: summary.truncated,
             label: prediction.label,
+            labels,
             scores: prediction
                 .scores
                 .into_iter()

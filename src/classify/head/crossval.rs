@@ -1,8 +1,9 @@
 //! K-fold cross-validation of a head against the zero-shot classifier, on the same deterministic folds.
 
 use super::{fit_head, Example, FitOptions, ZeroShotBase};
+use crate::classify::assigned_labels;
 use crate::error::{Error, Result};
-use crate::eval::labels::{LabelPair, LabelReport};
+use crate::eval::labels::{LabelPair, LabelReport, MultiLabelReport};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -43,8 +44,23 @@ pub struct CrossValidation {
     pub head: Scores,
     /// The zero-shot classifier (it needs no training, so only the grouping into folds applies).
     pub zero_shot: Scores,
+    /// Label-set scores of both systems over all held-out predictions pooled, when some example has several
+    /// labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_label: Option<MultiLabelComparison>,
     /// Every article that the head (held out) or the zero-shot classifier got wrong, in input order.
     pub mistakes: Vec<Mistake>,
+}
+
+/// The head's and the zero-shot classifier's label sets against multi-label gold: each system's sets are its
+/// top label plus every other label whose score reaches the secondary score (see
+/// [`crate::classify::LabelSet::assigned`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MultiLabelComparison {
+    /// The head (held out).
+    pub head: MultiLabelReport,
+    /// The zero-shot classifier.
+    pub zero_shot: MultiLabelReport,
 }
 
 /// An article at least one of the two systems labelled wrongly.
@@ -81,13 +97,16 @@ pub fn stratified_folds(examples: &[Example], folds: usize) -> Vec<usize> {
 }
 
 /// Cross-validates a head trained with `options` (over `base` when given) against `zero_shot` (the zero-shot
-/// label of each example), over `folds` stratified folds: each fold is labelled by a head trained on the others.
+/// labels of each example, top label first), over `folds` stratified folds: each fold is labelled by a head
+/// trained on the others. A held-out article's head labels are its top label and every other label (but
+/// `fallback`) whose score reaches `secondary_min_score`.
 pub fn cross_validate(
     examples: &[Example],
-    zero_shot: &[String],
+    zero_shot: &[Vec<String>],
     folds: usize,
     options: &FitOptions,
     base: Option<&ZeroShotBase>,
+    (fallback, secondary_min_score): (&str, f32),
 ) -> Result<CrossValidation> {
     if folds < 2 || folds > examples.len() {
         return Err(Error::Config(format!(
@@ -95,13 +114,13 @@ pub fn cross_validate(
             examples.len()
         )));
     }
-    if zero_shot.len() != examples.len() {
+    if zero_shot.len() != examples.len() || zero_shot.iter().any(Vec::is_empty) {
         return Err(Error::Config(
             "one zero-shot label per example is needed".to_string(),
         ));
     }
     let assignment = stratified_folds(examples, folds);
-    let mut head_predictions = vec![String::new(); examples.len()];
+    let mut head_sets = vec![Vec::new(); examples.len()];
     for fold in 0..folds {
         let training: Vec<Example> = examples
             .iter()
@@ -112,14 +131,38 @@ pub fn cross_validate(
         let head = fit_head(&training, options, base, "", Vec::new())?;
         for (index, example) in examples.iter().enumerate() {
             if assignment[index] == fold {
-                head_predictions[index] = head.predict(&example.vector, base).label;
+                let prediction = head.predict(&example.vector, base);
+                head_sets[index] = assigned_labels(
+                    &prediction.label,
+                    &prediction.scores,
+                    fallback,
+                    secondary_min_score,
+                );
             }
         }
     }
+    let head_predictions: Vec<String> = head_sets.iter().map(|set| set[0].clone()).collect();
+    let zero_shot_top: Vec<String> = zero_shot.iter().map(|set| set[0].clone()).collect();
     let gold: Vec<&str> = examples.iter().map(|e| e.label.as_str()).collect();
+    let set_report = |sets: &[Vec<String>]| {
+        let pairs: Vec<LabelPair> = examples
+            .iter()
+            .zip(sets)
+            .map(|(e, set)| LabelPair {
+                gold: e.label.clone(),
+                also: e.also.clone(),
+                predicted: set[0].clone(),
+                predicted_all: set.clone(),
+            })
+            .collect();
+        MultiLabelReport::from_pairs(&pairs)
+    };
+    let multi_label = set_report(&head_sets)
+        .zip(set_report(zero_shot))
+        .map(|(head, zero_shot)| MultiLabelComparison { head, zero_shot });
     let mistakes = examples
         .iter()
-        .zip(head_predictions.iter().zip(zero_shot))
+        .zip(head_predictions.iter().zip(&zero_shot_top))
         .filter(|(e, (head, zero_shot))| **head != e.label || **zero_shot != e.label)
         .map(|(e, (head, zero_shot))| Mistake {
             id: e.id.clone(),
@@ -132,7 +175,8 @@ pub fn cross_validate(
         folds,
         examples: examples.len(),
         head: scores(&gold, &head_predictions, &assignment, folds),
-        zero_shot: scores(&gold, zero_shot, &assignment, folds),
+        zero_shot: scores(&gold, &zero_shot_top, &assignment, folds),
+        multi_label,
         mistakes,
     })
 }
@@ -172,6 +216,7 @@ fn accuracy_and_macro_f1(gold: &[&str], predicted: &[&str]) -> (f64, f64) {
             gold: gold.to_string(),
             also: Vec::new(),
             predicted: predicted.to_string(),
+            predicted_all: Vec::new(),
         })
         .collect();
     let report = LabelReport::from_pairs(&pairs);
@@ -186,6 +231,7 @@ mod tests {
         Example {
             id: id.to_string(),
             label: label.to_string(),
+            also: Vec::new(),
             vector: vec![0.0],
         }
     }

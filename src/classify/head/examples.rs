@@ -13,6 +13,8 @@ pub struct LabeledArticle {
     pub article: Article,
     /// Its label.
     pub label: String,
+    /// Further labels it also carries (multi-label gold: `also`, or the rest of a `label` list).
+    pub also: Vec<String>,
 }
 
 /// A labelled article reduced to what training needs: its id (for fold assignment), label and vector.
@@ -22,6 +24,9 @@ pub struct Example {
     pub id: String,
     /// The label.
     pub label: String,
+    /// Further labels the article also carries; the head learns from `label`, cross-validation scores the
+    /// label sets too.
+    pub also: Vec<String>,
     /// The article embedding.
     pub vector: Vec<f32>,
 }
@@ -31,10 +36,42 @@ struct LabeledRecord {
     id: Option<serde_json::Value>,
     title: Option<String>,
     text: String,
-    label: String,
+    label: OneOrMany,
+    #[serde(default)]
+    also: Vec<String>,
 }
 
-/// Reads JSONL records `{text, label, title?, id?}` (other fields are ignored). Training data must be clean:
+/// A gold label: one name, or a list of names whose first is the primary label.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The primary label and the further ones (`also` after the rest of a list), each once.
+    fn split(self, also: Vec<String>) -> (String, Vec<String>) {
+        let mut names = match self {
+            OneOrMany::One(name) => vec![name],
+            OneOrMany::Many(names) => names,
+        }
+        .into_iter()
+        .chain(also)
+        .map(|name| name.trim().to_string());
+        let primary = names.next().unwrap_or_default();
+        let mut further: Vec<String> = Vec::new();
+        for name in names {
+            if name != primary && !name.is_empty() && !further.contains(&name) {
+                further.push(name);
+            }
+        }
+        (primary, further)
+    }
+}
+
+/// Reads JSONL records `{text, label, also?, title?, id?}` (other fields are ignored); `label` is a name or a
+/// list of names (the first is the primary label), `also` a list of further labels. Training data must be clean:
 /// the first unusable line is an error naming it. A record without `id` gets `<file stem>:<line>`.
 pub fn read_labeled_jsonl(path: &Path) -> Result<Vec<LabeledArticle>> {
     let source = path.display().to_string();
@@ -49,7 +86,7 @@ pub fn read_labeled_jsonl(path: &Path) -> Result<Vec<LabeledArticle>> {
         let record: LabeledRecord = serde_json::from_str(line).map_err(|e| Error::Input {
             source_name: source.clone(),
             line: index + 1,
-            message: format!("not a labelled record {{text, label, title?, id?}}: {e}"),
+            message: format!("not a labelled record {{text, label, also?, title?, id?}}: {e}"),
         })?;
         let id = match record.id {
             Some(serde_json::Value::String(id)) => id,
@@ -61,7 +98,7 @@ pub fn read_labeled_jsonl(path: &Path) -> Result<Vec<LabeledArticle>> {
             &source,
             record.title,
             record.text,
-            record.label,
+            record.label.split(record.also),
             &source,
             index + 1,
         )?);
@@ -76,7 +113,9 @@ struct GoldSpan {
     start_line: usize,
     end_line: usize,
     title: Option<String>,
-    label: String,
+    label: OneOrMany,
+    #[serde(default)]
+    also: Vec<String>,
 }
 
 /// Reads gold spans (`gold.jsonl`: `{dump, id, start_line, end_line, title?, label}` per line) and takes each
@@ -135,7 +174,7 @@ pub fn read_gold_spans(gold: &Path, dumps: &Path) -> Result<Vec<LabeledArticle>>
             &dump_source,
             span.title,
             text,
-            span.label,
+            span.label.split(span.also),
             &source,
             index + 1,
         )?;
@@ -152,7 +191,7 @@ fn labeled(
     source: &str,
     title: Option<String>,
     text: String,
-    label: String,
+    (label, also): (String, Vec<String>),
     file: &str,
     line: usize,
 ) -> Result<LabeledArticle> {
@@ -179,6 +218,7 @@ fn labeled(
             known_sentences: Default::default(),
         },
         label: label.trim().to_string(),
+        also,
     })
 }
 
@@ -267,5 +307,39 @@ mod tests {
         std::fs::write(&path, "{\"text\": \" \", \"label\": \"a\"}\n").unwrap();
         let err = read_labeled_jsonl(&path).unwrap_err().to_string();
         assert!(err.contains("empty text"), "{err}");
+    }
+
+    #[test]
+    fn a_label_list_or_also_gives_the_further_labels_each_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("train.jsonl");
+        std::fs::write(
+            &path,
+            "{\"text\": \"Aid convoy shelled.\", \"label\": [\"humanitarian\", \"conflict\"]}\n\
+             {\"text\": \"Quake.\", \"label\": \"disaster\", \"also\": [\"humanitarian\", \"disaster\"]}\n\
+             {\"text\": \"Vote.\", \"label\": [\"other\"], \"also\": [\"conflict\"]}\n",
+        )
+        .unwrap();
+        let articles = read_labeled_jsonl(&path).unwrap();
+        let labels: Vec<(&str, Vec<&str>)> = articles
+            .iter()
+            .map(|a| {
+                (
+                    a.label.as_str(),
+                    a.also.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("humanitarian", vec!["conflict"]),
+                ("disaster", vec!["humanitarian"]),
+                ("other", vec!["conflict"]),
+            ]
+        );
+        std::fs::write(&path, "{\"text\": \"Nothing.\", \"label\": []}\n").unwrap();
+        let err = read_labeled_jsonl(&path).unwrap_err().to_string();
+        assert!(err.contains("empty label"), "{err}");
     }
 }

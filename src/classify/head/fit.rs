@@ -292,6 +292,7 @@ mod tests {
                 Example {
                     id: format!("e{i:02}"),
                     label: label.to_string(),
+                    also: Vec::new(),
                     vector,
                 }
             })
