@@ -3,7 +3,7 @@
 use super::common::{ingest, InputArgs};
 use anyhow::{bail, Context};
 use newsdigest::eval::{
-    check_thresholds, read_records, EvalReport, GoldArticle, PredictedArticle, ReportFormat,
+    check_thresholds, read_records, Bound, EvalReport, GoldArticle, PredictedArticle, ReportFormat,
     Threshold,
 };
 use newsdigest::ingest::{decode_lines, Document};
@@ -13,14 +13,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Exit code when the report is below a `--fail-under` minimum.
+/// Exit code when the report is below a `--fail-under` minimum or above a `--fail-over` maximum.
 pub const EXIT_BELOW_THRESHOLD: u8 = 2;
 
 /// Arguments of `newsdigest eval`.
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
     /// Gold JSONL: dump spans as in gold.jsonl (`dump`, `start_line`, `end_line`, `label`, `also`, `summary`,
-    /// `title`), or articles by id as in articles.jsonl.
+    /// `title`), or articles by id as in articles.jsonl. Only `id` is required: each metric scores the records
+    /// that have what it needs and counts the others as left out.
     #[arg(long)]
     gold: PathBuf,
     /// newsdigest's output (JSON or JSONL) to score. Without it, the INPUTs are run through the pipeline.
@@ -37,6 +38,10 @@ pub struct EvalArgs {
     /// Fail (exit 2) when a metric is below a minimum, e.g. `label.macro_f1=0.8`; repeatable.
     #[arg(long, value_name = "METRIC=VALUE")]
     fail_under: Vec<Threshold>,
+    /// Fail (exit 2) when a lower-is-better metric is above a maximum, e.g. `segmentation.pk=0.1`
+    /// (`segmentation.pk`, `segmentation.window_diff`); repeatable.
+    #[arg(long, value_name = "METRIC=VALUE", value_parser = parse_maximum)]
+    fail_over: Vec<Threshold>,
     /// Worker threads for a run made on the spot.
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -61,11 +66,21 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("writing {}", path.display()))?,
         None => print!("{rendered}"),
     }
-    let failures = check_thresholds(&report, &args.fail_under)?;
+    let thresholds: Vec<Threshold> = args
+        .fail_under
+        .iter()
+        .chain(&args.fail_over)
+        .cloned()
+        .collect();
+    let failures = check_thresholds(&report, &thresholds)?;
     for failure in &failures {
+        let missed = match failure.bound {
+            Bound::Minimum => "below the minimum",
+            Bound::Maximum => "above the maximum",
+        };
         eprintln!(
-            "newsdigest: {} = {:.4} is below the minimum {}",
-            failure.metric, failure.actual, failure.minimum
+            "newsdigest: {} = {:.4} is {missed} {}",
+            failure.metric, failure.actual, failure.limit
         );
     }
     Ok(if failures.is_empty() {
@@ -73,6 +88,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_BELOW_THRESHOLD)
     })
+}
+
+/// Parses a `--fail-over` maximum.
+fn parse_maximum(text: &str) -> Result<Threshold, newsdigest::error::Error> {
+    Threshold::parse(text, Bound::Maximum)
 }
 
 /// Runs the pipeline on the inputs; returns its articles as predictions and each dump's line count.
@@ -106,7 +126,7 @@ fn run_pipeline(
             title: annotated.article.title,
             text: Some(annotated.article.text),
             summary: Some(annotated.summary.text),
-            label: annotated.prediction.label,
+            label: Some(annotated.prediction.label),
         })
         .collect();
     Ok((predicted, line_counts))

@@ -18,5 +18,5 @@ pub mod thresholds;
 
 pub use align::{align, read_records, AlignBy, Alignment, GoldArticle, PredictedArticle};
 pub use render::{JsonRenderer, MarkdownRenderer, Renderer, ReportFormat, TextRenderer};
-pub use report::{AlignmentReport, ArticleRef, EvalReport, SegmentationReport};
-pub use thresholds::{check_thresholds, metric_names, Threshold, ThresholdFailure};
+pub use report::{AlignmentReport, ArticleRef, EvalReport, LeftOut, SegmentationReport};
+pub use thresholds::{check_thresholds, metric_names, Bound, Threshold, ThresholdFailure};

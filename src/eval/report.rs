@@ -20,6 +20,21 @@ pub struct EvalReport {
     pub labels: LabelReport,
     /// ROUGE of the system summaries and of Lead-3 over the aligned articles with a reference summary.
     pub summaries: SummaryReport,
+    /// Gold articles each metric left out because the gold (or its prediction) lacks what the metric needs.
+    pub left_out: LeftOut,
+}
+
+/// How many gold articles each metric left out, so a partial gold is scored on what it holds without hiding
+/// what it lacks. Unmatched gold articles are counted in [`AlignmentReport`] instead, not here.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct LeftOut {
+    /// Gold articles without a dump and a line span: not in the segmentation scores (all of them when the
+    /// report has no segmentation section).
+    pub segmentation: usize,
+    /// Aligned articles without a gold `label`, or whose prediction has none: not in the label metrics.
+    pub labels: usize,
+    /// Aligned articles without a gold `summary`: not in the ROUGE scores.
+    pub summaries: usize,
 }
 
 /// Segmentation scores: every gold dump's spans against the spans predicted for the same file.
@@ -148,10 +163,12 @@ impl EvalReport {
             .collect();
         let label_pairs: Vec<LabelPair> = pairs
             .iter()
-            .map(|(g, p)| LabelPair {
-                gold: g.label.clone(),
-                also: g.also.clone(),
-                predicted: p.label.clone(),
+            .filter_map(|(g, p)| {
+                Some(LabelPair {
+                    gold: g.label.clone()?,
+                    also: g.also.clone(),
+                    predicted: p.label.clone()?,
+                })
             })
             .collect();
         let summary_cases: Vec<SummaryCase> = pairs
@@ -170,6 +187,17 @@ impl EvalReport {
                 })
             })
             .collect();
+        let segmentation = SegmentationReport::score(gold, predicted, line_counts);
+        let left_out = LeftOut {
+            segmentation: gold
+                .iter()
+                .filter(|g| {
+                    g.dump.is_none() || located_span(g.start_line, g.end_line, None).is_none()
+                })
+                .count(),
+            labels: pairs.len() - label_pairs.len(),
+            summaries: pairs.len() - summary_cases.len(),
+        };
         EvalReport {
             alignment: AlignmentReport {
                 by: alignment.by,
@@ -187,9 +215,10 @@ impl EvalReport {
                     .map(|&i| ArticleRef::from_predicted(&predicted[i]))
                     .collect(),
             },
-            segmentation: SegmentationReport::score(gold, predicted, line_counts),
+            segmentation,
             labels: LabelReport::from_pairs(&label_pairs),
             summaries: SummaryReport::from_cases(&summary_cases),
+            left_out,
         }
     }
 }
