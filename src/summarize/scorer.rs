@@ -63,7 +63,7 @@ impl SentenceScorer {
         if [&scorer.mean, &scorer.scale, &scorer.weights]
             .iter()
             .any(|v| v.len() != dimension)
-            || scorer.scale.iter().any(|&s| !(s > 0.0))
+            || !scorer.scale.iter().all(|&s| s > 0.0)
         {
             return Err(Error::Config(
                 "sentence scorer weights: mean, scale and weights need one positive-scaled entry per feature"
