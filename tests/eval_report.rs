@@ -3,7 +3,8 @@
 
 use newsdigest::eval::align::parse_records;
 use newsdigest::eval::{
-    check_thresholds, AlignBy, EvalReport, GoldArticle, PredictedArticle, ReportFormat, Threshold,
+    check_thresholds, AlignBy, Bound, EvalReport, GoldArticle, PredictedArticle, ReportFormat,
+    Threshold,
 };
 use newsdigest::sentences::RuleSplitter;
 use std::collections::HashMap;
@@ -153,7 +154,8 @@ fn fail_under_reports_only_the_metrics_below_their_minimum() {
     let failures = check_thresholds(&report, &thresholds).unwrap();
     assert_eq!(failures.len(), 1);
     assert_eq!(failures[0].metric, "label.accuracy");
-    assert_eq!((failures[0].minimum, failures[0].actual), (0.6, 0.5));
+    assert_eq!((failures[0].limit, failures[0].actual), (0.6, 0.5));
+    assert_eq!(failures[0].bound, Bound::Minimum);
 }
 
 #[test]
@@ -169,9 +171,12 @@ fn fail_under_rejects_malformed_thresholds() {
     }
     let threshold: Threshold = " rougeLsum.f = 0.25 ".parse().unwrap();
     assert_eq!(
-        (threshold.metric.as_str(), threshold.minimum),
+        (threshold.metric.as_str(), threshold.limit),
         ("rougeLsum.f", 0.25)
     );
+    // Pk is an error rate: a minimum on it is refused with the option that takes it.
+    let error = "segmentation.pk=0.1".parse::<Threshold>().unwrap_err();
+    assert!(error.to_string().contains("--fail-over"), "{error}");
 }
 
 #[test]
@@ -207,4 +212,157 @@ fn every_metric_name_reads_its_value_from_the_report() {
     assert_eq!(report.metric("label.lenient_accuracy"), Some(1.0));
     assert_eq!(report.metric("rouge1.recall"), Some(0.5));
     assert_eq!(report.metric("rouge1.g"), None);
+}
+
+#[test]
+fn fail_over_fails_when_an_error_rate_is_above_its_maximum() {
+    let report = report();
+    let pk = report.metric("segmentation.pk").expect("gold has spans");
+    let window_diff = report.metric("segmentation.window_diff").unwrap();
+    assert!(pk > 0.0 && window_diff > 0.0, "{pk} {window_diff}");
+    let maximum = |text: &str| Threshold::parse(text, Bound::Maximum).unwrap();
+    let failures = check_thresholds(
+        &report,
+        &[
+            maximum(&format!("segmentation.pk={}", pk / 2.0)),
+            maximum(&format!("segmentation.window_diff={window_diff}")),
+            "label.accuracy=0.5".parse().unwrap(),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        failures
+            .iter()
+            .map(|f| (f.metric.as_str(), f.bound, f.limit, f.actual))
+            .collect::<Vec<_>>(),
+        [("segmentation.pk", Bound::Maximum, pk / 2.0, pk)]
+    );
+    // A maximum on a score where higher is better, or on an unknown metric, is refused.
+    for bad in [
+        "segmentation.boundary_f1=0.9",
+        "segmentation.pkk=0.1",
+        "segmentation.pk",
+    ] {
+        let error = Threshold::parse(bad, Bound::Maximum).unwrap_err();
+        assert!(error.to_string().starts_with("--fail-over"), "{error}");
+    }
+    // Without gold spans there is no Pk to check.
+    let by_id = EvalReport::evaluate(
+        &parse_records::<GoldArticle>("g", r#"{"id": "a", "label": "other"}"#).unwrap(),
+        &parse_records::<PredictedArticle>("p", r#"{"id": "a", "label": "other"}"#).unwrap(),
+        &RuleSplitter::default(),
+        &HashMap::new(),
+    );
+    assert!(check_thresholds(&by_id, &[maximum("segmentation.pk=0.5")]).is_err());
+}
+
+/// Evaluates `gold` JSONL against [`PREDICTED`].
+fn report_of(gold: &str) -> EvalReport {
+    let gold: Vec<GoldArticle> = parse_records("gold.jsonl", gold).unwrap();
+    let predicted: Vec<PredictedArticle> = parse_records("out.jsonl", PREDICTED).unwrap();
+    let line_counts = HashMap::from([("d1.txt".to_string(), 24)]);
+    EvalReport::evaluate(&gold, &predicted, &RuleSplitter::default(), &line_counts)
+}
+
+fn rendered(report: &EvalReport) -> String {
+    ReportFormat::Table.renderer().render(report).unwrap()
+}
+
+#[test]
+fn gold_with_summaries_and_no_labels_is_scored_with_rouge_only() {
+    let report = report_of(
+        r#"{"id": "x1", "summary": "Floods hit the delta. Thousands fled."}
+{"id": "x2", "summary": "Peace talks resumed in Geneva."}
+"#,
+    );
+    assert_eq!(report.alignment.matched, 2);
+    assert_eq!(report.summaries.count, 2);
+    assert!(report.summaries.system.rouge1.f > 0.3);
+    assert_eq!(report.labels.count, 0);
+    assert_eq!(
+        (
+            report.left_out.labels,
+            report.left_out.summaries,
+            report.left_out.segmentation
+        ),
+        (2, 0, 2)
+    );
+    assert!(report.segmentation.is_none());
+    assert_eq!(report.metric("label.accuracy"), None);
+    let error = check_thresholds(&report, &["label.accuracy=0.1".parse().unwrap()]).unwrap_err();
+    assert!(error.to_string().contains("gold labels"), "{error}");
+    assert!(
+        check_thresholds(&report, &["rouge1.f=0.3".parse().unwrap()])
+            .unwrap()
+            .is_empty()
+    );
+    let text = rendered(&report);
+    assert!(text.contains("Summaries (2 articles)"), "{text}");
+    assert!(
+        !text.contains("Labels") && !text.contains("Confusion"),
+        "{text}"
+    );
+    assert!(text.contains("left out"), "{text}");
+}
+
+#[test]
+fn gold_with_labels_and_no_summaries_is_scored_on_labels_only() {
+    let report = report_of(
+        r#"{"id": "x1", "label": "humanitarian"}
+{"id": "x2", "label": "disaster"}
+{"id": "x3", "label": "other"}
+"#,
+    );
+    assert_eq!(report.labels.count, 3);
+    assert_eq!(report.labels.accuracy, 2.0 / 3.0);
+    assert_eq!(report.summaries.count, 0);
+    assert_eq!((report.left_out.labels, report.left_out.summaries), (0, 3));
+    assert_eq!(report.metric("rouge1.f"), None);
+    let text = rendered(&report);
+    assert!(text.contains("Labels (3 articles)"), "{text}");
+    assert!(!text.contains("Summaries"), "{text}");
+}
+
+#[test]
+fn gold_with_spans_only_is_scored_on_segmentation_and_partial_records_are_counted() {
+    let report = report_of(
+        r#"{"dump": "d1.txt", "id": "d1#1", "start_line": 1, "end_line": 4}
+{"dump": "d1.txt", "id": "d1#2", "start_line": 6, "end_line": 9, "label": "conflict"}
+{"dump": "d1.txt", "id": "d1#3", "start_line": 11, "end_line": 12, "summary": "A football club won the cup."}
+{"id": "loose", "label": "other"}
+"#,
+    );
+    let segmentation = report.segmentation.as_ref().expect("gold has spans");
+    assert_eq!(segmentation.overall.total.counts.gold_articles, 3);
+    // d1#1 and d1#2 pair with x1 and x2 by span; only d1#2 has a label, neither a summary.
+    assert_eq!(report.alignment.matched, 2);
+    assert_eq!(report.labels.count, 1);
+    assert_eq!(report.summaries.count, 0);
+    assert_eq!(
+        (
+            report.left_out.segmentation,
+            report.left_out.labels,
+            report.left_out.summaries
+        ),
+        (1, 1, 2)
+    );
+    let value: serde_json::Value =
+        serde_json::from_str(&ReportFormat::Json.renderer().render(&report).unwrap()).unwrap();
+    assert_eq!(value["left_out"]["labels"], 1);
+}
+
+#[test]
+fn predictions_without_labels_are_left_out_of_the_label_metrics() {
+    let gold: Vec<GoldArticle> = parse_records("gold.jsonl", GOLD).unwrap();
+    let predicted: Vec<PredictedArticle> = parse_records(
+        "segments.jsonl",
+        r#"{"id": "s1", "source": "d1.txt", "start_line": 1, "end_line": 4}
+{"id": "s2", "source": "d1.txt", "start_line": 6, "end_line": 9, "label": "conflict"}
+"#,
+    )
+    .unwrap();
+    let report = EvalReport::evaluate(&gold, &predicted, &RuleSplitter::default(), &HashMap::new());
+    assert_eq!(report.alignment.matched, 2);
+    assert_eq!((report.labels.count, report.left_out.labels), (1, 1));
+    assert_eq!(report.labels.accuracy, 1.0);
 }

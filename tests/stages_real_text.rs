@@ -128,6 +128,46 @@ fn extractive_summaries_respect_the_budget_and_keep_article_order() {
     assert_eq!(summaries.len(), embedded.len());
 }
 
+/// The extractive summaries of the dev articles against their hand-written references, beside Lead-3. The dev
+/// set is one of the scorer's training corpora, so this guards against regressions; the held-out figures come
+/// from `scripts/train_sentence_scorer`'s cross-validation.
+#[test]
+fn extractive_summaries_beat_lead3_on_the_dev_references() {
+    use newsdigest::eval::rouge::{mean_scores, rouge};
+    use newsdigest::eval::summaries::{lead3, one_sentence_per_line};
+    let references: Vec<String> =
+        std::fs::read_to_string(common::project_path("tests/data/dev/articles.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let record: Value = serde_json::from_str(line).unwrap();
+                record["summary"].as_str().unwrap().to_string()
+            })
+            .collect();
+    let pipeline = Pipeline::new(PipelineOptions::default()).unwrap();
+    let embedded = pipeline.embed(dev_articles()).unwrap();
+    assert_eq!(embedded.len(), references.len());
+    let summarizer = ExtractiveSummarizer::default();
+    let (mut system, mut lead) = (Vec::new(), Vec::new());
+    for (article, reference) in embedded.iter().zip(&references) {
+        let reference = one_sentence_per_line(&pipeline.sentences(reference));
+        let chosen: Vec<String> = summarizer
+            .select(article)
+            .iter()
+            .map(|&i| article.sentences[i].clone())
+            .collect();
+        system.push(rouge(&reference, &one_sentence_per_line(&chosen)));
+        lead.push(rouge(&reference, &lead3(&article.sentences)));
+    }
+    let (system, lead) = (mean_scores(&system), mean_scores(&lead));
+    assert!(
+        system.rouge1.f >= lead.rouge1.f + 0.01 && system.rouge2.f >= lead.rouge2.f,
+        "system {:?} lead-3 {:?}",
+        system.rouge1,
+        lead.rouge1
+    );
+}
+
 #[test]
 fn json_output_is_one_valid_document_and_jsonl_one_object_per_line() {
     let pipeline = Pipeline::new(PipelineOptions::default()).unwrap();

@@ -6,7 +6,7 @@ use super::progress::{Progress, Unit};
 use super::run::stream_with_progress;
 use anyhow::{bail, Context};
 use newsdigest::eval::{
-    check_thresholds, read_records, EvalReport, GoldArticle, PredictedArticle, ReportFormat,
+    check_thresholds, read_records, Bound, EvalReport, GoldArticle, PredictedArticle, ReportFormat,
     Threshold,
 };
 use newsdigest::ingest::decode_lines;
@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Exit code when the report is below a `--fail-under` minimum.
+/// Exit code when the report is below a `--fail-under` minimum or above a `--fail-over` maximum.
 pub const EXIT_BELOW_THRESHOLD: u8 = 2;
 
 /// Examples printed after `newsdigest eval --help`.
@@ -38,7 +38,8 @@ Examples:
 #[command(mut_arg("inputs", |arg| arg.required(false)))]
 pub struct EvalArgs {
     /// Gold JSONL: dump spans as in gold.jsonl (`dump`, `start_line`, `end_line`, `label`, `also`, `summary`,
-    /// `title`), or articles by id as in articles.jsonl.
+    /// `title`), or articles by id as in articles.jsonl. Only `id` is required: each metric scores the records
+    /// that have what it needs and counts the others as left out.
     #[arg(long, value_name = "FILE", help_heading = "Input")]
     gold: PathBuf,
     /// newsdigest's output (JSON or JSONL) to score. Without it, the INPUTs are run through the pipeline with
@@ -60,6 +61,10 @@ pub struct EvalArgs {
     /// Fail (exit 2) when a metric is below a minimum, e.g. `label.macro_f1=0.8`; repeatable.
     #[arg(long, value_name = "METRIC=VALUE", help_heading = "Output")]
     fail_under: Vec<Threshold>,
+    /// Fail (exit 2) when a lower-is-better metric is above a maximum, e.g. `segmentation.pk=0.1`
+    /// (`segmentation.pk`, `segmentation.window_diff`); repeatable.
+    #[arg(long, value_name = "METRIC=VALUE", value_parser = parse_maximum, help_heading = "Output")]
+    fail_over: Vec<Threshold>,
     #[command(flatten)]
     pipeline: PipelineArgs,
 }
@@ -80,11 +85,21 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("writing {}", path.display()))?,
         None => print!("{rendered}"),
     }
-    let failures = check_thresholds(&report, &args.fail_under)?;
+    let thresholds: Vec<Threshold> = args
+        .fail_under
+        .iter()
+        .chain(&args.fail_over)
+        .cloned()
+        .collect();
+    let failures = check_thresholds(&report, &thresholds)?;
     for failure in &failures {
+        let missed = match failure.bound {
+            Bound::Minimum => "below the minimum",
+            Bound::Maximum => "above the maximum",
+        };
         eprintln!(
-            "newsdigest: {} = {:.4} is below the minimum {}",
-            failure.metric, failure.actual, failure.minimum
+            "newsdigest: {} = {:.4} is {missed} {}",
+            failure.metric, failure.actual, failure.limit
         );
     }
     Ok(if failures.is_empty() {
@@ -92,6 +107,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_BELOW_THRESHOLD)
     })
+}
+
+/// Parses a `--fail-over` maximum.
+fn parse_maximum(text: &str) -> Result<Threshold, newsdigest::error::Error> {
+    Threshold::parse(text, Bound::Maximum)
 }
 
 /// Runs the pipeline on the inputs as `newsdigest run` would (streamed, with a progress display); returns its
@@ -118,7 +138,7 @@ fn run_pipeline(args: &EvalArgs) -> anyhow::Result<Vec<PredictedArticle>> {
                 title: record.title,
                 text: Some(record.text),
                 summary: Some(record.summary),
-                label: record.label,
+                label: Some(record.label),
                 labels: record.labels,
                 scores: record.scores,
             });

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// A gold article: a `gold.jsonl` record (`dump`, `id`, `start_line`, `end_line`, `title`, `label`, `also`,
-/// `summary`) or an `articles.jsonl` record (`id`, `title`, `text`, `label`, `also`, `summary`).
+/// `summary`) or an `articles.jsonl` record (`id`, `title`, `text`, `label`, `also`, `summary`). Only `id` is
+/// required: each metric uses the records that hold what it needs (spans for segmentation, `label` for labels,
+/// `summary` for ROUGE) and counts the others as left out.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct GoldArticle {
     /// The article id (`<dump stem>#<n>` in the dev set).
@@ -29,8 +31,9 @@ pub struct GoldArticle {
     /// Clean body text (articles.jsonl only); used for the Lead-3 baseline when present.
     #[serde(default)]
     pub text: Option<String>,
-    /// Primary topic label.
-    pub label: String,
+    /// Primary topic label; without it the article is left out of the label metrics.
+    #[serde(default)]
+    pub label: Option<String>,
     /// Secondary topic labels.
     #[serde(default)]
     pub also: Vec<String>,
@@ -63,8 +66,10 @@ pub struct PredictedArticle {
     /// System summary, one sentence per line for ROUGE-Lsum.
     #[serde(default)]
     pub summary: Option<String>,
-    /// Predicted topic label.
-    pub label: String,
+    /// Predicted topic label (absent in `newsdigest segment` output); without it the article is left out of the
+    /// label metrics.
+    #[serde(default)]
+    pub label: Option<String>,
     /// Score per label, as `run` writes them (listed beside mislabelled articles).
     #[serde(default)]
     pub scores: BTreeMap<String, f64>,
@@ -309,7 +314,7 @@ mod tests {
             dump: Some(dump.to_string()),
             start_line: Some(start),
             end_line: Some(end),
-            label: "other".to_string(),
+            label: Some("other".to_string()),
             ..GoldArticle::default()
         }
     }

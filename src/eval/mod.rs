@@ -21,7 +21,7 @@ pub use align::{align, read_records, AlignBy, Alignment, GoldArticle, PredictedA
 pub use html::HtmlRenderer;
 pub use render::{JsonRenderer, MarkdownRenderer, Renderer, ReportFormat, TextRenderer};
 pub use report::{
-    AlignmentReport, ArticleRef, BoundaryError, ErrorLists, EvalReport, Mislabelled,
+    AlignmentReport, ArticleRef, BoundaryError, ErrorLists, EvalReport, LeftOut, Mislabelled,
     SegmentationReport,
 };
-pub use thresholds::{check_thresholds, metric_names, Threshold, ThresholdFailure};
+pub use thresholds::{check_thresholds, metric_names, Bound, Threshold, ThresholdFailure};

@@ -161,11 +161,14 @@ fn tables(report: &EvalReport) -> Vec<Table> {
     if let Some(segmentation) = &report.segmentation {
         tables.push(segmentation_table(segmentation));
     }
-    tables.push(labels_table(report));
+    // A metric no gold article could be scored on is left out; the left-out table says why.
     if report.labels.count > 0 {
+        tables.push(labels_table(report));
         tables.push(confusion_table(report));
     }
-    tables.push(summaries_table(report));
+    if report.summaries.count > 0 {
+        tables.push(summaries_table(report));
+    }
     let errors = &report.errors;
     if !errors.mislabelled.is_empty() {
         tables.push(mislabelled_table(&errors.mislabelled));
@@ -177,6 +180,10 @@ fn tables(report: &EvalReport) -> Vec<Table> {
         if !boundaries.is_empty() {
             tables.push(boundaries_table(title, boundaries));
         }
+    }
+    let left_out = &report.left_out;
+    if left_out.segmentation + left_out.labels + left_out.summaries > 0 {
+        tables.push(left_out_table(report));
     }
     for (title, articles) in [
         ("Unmatched gold articles", &report.alignment.unmatched_gold),
@@ -221,6 +228,21 @@ fn alignment_table(report: &EvalReport) -> Table {
         .map(usize::to_string)
         .collect(),
     );
+    table
+}
+
+fn left_out_table(report: &EvalReport) -> Table {
+    let l = &report.left_out;
+    let mut table = Table::new(
+        "Gold articles left out of a metric (the gold lacks spans, label or summary)".to_string(),
+        &["segmentation", "labels", "summaries"],
+        vec![Align::Right; 3],
+    );
+    table.rows.push(vec![
+        l.segmentation.to_string(),
+        l.labels.to_string(),
+        l.summaries.to_string(),
+    ]);
     table
 }
 

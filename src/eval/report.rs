@@ -22,6 +22,21 @@ pub struct EvalReport {
     pub summaries: SummaryReport,
     /// Every mislabelled article and every missed or extra boundary, to look at one by one.
     pub errors: ErrorLists,
+    /// Gold articles each metric left out because the gold (or its prediction) lacks what the metric needs.
+    pub left_out: LeftOut,
+}
+
+/// How many gold articles each metric left out, so a partial gold is scored on what it holds without hiding
+/// what it lacks. Unmatched gold articles are counted in [`AlignmentReport`] instead, not here.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct LeftOut {
+    /// Gold articles without a dump and a line span: not in the segmentation scores (all of them when the
+    /// report has no segmentation section).
+    pub segmentation: usize,
+    /// Aligned articles without a gold `label`, or whose prediction has none: not in the label metrics.
+    pub labels: usize,
+    /// Aligned articles without a gold `summary`: not in the ROUGE scores.
+    pub summaries: usize,
 }
 
 /// The errors behind the label and boundary metrics.
@@ -233,11 +248,13 @@ impl EvalReport {
             .collect();
         let label_pairs: Vec<LabelPair> = pairs
             .iter()
-            .map(|(g, p)| LabelPair {
-                gold: g.label.clone(),
-                also: g.also.clone(),
-                predicted: p.label.clone(),
-                predicted_all: p.labels.clone(),
+            .filter_map(|(g, p)| {
+                Some(LabelPair {
+                    gold: g.label.clone()?,
+                    also: g.also.clone(),
+                    predicted: p.label.clone()?,
+                    predicted_all: p.labels.clone(),
+                })
             })
             .collect();
         let summary_cases: Vec<SummaryCase> = pairs
@@ -256,15 +273,28 @@ impl EvalReport {
                 })
             })
             .collect();
+        let segmentation = SegmentationReport::score(gold, predicted, line_counts);
+        let left_out = LeftOut {
+            segmentation: gold
+                .iter()
+                .filter(|g| {
+                    g.dump.is_none() || located_span(g.start_line, g.end_line, None).is_none()
+                })
+                .count(),
+            labels: pairs.len() - label_pairs.len(),
+            summaries: pairs.len() - summary_cases.len(),
+        };
         let mislabelled = pairs
             .iter()
-            .filter(|(g, p)| g.label != p.label)
-            .map(|(g, p)| Mislabelled {
-                article: ArticleRef::from_gold(g),
-                gold: g.label.clone(),
-                also: g.also.clone(),
-                predicted: p.label.clone(),
-                scores: p.scores.clone(),
+            .filter_map(|(g, p)| {
+                let (gold_label, predicted_label) = (g.label.as_ref()?, p.label.as_ref()?);
+                (gold_label != predicted_label).then(|| Mislabelled {
+                    article: ArticleRef::from_gold(g),
+                    gold: gold_label.clone(),
+                    also: g.also.clone(),
+                    predicted: predicted_label.clone(),
+                    scores: p.scores.clone(),
+                })
             })
             .collect();
         let (missed_boundaries, extra_boundaries) = boundary_errors(gold, predicted);
@@ -285,7 +315,7 @@ impl EvalReport {
                     .map(|&i| ArticleRef::from_predicted(&predicted[i]))
                     .collect(),
             },
-            segmentation: SegmentationReport::score(gold, predicted, line_counts),
+            segmentation,
             labels: LabelReport::from_pairs(&label_pairs),
             summaries: SummaryReport::from_cases(&summary_cases),
             errors: ErrorLists {
@@ -293,6 +323,7 @@ impl EvalReport {
                 missed_boundaries,
                 extra_boundaries,
             },
+            left_out,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! `--fail-under METRIC=VALUE`: minimum scores a run must reach, so CI can fail when quality drops.
+//! `--fail-under METRIC=VALUE` and `--fail-over METRIC=VALUE`: the scores a run must reach (or, for error rates
+//! such as Pk, stay under), so CI can fail when quality drops.
 
 use super::labels::LabelReport;
 use super::report::EvalReport;
@@ -7,22 +8,67 @@ use super::segmentation::DumpScore;
 use crate::error::{Error, Result};
 use std::str::FromStr;
 
-/// A minimum score for one metric, parsed from `METRIC=VALUE` (e.g. `label.macro_f1=0.6`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Threshold {
-    /// A name from [`metric_names`].
-    pub metric: String,
-    /// The lowest acceptable value; the check fails when the metric is below it.
-    pub minimum: f64,
+/// Which side of its limit a metric must stay on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bound {
+    /// `--fail-under`: the metric must not be below the limit (scores where higher is better).
+    Minimum,
+    /// `--fail-over`: the metric must not be above the limit (error rates where lower is better: Pk,
+    /// WindowDiff).
+    Maximum,
 }
 
-/// A threshold the report did not reach.
+impl Bound {
+    /// The command-line option that sets this bound.
+    pub fn option(self) -> &'static str {
+        match self {
+            Bound::Minimum => "--fail-under",
+            Bound::Maximum => "--fail-over",
+        }
+    }
+
+    /// Every metric this bound can be put on: higher-is-better metrics take a minimum, lower-is-better ones
+    /// a maximum.
+    pub fn metric_names(self) -> Vec<String> {
+        match self {
+            Bound::Minimum => metric_names(),
+            Bound::Maximum => LOWER_IS_BETTER_METRICS
+                .iter()
+                .map(|(name, _)| name.to_string())
+                .collect(),
+        }
+    }
+
+    fn missed(self, actual: f64, limit: f64) -> bool {
+        match self {
+            Bound::Minimum => actual < limit,
+            Bound::Maximum => actual > limit,
+        }
+    }
+}
+
+/// A limit on one metric, parsed from `METRIC=VALUE` (e.g. `label.macro_f1=0.6` for `--fail-under`,
+/// `segmentation.pk=0.1` for `--fail-over`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Threshold {
+    /// A name from [`Bound::metric_names`] of `bound`.
+    pub metric: String,
+    /// Whether `limit` is a minimum or a maximum.
+    pub bound: Bound,
+    /// The lowest (or highest) acceptable value.
+    pub limit: f64,
+}
+
+/// A threshold the report missed.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ThresholdFailure {
     /// The metric name.
     pub metric: String,
-    /// The required minimum.
-    pub minimum: f64,
+    /// Whether the limit was a minimum or a maximum.
+    pub bound: Bound,
+    /// The limit.
+    pub limit: f64,
     /// The report's value.
     pub actual: f64,
 }
@@ -46,8 +92,7 @@ const LABEL_METRICS: [LabelMetric; 6] = [
     }),
 ];
 
-/// A segmentation metric's threshold name and how to read it from the overall scores. Pk and WindowDiff are
-/// left out: lower is better for them, so a minimum makes no sense.
+/// A segmentation metric's threshold name and how to read it from the overall scores.
 type SegmentationMetric = (&'static str, fn(&DumpScore) -> f64);
 
 const SEGMENTATION_METRICS: [SegmentationMetric; 5] = [
@@ -60,11 +105,18 @@ const SEGMENTATION_METRICS: [SegmentationMetric; 5] = [
     ("segmentation.title_accuracy", |s| s.title_accuracy),
 ];
 
-/// Every metric a threshold can name: `label.accuracy`, `label.lenient_accuracy`, `label.macro_f1`,
-/// `label.example_f1`, `label.micro_f1`, `label.multi_macro_f1`;
-/// `segmentation.boundary_precision`, `.boundary_recall`, `.boundary_f1`, `.exact_span_accuracy`,
-/// `.title_accuracy` (over all dumps); and `<variant>.<part>` for the system summaries with variant `rouge1`,
-/// `rouge2`, `rougeL`, `rougeLsum` and part `precision`, `recall`, `f`.
+/// Segmentation error rates: lower is better, so they take a maximum (`--fail-over`), never a minimum.
+const LOWER_IS_BETTER_METRICS: [SegmentationMetric; 2] = [
+    ("segmentation.pk", |s| s.pk),
+    ("segmentation.window_diff", |s| s.window_diff),
+];
+
+/// Every metric `--fail-under` can name (higher is better): `label.accuracy`, `label.lenient_accuracy`,
+/// `label.macro_f1`,
+/// `label.example_f1`, `label.micro_f1`, `label.multi_macro_f1`; `segmentation.boundary_precision`, `.boundary_recall`, `.boundary_f1`,
+/// `.exact_span_accuracy`, `.title_accuracy` (over all dumps); and `<variant>.<part>` for the system summaries
+/// with variant `rouge1`, `rouge2`, `rougeL`, `rougeLsum` and part `precision`, `recall`, `f`. `--fail-over`
+/// takes `segmentation.pk` and `segmentation.window_diff` ([`Bound::metric_names`]).
 pub fn metric_names() -> Vec<String> {
     let rouge = RougeScores::default();
     LABEL_METRICS
@@ -83,41 +135,72 @@ pub fn metric_names() -> Vec<String> {
         .collect()
 }
 
-impl FromStr for Threshold {
-    type Err = Error;
-
-    fn from_str(text: &str) -> Result<Self> {
-        let (metric, value) = text.split_once('=').ok_or_else(|| {
-            Error::Config(format!("--fail-under {text:?}: expected METRIC=VALUE"))
-        })?;
+impl Threshold {
+    /// Parses `METRIC=VALUE` as a limit of the given kind; the metric must be one the bound applies to (a
+    /// minimum on Pk, or a maximum on an accuracy, is refused with the option to use instead).
+    pub fn parse(text: &str, bound: Bound) -> Result<Self> {
+        let option = bound.option();
+        let (metric, value) = text
+            .split_once('=')
+            .ok_or_else(|| Error::Config(format!("{option} {text:?}: expected METRIC=VALUE")))?;
         let metric = metric.trim();
-        if !metric_names().iter().any(|name| name == metric) {
+        let names = bound.metric_names();
+        if !names.iter().any(|name| name == metric) {
+            let other = match bound {
+                Bound::Minimum => Bound::Maximum,
+                Bound::Maximum => Bound::Minimum,
+            };
+            let hint = if other.metric_names().iter().any(|name| name == metric) {
+                format!(
+                    "{metric} is a metric where {} is better: use {}",
+                    if other == Bound::Maximum {
+                        "lower"
+                    } else {
+                        "higher"
+                    },
+                    other.option()
+                )
+            } else {
+                format!("unknown metric {metric:?}")
+            };
             return Err(Error::Config(format!(
-                "--fail-under {text:?}: unknown metric {metric:?}; known: {}",
-                metric_names().join(", ")
+                "{option} {text:?}: {hint}; {option} takes: {}",
+                names.join(", ")
             )));
         }
-        let minimum: f64 = value
+        let limit: f64 = value
             .trim()
             .parse()
             .ok()
             .filter(|v: &f64| v.is_finite())
             .ok_or_else(|| {
-                Error::Config(format!("--fail-under {text:?}: {value:?} is not a number"))
+                Error::Config(format!("{option} {text:?}: {value:?} is not a number"))
             })?;
         Ok(Threshold {
             metric: metric.to_string(),
-            minimum,
+            bound,
+            limit,
         })
     }
 }
 
+/// Parses a `--fail-under` minimum.
+impl FromStr for Threshold {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        Threshold::parse(text, Bound::Minimum)
+    }
+}
+
 impl EvalReport {
-    /// The value of a metric named as in [`metric_names`]; `None` for an unknown name, or a segmentation
-    /// metric when the report has no segmentation section.
+    /// The value of a metric named as in [`metric_names`] or [`Bound::metric_names`]; `None` for an unknown
+    /// name, and for a metric no article was scored on: segmentation without gold spans, labels without gold
+    /// labels, ROUGE without gold summaries.
     pub fn metric(&self, name: &str) -> Option<f64> {
         if let Some((_, read)) = SEGMENTATION_METRICS
             .iter()
+            .chain(&LOWER_IS_BETTER_METRICS)
             .find(|(metric, _)| *metric == name)
         {
             return self.segmentation.as_ref().map(|s| read(&s.overall.total));
@@ -126,7 +209,7 @@ impl EvalReport {
             .iter()
             .find(|(label_metric, _)| *label_metric == name)
         {
-            return Some(read(&self.labels));
+            return (self.labels.count > 0).then(|| read(&self.labels));
         }
         let (variant, part) = name.split_once('.')?;
         let (_, score) = self
@@ -139,12 +222,12 @@ impl EvalReport {
             .named_parts()
             .into_iter()
             .find(|(name, _)| *name == part)?;
-        Some(value)
+        (self.summaries.count > 0).then_some(value)
     }
 }
 
-/// The thresholds the report falls below, in the order given (empty when all pass); an error when a threshold
-/// names a metric the report does not have.
+/// The thresholds the report misses, in the order given (empty when all pass); an error when a threshold
+/// names a metric the report could not compute.
 pub fn check_thresholds(
     report: &EvalReport,
     thresholds: &[Threshold],
@@ -153,14 +236,17 @@ pub fn check_thresholds(
     for threshold in thresholds {
         let actual = report.metric(&threshold.metric).ok_or_else(|| {
             Error::Config(format!(
-                "--fail-under: metric {:?} is not in this report (segmentation needs gold spans)",
+                "{}: metric {:?} is not in this report (segmentation needs gold spans, label metrics gold \
+                 labels, ROUGE gold summaries)",
+                threshold.bound.option(),
                 threshold.metric
             ))
         })?;
-        if actual < threshold.minimum {
+        if threshold.bound.missed(actual, threshold.limit) {
             failures.push(ThresholdFailure {
                 metric: threshold.metric.clone(),
-                minimum: threshold.minimum,
+                bound: threshold.bound,
+                limit: threshold.limit,
                 actual,
             });
         }

@@ -161,6 +161,7 @@ fn flat_cells(record: &ArticleRecord) -> Vec<(String, String)> {
         ("published".to_string(), optional(&record.published)),
         ("source_tag".to_string(), optional(&record.source_tag)),
         ("label".to_string(), record.label.clone()),
+        ("labels".to_string(), record.labels.join(";")),
     ];
     cells.extend(
         record
@@ -212,6 +213,7 @@ fn empty_header(labels: &[String]) -> Vec<String> {
         summary_chunks: 0,
         summary_truncated: false,
         label: String::new(),
+        labels: Vec::new(),
         scores: labels.iter().map(|l| (l.clone(), 0.0)).collect(),
         truncated: false,
     };

@@ -3,9 +3,12 @@
 mod abstractive;
 mod chunking;
 mod extractive;
+pub mod features;
+mod scorer;
 
 pub use abstractive::{AbstractiveOptions, AbstractiveSummarizer, GenerationSettings};
 pub use extractive::{ExtractiveOptions, ExtractiveSummarizer};
+pub use scorer::{oracle_sentences, ScoredSentence, SentenceScorer};
 
 use crate::article::EmbeddedArticle;
 use crate::error::Result;
