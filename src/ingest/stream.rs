@@ -7,13 +7,15 @@
 //! blank line will do, and past four times the budget the window ends wherever it is. Each window is a [`Dump`]
 //! whose `line_offset` says where it starts in the file, so spans and ids can be carried over to the whole file.
 
+use super::utf16::{utf16_bom, Utf16Reader};
+use super::walk::{walk_inputs, InputFile};
 use super::{parse_record, Document, Dump, InputFormat, UniversalLines, Warning};
 use crate::error::Result;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 
-/// Bytes sniffed for NUL to tell a binary file.
+/// Bytes sniffed at the start of a file to tell a binary file.
 const SNIFF_BYTES: usize = 8192;
 
 /// Reads inputs one document at a time; problems are collected as warnings (see [`InputStream::take_warnings`]).
@@ -23,12 +25,14 @@ pub struct InputStream {
     window_bytes: Option<usize>,
     current: Option<OpenInput>,
     warnings: Vec<Warning>,
+    /// JSONL record ids seen, with where: a repeated id is reported.
+    record_ids: HashMap<String, (String, usize)>,
 }
 
 /// An input still to open.
 enum Source {
     /// A file, or `-` for stdin.
-    Path(PathBuf),
+    File(InputFile),
     /// Bytes already in memory, under a name.
     Bytes(String, Vec<u8>),
 }
@@ -54,18 +58,18 @@ struct OpenInput {
 }
 
 impl InputStream {
-    /// Streams `paths` (directories expanded as [`super::expand_paths`] does, `-` for stdin). Dumps are cut in
-    /// windows of about `window_bytes`, or read whole when it is `None`.
+    /// Streams `paths` (folders walked as [`walk_inputs`] does, `-` for stdin). Dumps are cut in windows of
+    /// about `window_bytes`, or read whole when it is `None`. Fails only when no given input exists.
     pub fn new(
         paths: &[PathBuf],
         format: InputFormat,
         window_bytes: Option<usize>,
     ) -> Result<Self> {
-        let sources: Vec<Source> = super::expand_paths(paths)?
-            .into_iter()
-            .map(Source::Path)
-            .collect();
-        Ok(Self::from_sources(sources, format, window_bytes))
+        let walk = walk_inputs(paths)?;
+        let sources: Vec<Source> = walk.files.into_iter().map(Source::File).collect();
+        let mut stream = Self::from_sources(sources, format, window_bytes);
+        stream.warnings = walk.warnings;
+        Ok(stream)
     }
 
     /// Streams bytes already in memory as if read from a file called `name`; dumps are read whole.
@@ -84,6 +88,7 @@ impl InputStream {
             window_bytes,
             current: None,
             warnings: Vec::new(),
+            record_ids: HashMap::new(),
         }
     }
 
@@ -112,16 +117,24 @@ impl InputStream {
 
     /// Opens one input, sniffs whether it is binary and which format it holds; `None` when it is skipped.
     fn open(&mut self, source: Source) -> Option<OpenInput> {
-        let (name, reader): (String, Box<dyn BufRead>) = match source {
-            Source::Bytes(name, bytes) => (name, Box::new(std::io::Cursor::new(bytes))),
-            Source::Path(path) if path.as_os_str() == "-" => (
+        let (name, stem, reader): (String, String, Box<dyn BufRead>) = match source {
+            Source::Bytes(name, bytes) => {
+                let stem = Dump::new(name.clone(), Vec::new()).stem;
+                (name, stem, Box::new(std::io::Cursor::new(bytes)))
+            }
+            Source::File(file) if file.path.as_os_str() == "-" => (
                 "-".to_string(),
+                file.stem,
                 Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
             ),
-            Source::Path(path) => {
-                let name = path.display().to_string();
-                match std::fs::File::open(&path) {
-                    Ok(file) => (name, Box::new(BufReader::with_capacity(1 << 16, file))),
+            Source::File(file) => {
+                let name = file.path.display().to_string();
+                match std::fs::File::open(&file.path) {
+                    Ok(opened) => (
+                        name,
+                        file.stem,
+                        Box::new(BufReader::with_capacity(1 << 16, opened)),
+                    ),
                     Err(e) => {
                         self.warn(&name, None, format!("skipped: cannot read ({e})"));
                         return None;
@@ -129,13 +142,21 @@ impl InputStream {
                 }
             }
         };
+        let reader = match decode_utf16(reader) {
+            Ok(reader) => reader,
+            Err(e) => {
+                self.warn(&name, None, format!("skipped: cannot read ({e})"));
+                return None;
+            }
+        };
         let mut lines = UniversalLines::new(&name, reader);
         match lines.peek() {
-            Ok(head) if head.iter().take(SNIFF_BYTES).any(|&b| b == 0) => {
+            Ok(head) if looks_binary(&head[..head.len().min(SNIFF_BYTES)]) => {
                 self.warn(
                     &name,
                     None,
-                    "skipped: binary file (contains NUL bytes)".to_string(),
+                    "skipped: binary file (NUL bytes or bytes that are not text at its start)"
+                        .to_string(),
                 );
                 return None;
             }
@@ -145,7 +166,6 @@ impl InputStream {
                 return None;
             }
         }
-        let stem = Dump::new(name.clone(), Vec::new()).stem;
         let mut input = OpenInput {
             name,
             stem,
@@ -216,10 +236,19 @@ impl InputStream {
         loop {
             let line = self.next_line(input)?;
             input.lines_done += 1;
-            match parse_record(&input.name, &input.stem, input.lines_done, &line) {
-                Some(Ok(article)) => return Some(Document::Record(article)),
-                Some(Err(warning)) => self.warnings.push(warning),
-                None => {}
+            let (article, warnings) =
+                parse_record(&input.name, &input.stem, input.lines_done, &line);
+            self.warnings.extend(warnings);
+            if let Some(article) = article {
+                let place = (input.name.clone(), input.lines_done);
+                if let Some((file, line)) = self.record_ids.insert(article.id.clone(), place) {
+                    let message = format!(
+                        "duplicate id `{}` (also at {file}:{line}); both kept, but ids should be unique",
+                        article.id
+                    );
+                    self.warn(&input.name, Some(input.lines_done), message);
+                }
+                return Some(Document::Record(article));
             }
         }
     }
@@ -261,6 +290,7 @@ impl InputStream {
             return self.next_window(input);
         }
         let mut dump = Dump::new(input.name.clone(), lines);
+        dump.stem = input.stem.clone();
         dump.line_offset = line_offset;
         Some(Document::Dump(dump))
     }
@@ -288,6 +318,39 @@ impl Iterator for InputStream {
             }
         }
     }
+}
+
+/// Reads UTF-16 input (recognised by its byte-order mark) as UTF-8; other input as it is.
+fn decode_utf16(mut reader: Box<dyn BufRead>) -> std::io::Result<Box<dyn BufRead>> {
+    Ok(match utf16_bom(reader.fill_buf()?) {
+        Some(order) => Box::new(BufReader::with_capacity(
+            1 << 16,
+            Utf16Reader::new(reader, order),
+        )),
+        None => reader,
+    })
+}
+
+/// Whether the first bytes of an input say it is not text: more than 1% NUL bytes, or more than 30% bytes that
+/// are neither text nor common whitespace (control characters, invalid UTF-8). A stray NUL in text is not
+/// enough: it is replaced and reported on its line, wherever it is (see [`UniversalLines`]).
+fn looks_binary(head: &[u8]) -> bool {
+    if head.is_empty() {
+        return false;
+    }
+    let nul = head.iter().filter(|&&b| b == 0).count();
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
+        .count();
+    let mut invalid = 0;
+    let mut rest = head;
+    while let Err(e) = std::str::from_utf8(rest) {
+        let bad = e.error_len().unwrap_or(rest.len() - e.valid_up_to());
+        invalid += bad;
+        rest = &rest[e.valid_up_to() + bad..];
+    }
+    nul * 100 > head.len() || (control + invalid) * 100 > head.len() * 30
 }
 
 /// A line that only separates: three or more characters, none a letter or digit (`-----`, `* * *`, `####`).
