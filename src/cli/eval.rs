@@ -6,7 +6,7 @@ use newsdigest::eval::{
     check_thresholds, read_records, EvalReport, GoldArticle, PredictedArticle, ReportFormat,
     Threshold,
 };
-use newsdigest::ingest::{decode_lines, Document};
+use newsdigest::ingest::Document;
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
 use newsdigest::sentences::RuleSplitter;
 use std::collections::HashMap;
@@ -45,16 +45,26 @@ pub struct EvalArgs {
 /// Builds the report, writes it, and checks the thresholds.
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let gold: Vec<GoldArticle> = read_records(&args.gold)?;
+    if gold.is_empty() {
+        bail!("{}: no gold articles", args.gold.display());
+    }
+    // Only the files given are read: the `source` paths a prediction names are never opened (they may be
+    // anything, `/dev/zero` included), so a dump's line count is taken from the spans.
     let (predicted, line_counts) = match &args.pred {
-        Some(path) => {
-            let predicted: Vec<PredictedArticle> = read_records(path)?;
-            let counts = line_counts_of_sources(&predicted);
-            (predicted, counts)
-        }
+        Some(path) => (read_records(path)?, HashMap::new()),
         None if args.inputs.is_empty() => bail!("give --pred PRED or the INPUTs to run"),
         None => run_pipeline(&args)?,
     };
     let report = EvalReport::evaluate(&gold, &predicted, &RuleSplitter::default(), &line_counts);
+    if report.alignment.matched == 0 {
+        bail!(
+            "nothing matched: none of the {} gold article(s) in {} matches any of the {} predicted (by id, or by \
+             dump file name and line span)",
+            gold.len(),
+            args.gold.display(),
+            predicted.len()
+        );
+    }
     let rendered = args.format.renderer().render(&report)?;
     match &args.output {
         Some(path) => std::fs::write(path, &rendered)
@@ -79,8 +89,12 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
 fn run_pipeline(
     args: &EvalArgs,
 ) -> anyhow::Result<(Vec<PredictedArticle>, HashMap<String, usize>)> {
+    let (threads, warning) = newsdigest::limits::cap_threads(args.threads);
+    if let Some(warning) = warning {
+        eprintln!("newsdigest: warning: {warning}");
+    }
     let pipeline = Pipeline::new(PipelineOptions {
-        threads: args.threads,
+        threads,
         ..PipelineOptions::default()
     })
     .context("loading the pipeline")?;
@@ -110,21 +124,6 @@ fn run_pipeline(
         })
         .collect();
     Ok((predicted, line_counts))
-}
-
-/// Line counts of the dumps the predictions name as their source, for those that can still be read.
-fn line_counts_of_sources(predicted: &[PredictedArticle]) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for source in predicted.iter().filter_map(|p| p.source.as_deref()) {
-        let name = file_name(source);
-        if counts.contains_key(&name) {
-            continue;
-        }
-        if let Ok(bytes) = std::fs::read(source) {
-            counts.insert(name, decode_lines(source, &bytes).0.len());
-        }
-    }
-    counts
 }
 
 fn file_name(path: &str) -> String {

@@ -58,6 +58,11 @@ pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
     if args.output.is_none() && args.cv.is_none() {
         bail!("nothing to do: give -o FILE to write a head, --cv K to cross-validate, or both");
     }
+    newsdigest::limits::check_range("--l2", args.l2, 0.0, 1e6)?;
+    let (threads, warning) = newsdigest::limits::cap_threads(args.threads);
+    if let Some(warning) = warning {
+        eprintln!("newsdigest: warning: {warning}");
+    }
     let labeled = match &args.dumps {
         Some(dumps) => read_gold_spans(&args.train, dumps),
         None => read_labeled_jsonl(&args.train),
@@ -68,11 +73,20 @@ pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
     }
     let defaults = PipelineOptions::default();
     let labels = match &args.labels {
-        Some(path) => LabelSet::from_file(path)?,
+        Some(path) => {
+            let (labels, warnings) = LabelSet::from_file_with_warnings(path)?;
+            for warning in warnings {
+                eprintln!(
+                    "newsdigest: warning: {}",
+                    newsdigest::terminal::escape_controls(&warning)
+                );
+            }
+            labels
+        }
         None => defaults.labels.clone(),
     };
     let pipeline = Pipeline::new(PipelineOptions {
-        threads: args.threads,
+        threads,
         model_dir: args.model_dir.clone().unwrap_or(defaults.model_dir.clone()),
         labels,
         // A head learns float32's embeddings, the reference that bf16-checked runs fall back to on close calls.

@@ -8,7 +8,8 @@ use newsdigest::classify::{Head, LabelSet};
 use newsdigest::embed::{native_bf16, Precision};
 use newsdigest::ingest::{InputStream, Warning};
 use newsdigest::output::{
-    ArticleRecord, ArticleWriter, ModelInfo, OutputFormat, PartialFile, RunInfo,
+    check_output_path, ArticleRecord, ArticleWriter, Fingerprint, ModelInfo, OutputFormat,
+    PartialFile, RunInfo,
 };
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
 use newsdigest::stream::{annotate_stream, Finished, Shard, StreamOptions, StreamSink};
@@ -81,11 +82,18 @@ pub struct RunArgs {
 /// Runs the pipeline and writes the annotated articles.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut labels = match &args.labels {
-        Some(path) => LabelSet::from_file(path)?,
+        Some(path) => {
+            let (labels, warnings) = LabelSet::from_file_with_warnings(path)?;
+            warnings.iter().for_each(|w| report_note(w));
+            labels
+        }
         None => LabelSet::default(),
     };
     if let Some(min_score) = args.min_score {
-        labels.min_score = min_score;
+        labels = labels.with_min_score(min_score)?;
+    }
+    if args.resume && args.format != OutputFormat::Jsonl {
+        anyhow::bail!("--resume needs --format jsonl");
     }
     let head = args.head.as_deref().map(Head::from_file).transpose()?;
     // The run records the label set the head was trained over.
@@ -94,8 +102,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let defaults = PipelineOptions::default();
     let precision = args.precision.unwrap_or(defaults.precision);
+    let (threads, warning) = newsdigest::limits::cap_threads(args.threads);
+    warning.iter().for_each(|w| report_note(w));
     let options = PipelineOptions {
-        threads: args.threads,
+        threads,
         torch_threads: args.torch_threads,
         model_dir: args.model_dir.clone().unwrap_or(defaults.model_dir),
         labels,
@@ -109,21 +119,38 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         nli: args.checkpoints.nli()?,
         precision,
     };
-    if args.resume && args.format != OutputFormat::Jsonl {
-        anyhow::bail!("--resume needs --format jsonl");
-    }
     if precision != Precision::Fp32 && !native_bf16() {
         eprintln!(
             "newsdigest: warning: this CPU has no native bf16; bf16 precision will be slower than fp32"
         );
     }
-    let pipeline = Pipeline::new(options).context("loading the pipeline")?;
+    // Inputs and output are checked before the model loads, so a wrong path fails at once and writes nothing.
     let mut input = InputStream::new(
         &args.input.inputs,
         args.input.input_format,
         Some(newsdigest::limits::DUMP_WINDOW_BYTES),
     )
     .context("reading inputs")?;
+    let mut output = match &args.output {
+        Some(path) => {
+            check_output_path(path, input.files())?;
+            Some(if args.resume {
+                PartialFile::resume(path)?
+            } else {
+                (PartialFile::create(path)?, None)
+            })
+        }
+        None => None,
+    };
+    let pipeline = match Pipeline::new(options) {
+        Ok(pipeline) => pipeline,
+        Err(e) => {
+            if let Some((file, _)) = output {
+                file.abandon();
+            }
+            return Err(e).context("loading the pipeline");
+        }
+    };
     let inputs = args
         .input
         .inputs
@@ -144,21 +171,24 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         ..StreamOptions::default()
     };
     let bar = progress_bar(0, args.quiet);
-    let report = match &args.output {
-        Some(path) => {
-            let (file, resume) = if args.resume {
-                let (file, written) = PartialFile::resume(path)?;
-                if !args.quiet {
-                    eprintln!(
-                        "newsdigest: resuming {}: {} article(s) already written",
-                        PartialFile::partial_path(path).display(),
-                        written.count()
-                    );
-                }
-                (file, Some(written))
-            } else {
-                (PartialFile::create(path)?, None)
-            };
+    if args.format == OutputFormat::Jsonl {
+        if let Some((file, written)) = &mut output {
+            let fingerprint = fingerprint(&run, &args, &input)?;
+            match written {
+                Some(written) => file.check_fingerprint(&fingerprint, written)?,
+                None => file.record_fingerprint(&fingerprint)?,
+            }
+        }
+    }
+    let report = match (output, &args.output) {
+        (Some((file, resume)), Some(path)) => {
+            if let (Some(written), false) = (&resume, args.quiet) {
+                eprintln!(
+                    "newsdigest: resuming {}: {} article(s) already written",
+                    PartialFile::partial_path(path).display(),
+                    written.count()
+                );
+            }
             let mut sink = WritingSink {
                 writer: ArticleWriter::begin(file, args.format, &run)?,
                 bar: &bar,
@@ -167,7 +197,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             sink.writer.finish()?.commit()?;
             report
         }
-        None => {
+        _ => {
             let out = std::io::BufWriter::new(std::io::stdout().lock());
             let mut sink = WritingSink {
                 writer: ArticleWriter::begin(out, args.format, &run)?,
@@ -192,6 +222,35 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_INPUT_WARNINGS)
     })
+}
+
+/// Prints a warning about the options to stderr (input problems go through `report_warning`).
+fn report_note(message: &str) {
+    eprintln!(
+        "newsdigest: warning: {}",
+        newsdigest::terminal::escape_controls(message)
+    );
+}
+
+/// What a JSONL output is made from, for `--resume` to check: the run description (models by sha256, label
+/// set, options), how the inputs are read and sharded, and the input files. Threads, chunk size and progress
+/// are left out: the records do not depend on them.
+fn fingerprint(run: &RunInfo, args: &RunArgs, input: &InputStream) -> anyhow::Result<Fingerprint> {
+    let mut run = serde_json::to_value(run)?;
+    if let Some(models) = run["models"].as_array_mut() {
+        for model in models {
+            // Models are known by their weights; moving the folder changes nothing.
+            model.as_object_mut().map(|m| m.remove("path"));
+        }
+    }
+    let reading = serde_json::json!({
+        "input_format": args.input.input_format,
+        "shard": args.shard.map(|s| format!("{}/{}", s.index, s.count)),
+    });
+    Ok(Fingerprint::new(
+        vec![("run", run), ("reading", reading)],
+        input.files(),
+    ))
 }
 
 /// Writes finished articles as they come, reports warnings at once and moves the progress bar.

@@ -120,18 +120,19 @@ fn write_dump(
 /// Segments every dump (JSONL records pass through as they are) and prints the result, as a stream: one input
 /// at a time, large dumps in windows, so memory stays flat.
 pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
-    let defaults = PipelineOptions::default();
-    let pipeline = Pipeline::new(PipelineOptions {
-        model_dir: args.model_dir.clone().unwrap_or(defaults.model_dir),
-        ..defaults
-    })
-    .context("loading the embedding model")?;
+    // The inputs are found before the model loads, so a wrong path fails at once.
     let mut input = InputStream::new(
         &args.input.inputs,
         args.input.input_format,
         Some(newsdigest::limits::DUMP_WINDOW_BYTES),
     )
     .context("reading inputs")?;
+    let defaults = PipelineOptions::default();
+    let pipeline = Pipeline::new(PipelineOptions {
+        model_dir: args.model_dir.clone().unwrap_or(defaults.model_dir),
+        ..defaults
+    })
+    .context("loading the embedding model")?;
     let mut numbering = WindowNumbering::default();
     let mut warnings = 0;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

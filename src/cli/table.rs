@@ -47,7 +47,7 @@ pub fn run(args: TableArgs) -> anyhow::Result<ExitCode> {
     };
     let id_width = rows
         .iter()
-        .map(|r| r.id.chars().count())
+        .map(|r| newsdigest::terminal::escape_controls(&r.id).chars().count())
         .max()
         .unwrap_or(2)
         .max(2);
@@ -63,8 +63,8 @@ pub fn run(args: TableArgs) -> anyhow::Result<ExitCode> {
         let title = row.title.unwrap_or(row.text);
         println!(
             "{:id_width$}  {:label_width$}  {:w$}  {}",
-            row.id,
-            row.label,
+            newsdigest::terminal::escape_controls(&row.id),
+            newsdigest::terminal::escape_controls(&row.label),
             clip(&title, args.width),
             clip(&row.summary, args.width),
             w = args.width
@@ -73,9 +73,11 @@ pub fn run(args: TableArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The first `width` characters of `text` on one line, with an ellipsis when cut.
+/// The first `width` characters of `text` on one line, with an ellipsis when cut; control characters (an
+/// escape sequence in a headline) are escaped, never sent to the terminal.
 fn clip(text: &str, width: usize) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = newsdigest::terminal::escape_controls(&flat).into_owned();
     if flat.chars().count() <= width {
         return flat;
     }

@@ -25,6 +25,8 @@ pub struct InputStream {
     window_bytes: Option<usize>,
     current: Option<OpenInput>,
     warnings: Vec<Warning>,
+    /// The files the given paths stand for, in reading order.
+    files: Vec<InputFile>,
     /// JSONL record ids seen, with where: a repeated id is reported.
     record_ids: HashMap<String, (String, usize)>,
 }
@@ -66,9 +68,10 @@ impl InputStream {
         window_bytes: Option<usize>,
     ) -> Result<Self> {
         let walk = walk_inputs(paths)?;
-        let sources: Vec<Source> = walk.files.into_iter().map(Source::File).collect();
+        let sources: Vec<Source> = walk.files.iter().cloned().map(Source::File).collect();
         let mut stream = Self::from_sources(sources, format, window_bytes);
         stream.warnings = walk.warnings;
+        stream.files = walk.files;
         Ok(stream)
     }
 
@@ -88,8 +91,14 @@ impl InputStream {
             window_bytes,
             current: None,
             warnings: Vec::new(),
+            files: Vec::new(),
             record_ids: HashMap::new(),
         }
+    }
+
+    /// The files the given paths stand for (folders walked), in reading order; none for bytes in memory.
+    pub fn files(&self) -> &[InputFile] {
+        &self.files
     }
 
     /// The warnings gathered since the last call.

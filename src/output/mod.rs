@@ -4,7 +4,7 @@
 mod partial;
 mod record;
 
-pub use partial::{PartialFile, WrittenIds};
+pub use partial::{check_output_path, Fingerprint, PartialFile, WrittenIds};
 pub use record::{ArticleRecord, ModelInfo, RunInfo};
 
 use crate::error::{Error, Result};
