@@ -164,8 +164,7 @@ impl InputStream {
                 self.warn(
                     &name,
                     None,
-                    "skipped: binary file (NUL bytes or bytes that are not text at its start)"
-                        .to_string(),
+                    "skipped: binary file (its start is not text)".to_string(),
                 );
                 return None;
             }
@@ -340,14 +339,11 @@ fn decode_utf16(mut reader: Box<dyn BufRead>) -> std::io::Result<Box<dyn BufRead
     })
 }
 
-/// Whether the first bytes of an input say it is not text: more than 1% NUL bytes, or more than 30% bytes that
-/// are neither text nor common whitespace (control characters, invalid UTF-8). A stray NUL in text is not
-/// enough: it is replaced and reported on its line, wherever it is (see [`UniversalLines`]).
+/// Whether the first bytes of an input say it is not text: at least 4 and more than 15% of them are neither text
+/// nor common whitespace (NUL and other control bytes, invalid UTF-8), as in images, archives and executables.
+/// A few stray NUL bytes in text are not enough: they are replaced and reported on their line, wherever they are
+/// (see [`UniversalLines`]).
 fn looks_binary(head: &[u8]) -> bool {
-    if head.is_empty() {
-        return false;
-    }
-    let nul = head.iter().filter(|&&b| b == 0).count();
     let control = head
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
@@ -359,7 +355,8 @@ fn looks_binary(head: &[u8]) -> bool {
         invalid += bad;
         rest = &rest[e.valid_up_to() + bad..];
     }
-    nul * 100 > head.len() || (control + invalid) * 100 > head.len() * 30
+    let not_text = control + invalid;
+    not_text >= 4 && not_text * 100 > head.len() * 15
 }
 
 /// A line that only separates: three or more characters, none a letter or digit (`-----`, `* * *`, `####`).
