@@ -5,13 +5,14 @@ use std::path::PathBuf;
 /// Everything that can go wrong in the library, each variant carrying enough context to act on.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A file or directory could not be read or written.
-    #[error("{path}: {source}")]
+    /// A file or directory could not be read or written. The OS error is part of the message and not given as
+    /// the error's source, so a chain of causes prints it once.
+    #[error("{path}: {error}")]
     Io {
         /// The path that failed.
         path: PathBuf,
         /// The underlying I/O error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// Input that cannot be used, located by file and line.
     #[error("{source_name}:{line}: {message}")]
@@ -56,7 +57,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            error: source,
         }
     }
 }

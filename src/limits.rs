@@ -55,3 +55,60 @@ mod tests {
         assert_eq!(short, "A short story.");
     }
 }
+
+/// The worker threads a run may start: `requested` (0 meaning one per core) capped at the cores available,
+/// since more workers than cores only add models in memory and contention. Returns the count and, when the
+/// request was cut, a warning saying so.
+pub fn cap_threads(requested: usize) -> (usize, Option<String>) {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    if requested == 0 {
+        return (cores, None);
+    }
+    if requested > cores {
+        let warning = format!(
+            "{requested} threads asked for, but only {cores} CPU(s) are available: using {cores}"
+        );
+        return (cores, Some(warning));
+    }
+    (requested, None)
+}
+
+/// Checks that an option's value is a number in `[low, high]`, naming the option and the range when it is not
+/// (NaN and infinities are never in range).
+pub fn check_range(option: &str, value: f64, low: f64, high: f64) -> crate::Result<()> {
+    if value.is_finite() && (low..=high).contains(&value) {
+        return Ok(());
+    }
+    Err(crate::Error::Config(format!(
+        "{option} = {value}: must be a number from {low} to {high}"
+    )))
+}
+
+#[cfg(test)]
+mod option_tests {
+    use super::*;
+
+    #[test]
+    fn threads_are_capped_at_the_cores_with_a_warning() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(cap_threads(0), (cores, None));
+        assert_eq!(cap_threads(1), (1, None));
+        let (threads, warning) = cap_threads(100_000);
+        assert_eq!(threads, cores);
+        assert!(warning.unwrap().contains("100000 threads"));
+    }
+
+    #[test]
+    fn ranges_refuse_nan_infinities_and_values_outside() {
+        assert!(check_range("--min-score", 0.5, 0.0, 1.0).is_ok());
+        for bad in [f64::NAN, f64::INFINITY, 2.0, -1.0] {
+            let err = check_range("--min-score", bad, 0.0, 1.0)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("--min-score") && err.contains("from 0 to 1"),
+                "{err}"
+            );
+        }
+    }
+}

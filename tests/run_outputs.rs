@@ -25,6 +25,7 @@ fn record(id: &str, text: &str, scores: &[(&str, f64)]) -> ArticleRecord {
         summary_chunks: 1,
         summary_truncated: false,
         label: "disaster".to_string(),
+        labels: vec!["disaster".to_string()],
         scores: scores.iter().map(|(l, s)| (l.to_string(), *s)).collect(),
         truncated: id.ends_with('2'),
     }

@@ -6,8 +6,10 @@ use anyhow::Context;
 use newsdigest::classify::{Head, LabelSet};
 use newsdigest::embed::{native_bf16, Precision};
 use newsdigest::ingest::InputFormat;
+use newsdigest::limits::cap_threads;
 use newsdigest::pipeline::PipelineOptions;
 use newsdigest::summarize::ExtractiveOptions;
+use newsdigest::terminal::escape_controls;
 use std::path::PathBuf;
 
 /// Where the input comes from and how to read it.
@@ -65,8 +67,12 @@ impl ModelArgs {
                 "newsdigest: warning: this CPU has no native bf16; bf16 precision will be slower than fp32"
             );
         }
+        let (threads, warning) = cap_threads(self.threads.unwrap_or(defaults.threads));
+        if let Some(warning) = warning {
+            eprintln!("newsdigest: warning: {warning}");
+        }
         PipelineOptions {
-            threads: self.threads.unwrap_or(defaults.threads),
+            threads,
             torch_threads: self.torch_threads,
             model_dir: self.model_dir.clone().unwrap_or(defaults.model_dir.clone()),
             precision,
@@ -92,11 +98,17 @@ impl LabelSetArgs {
     /// The chosen label set with `--min-score` applied.
     pub fn label_set(&self) -> anyhow::Result<LabelSet> {
         let mut labels = match &self.labels {
-            Some(path) => LabelSet::from_file(path)?,
+            Some(path) => {
+                let (labels, warnings) = LabelSet::from_file_with_warnings(path)?;
+                for warning in warnings {
+                    eprintln!("newsdigest: warning: {}", escape_controls(&warning));
+                }
+                labels
+            }
             None => LabelSet::default(),
         };
         if let Some(min_score) = self.min_score {
-            labels.min_score = min_score;
+            labels = labels.with_min_score(min_score)?;
         }
         Ok(labels)
     }

@@ -1,6 +1,6 @@
 //! Helpers shared by subcommands.
 
-use newsdigest::ingest::{expand_paths, Warning};
+use newsdigest::ingest::{walk_inputs, Warning};
 use newsdigest::output::PartialFile;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -65,7 +65,12 @@ pub fn report_warning_count(count: usize) {
 /// Total size of the inputs in bytes, for a progress bar; `None` when one of them is stdin, whose size is not
 /// known in advance. Unreadable files count 0 (they are reported when read).
 pub fn input_bytes(inputs: &[PathBuf]) -> Option<u64> {
-    let paths = expand_paths(inputs).ok()?;
+    let paths: Vec<PathBuf> = walk_inputs(inputs)
+        .ok()?
+        .files
+        .into_iter()
+        .map(|file| file.path)
+        .collect();
     if paths.iter().any(|p| p.as_os_str() == "-") {
         return None;
     }

@@ -1,7 +1,7 @@
 //! `newsdigest eval`: scores predictions (a run's output, or a run made on the spot) against gold.
 
 use super::args::{InputArgs, OutputArgs, PipelineArgs};
-use super::common::report_warning_count;
+use super::common::{input_bytes, report_warning_count};
 use super::progress::{Progress, Unit};
 use super::run::stream_with_progress;
 use anyhow::{bail, Context};
@@ -9,7 +9,7 @@ use newsdigest::eval::{
     check_thresholds, read_records, Bound, EvalReport, GoldArticle, PredictedArticle, ReportFormat,
     Threshold,
 };
-use newsdigest::ingest::decode_lines;
+use newsdigest::ingest::{decode_lines, InputStream};
 use newsdigest::output::ArticleRecord;
 use newsdigest::pipeline::Pipeline;
 use newsdigest::sentences::RuleSplitter;
@@ -72,13 +72,31 @@ pub struct EvalArgs {
 /// Builds the report, writes it, and checks the thresholds.
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let gold: Vec<GoldArticle> = read_records(&args.gold)?;
-    let predicted: Vec<PredictedArticle> = match &args.pred {
-        Some(path) => read_records(path)?,
+    if gold.is_empty() {
+        bail!("{}: no gold articles", args.gold.display());
+    }
+    // Only the files given are read: the `source` paths a prediction file names are never opened (they may be
+    // anything, `/dev/zero` included), so with --pred a dump's line count is taken from the spans.
+    let (predicted, line_counts) = match &args.pred {
+        Some(path) => (read_records(path)?, HashMap::new()),
         None if args.input.inputs.is_empty() => bail!("give --pred PRED or the INPUTs to run"),
-        None => run_pipeline(&args)?,
+        None => {
+            let predicted = run_pipeline(&args)?;
+            // These sources are the dump files just read from the INPUTs.
+            let line_counts = line_counts_of_sources(&predicted);
+            (predicted, line_counts)
+        }
     };
-    let line_counts = line_counts_of_sources(&predicted);
     let report = EvalReport::evaluate(&gold, &predicted, &RuleSplitter::default(), &line_counts);
+    if report.alignment.matched == 0 {
+        bail!(
+            "nothing matched: none of the {} gold article(s) in {} matches any of the {} predicted (by id, or by \
+             dump file name and line span)",
+            gold.len(),
+            args.gold.display(),
+            predicted.len()
+        );
+    }
     let rendered = args.format.renderer().render(&report)?;
     match &args.output.output {
         Some(path) => std::fs::write(path, &rendered)
@@ -121,10 +139,16 @@ fn run_pipeline(args: &EvalArgs) -> anyhow::Result<Vec<PredictedArticle>> {
     progress.start("loading the model", Unit::Bytes, None);
     let pipeline = Pipeline::new(args.pipeline.options()?).context("loading the pipeline")?;
     let mut predicted = Vec::new();
-    let (report, _) = stream_with_progress(
-        &pipeline,
+    let stream = InputStream::new(
         &args.input.inputs,
         args.input.input_format,
+        Some(newsdigest::limits::DUMP_WINDOW_BYTES),
+    )
+    .context("reading inputs")?;
+    let (report, _) = stream_with_progress(
+        &pipeline,
+        stream,
+        input_bytes(&args.input.inputs),
         StreamOptions::default(),
         None,
         &progress,
@@ -150,7 +174,7 @@ fn run_pipeline(args: &EvalArgs) -> anyhow::Result<Vec<PredictedArticle>> {
     Ok(predicted)
 }
 
-/// Line counts of the dumps the predictions name as their source, for those that can still be read.
+/// Line counts of the dumps the pipeline just read from the INPUTs, by file name.
 fn line_counts_of_sources(predicted: &[PredictedArticle]) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
     for source in predicted.iter().filter_map(|p| p.source.as_deref()) {

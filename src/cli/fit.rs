@@ -66,6 +66,7 @@ pub fn run(args: FitArgs) -> anyhow::Result<ExitCode> {
     if args.output.output.is_none() && args.cv.is_none() {
         bail!("nothing to do: give -o FILE to write a head, --cv K to cross-validate, or both");
     }
+    newsdigest::limits::check_range("--l2", args.l2, 0.0, 1e6)?;
     let labeled = match &args.dumps {
         Some(dumps) => read_gold_spans(&args.train, dumps),
         None => read_labeled_jsonl(&args.train),

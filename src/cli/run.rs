@@ -5,9 +5,10 @@ use super::common::{input_bytes, report_warning, report_warning_count, OutputFil
 use super::progress::{duration_text, ChunkProgress, Progress, Unit};
 use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
-use newsdigest::ingest::{Document, InputFormat, InputStream, Warning};
+use newsdigest::ingest::{Document, InputStream, Warning};
 use newsdigest::output::{
-    ArticleRecord, ArticleWriter, ModelInfo, OutputFormat, PartialFile, RunInfo, WrittenIds,
+    check_output_path, ArticleRecord, ArticleWriter, Fingerprint, ModelInfo, OutputFormat,
+    PartialFile, RunInfo, WrittenIds,
 };
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
 use newsdigest::stream::{
@@ -81,9 +82,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if args.dry_run {
         return dry_run(&args, &options, started);
     }
-    let progress = Progress::stderr(args.output.quiet);
-    progress.start("loading the model", Unit::Bytes, None);
-    let pipeline = Pipeline::new(options).context("loading the pipeline")?;
     let shard = args
         .shard
         .map(|shard| {
@@ -91,9 +89,38 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         })
         .transpose()
         .context("reading inputs")?;
-    let shard_inputs = match &shard {
-        Some(plan) => plan.inputs(&args.input.inputs).context("reading inputs")?,
-        None => args.input.inputs.clone(),
+    // Inputs and output are checked before the model loads, so a wrong path fails at once and writes nothing.
+    let mut input = InputStream::new(
+        &args.input.inputs,
+        args.input.input_format,
+        Some(newsdigest::limits::DUMP_WINDOW_BYTES),
+    )
+    .context("reading inputs")?;
+    if let Some(plan) = &shard {
+        // Dump files dealt to other shards are never opened.
+        input.retain_files(|file| plan.reads(&file.path.display().to_string()));
+    }
+    let output = match &args.output.output {
+        Some(path) => {
+            check_output_path(path, input.files())?;
+            Some(if args.resume {
+                PartialFile::resume(path)?
+            } else {
+                (PartialFile::create(path)?, None)
+            })
+        }
+        None => None,
+    };
+    let progress = Progress::stderr(args.output.quiet);
+    progress.start("loading the model", Unit::Bytes, None);
+    let pipeline = match Pipeline::new(options) {
+        Ok(pipeline) => pipeline,
+        Err(e) => {
+            if let Some((file, _)) = output {
+                file.abandon();
+            }
+            return Err(e).context("loading the pipeline");
+        }
     };
     let mut run = RunInfo::new(
         pipeline.options(),
@@ -115,26 +142,36 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         limit: args.limit,
         ..StreamOptions::default()
     };
-    let (out, resume) = match (&args.output.output, args.resume) {
-        (Some(path), true) => {
-            let (file, written) = PartialFile::resume(path)?;
-            if !args.output.quiet {
-                eprintln!(
-                    "newsdigest: resuming {}: {} article(s) already written",
-                    PartialFile::partial_path(path).display(),
-                    written.count()
-                );
+    let (out, resume) = match (output, &args.output.output) {
+        (Some((mut file, written)), Some(path)) => {
+            if args.format == OutputFormat::Jsonl {
+                let fingerprint = fingerprint(&run, &args, &input)?;
+                match &written {
+                    Some(written) => file.check_fingerprint(&fingerprint, written)?,
+                    None => file.record_fingerprint(&fingerprint)?,
+                }
             }
-            (OutputFile::File(file), Some(written))
+            if let (Some(written), false) = (&written, args.output.quiet) {
+                progress.suspend(|| {
+                    eprintln!(
+                        "newsdigest: resuming {}: {} article(s) already written",
+                        PartialFile::partial_path(path).display(),
+                        written.count()
+                    )
+                });
+            }
+            (OutputFile::File(file), written)
         }
-        (path, _) => (OutputFile::create(path.as_deref())?, None),
+        _ => (OutputFile::create(None)?, None),
     };
     let mut writer = ArticleWriter::begin(out, args.format, &run)?;
     let mut labels = BTreeMap::<String, usize>::new();
+    let paths: Vec<PathBuf> = input.files().iter().map(|f| f.path.clone()).collect();
+    let total_bytes = input_bytes(&paths);
     let (report, bytes_read) = stream_with_progress(
         &pipeline,
-        &shard_inputs,
-        args.input.input_format,
+        input,
+        total_bytes,
         stream_options,
         resume,
         &progress,
@@ -213,6 +250,9 @@ fn dry_run(
         Some(newsdigest::limits::DUMP_WINDOW_BYTES),
     )
     .context("reading inputs")?;
+    if let Some(path) = &args.output.output {
+        check_output_path(path, input.files())?;
+    }
     let mut found = Found::default();
     let mut dumps = BTreeSet::new();
     let mut warnings = 0;
@@ -256,6 +296,27 @@ fn dry_run(
         found: Some(found),
     };
     finish(args, &stats)
+}
+
+/// What a JSONL output is made from, for `--resume` to check: the run description (models by sha256, label
+/// set, options), how the inputs are read and sharded, and the input files. Threads, chunk size and progress
+/// are left out: the records do not depend on them.
+fn fingerprint(run: &RunInfo, args: &RunArgs, input: &InputStream) -> anyhow::Result<Fingerprint> {
+    let mut run = serde_json::to_value(run)?;
+    if let Some(models) = run["models"].as_array_mut() {
+        for model in models {
+            // Models are known by their weights; moving the folder changes nothing.
+            model.as_object_mut().map(|m| m.remove("path"));
+        }
+    }
+    let reading = serde_json::json!({
+        "input_format": args.input.input_format,
+        "shard": args.shard.map(|s| format!("{}/{}", s.index, s.count)),
+    });
+    Ok(Fingerprint::new(
+        vec![("run", run), ("reading", reading)],
+        input.files(),
+    ))
 }
 
 /// Fails unless `path` can be written: creates its `.partial` (and removes it again) unless one is already
@@ -407,20 +468,14 @@ pub struct ProgressSink<'a, F: FnMut(Finished) -> newsdigest::Result<()>> {
 /// are known) on `progress`.
 pub fn stream_with_progress(
     pipeline: &Pipeline,
-    inputs: &[PathBuf],
-    input_format: InputFormat,
+    mut stream: InputStream,
+    total_bytes: Option<u64>,
     options: StreamOptions,
     resume: Option<WrittenIds>,
     progress: &Progress,
     each: impl FnMut(Finished) -> newsdigest::Result<()>,
 ) -> anyhow::Result<(StreamReport, u64)> {
-    let mut stream = InputStream::new(
-        inputs,
-        input_format,
-        Some(newsdigest::limits::DUMP_WINDOW_BYTES),
-    )
-    .context("reading inputs")?;
-    progress.start("reading", Unit::Bytes, input_bytes(inputs));
+    progress.start("reading", Unit::Bytes, total_bytes);
     let chunks = ChunkProgress::new(progress);
     let annotated = |count| chunks.annotated(count);
     let mut sink = ProgressSink {

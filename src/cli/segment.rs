@@ -137,15 +137,16 @@ fn write_dump(
 pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let progress = Progress::stderr(args.output.quiet);
-    progress.start("loading the model", Unit::Bytes, None);
-    let pipeline = Pipeline::new(args.model.apply(PipelineOptions::default()))
-        .context("loading the embedding model")?;
+    // The inputs are found before the model loads, so a wrong path fails at once.
     let mut input = InputStream::new(
         &args.input.inputs,
         args.input.input_format,
         Some(newsdigest::limits::DUMP_WINDOW_BYTES),
     )
     .context("reading inputs")?;
+    progress.start("loading the model", Unit::Bytes, None);
+    let pipeline = Pipeline::new(args.model.apply(PipelineOptions::default()))
+        .context("loading the embedding model")?;
     progress.start("segmenting", Unit::Bytes, input_bytes(&args.input.inputs));
     let mut numbering = WindowNumbering::default();
     let (mut warnings, mut articles) = (0, 0);

@@ -96,8 +96,9 @@ fn parse_rows(name: &str, content: &str) -> anyhow::Result<Vec<Row>> {
 /// The table's lines, none wider than `width` display columns (unless even the id and label columns do not
 /// fit): id and label in full, the rest shared by title (two fifths) and summary (three fifths).
 fn render(rows: &[Row], width: usize) -> Vec<String> {
-    let id_width = column_width("id", rows.iter().map(|r| r.id.as_str()));
-    let label_width = column_width("label", rows.iter().map(|r| r.label.as_str()));
+    let escaped = |text: &str| newsdigest::terminal::escape_controls(text).width();
+    let id_width = column_width("id", rows.iter().map(|r| escaped(&r.id)));
+    let label_width = column_width("label", rows.iter().map(|r| escaped(&r.label)));
     let rest = width.saturating_sub(id_width + label_width + 6);
     let title_width = (rest * 2 / 5).max(5);
     let summary_width = rest.saturating_sub(title_width).max(7);
@@ -114,16 +115,16 @@ fn render(rows: &[Row], width: usize) -> Vec<String> {
     std::iter::once(line("id", "label", "title", "summary"))
         .chain(rows.iter().map(|row| {
             let title = row.title.as_deref().unwrap_or(&row.text);
-            line(&row.id, &row.label, title, &row.summary)
+            let id = newsdigest::terminal::escape_controls(&row.id);
+            let label = newsdigest::terminal::escape_controls(&row.label);
+            line(&id, &label, title, &row.summary)
         }))
         .collect()
 }
 
 /// The widest display width among a header and its cells.
-fn column_width<'a>(header: &str, cells: impl Iterator<Item = &'a str>) -> usize {
-    cells
-        .map(UnicodeWidthStr::width)
-        .fold(header.width(), usize::max)
+fn column_width(header: &str, cells: impl Iterator<Item = usize>) -> usize {
+    cells.fold(header.width(), usize::max)
 }
 
 /// `text` padded with spaces to `width` display columns.
@@ -136,6 +137,7 @@ fn pad(text: &str, width: usize) -> String {
 /// CJK count two columns).
 fn clip(text: &str, width: usize) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = newsdigest::terminal::escape_controls(&flat).into_owned();
     if flat.width() <= width {
         return flat;
     }

@@ -91,14 +91,23 @@ impl<R: BufRead> UniversalLines<R> {
             line: Some(self.line_number),
             message: message.to_string(),
         };
+        // A NUL byte is never text, wherever it is: replaced and reported like invalid UTF-8.
+        let nul = raw.contains(&0);
+        if nul {
+            raw = replace_nul(&raw);
+        }
+        let invalid = std::str::from_utf8(&raw).is_err();
         let warning = if overlong {
             Some(warn(&format!(
                 "line longer than {MAX_LINE_BYTES} bytes cut to that length"
             )))
-        } else if std::str::from_utf8(&raw).is_err() {
-            Some(warn("invalid UTF-8 replaced with U+FFFD"))
         } else {
-            None
+            match (nul, invalid) {
+                (true, true) => Some(warn("NUL bytes and invalid UTF-8 replaced with U+FFFD")),
+                (true, false) => Some(warn("NUL bytes replaced with U+FFFD")),
+                (false, true) => Some(warn("invalid UTF-8 replaced with U+FFFD")),
+                (false, false) => None,
+            }
         };
         let line = match String::from_utf8(raw) {
             Ok(line) => line,
@@ -106,4 +115,17 @@ impl<R: BufRead> UniversalLines<R> {
         };
         Ok(Some((line, warning)))
     }
+}
+
+/// `bytes` with every NUL byte replaced by U+FFFD.
+fn replace_nul(bytes: &[u8]) -> Vec<u8> {
+    let mut replaced = Vec::with_capacity(bytes.len() + 8);
+    for &byte in bytes {
+        if byte == 0 {
+            replaced.extend_from_slice("\u{FFFD}".as_bytes());
+        } else {
+            replaced.push(byte);
+        }
+    }
+    replaced
 }

@@ -7,15 +7,19 @@ mod jsonl;
 mod lines;
 mod stream;
 mod text;
+mod utf16;
+mod walk;
 
 pub use jsonl::{parse_jsonl, parse_record};
 pub use lines::{UniversalLines, MAX_LINE_BYTES};
 pub use stream::InputStream;
 pub use text::{decode_lines, Dump};
+pub use walk::{walk_inputs, InputFile, Walk};
 
 use crate::article::Article;
-use crate::error::{Error, Result};
-use std::path::{Path, PathBuf};
+use crate::error::Result;
+use crate::terminal::escape_controls;
+use std::path::PathBuf;
 
 /// How to read an input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
@@ -41,11 +45,15 @@ pub struct Warning {
     pub message: String,
 }
 
+/// One line for a terminal: control characters in the file name and message are escaped, so a file name
+/// holding a line break or an escape sequence cannot forge or hide warning lines.
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let source = escape_controls(&self.source);
+        let message = escape_controls(&self.message);
         match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.source, line, self.message),
-            None => write!(f, "{}: {}", self.source, self.message),
+            Some(line) => write!(f, "{source}:{line}: {message}"),
+            None => write!(f, "{source}: {message}"),
         }
     }
 }
@@ -66,39 +74,6 @@ pub struct Ingested {
     pub documents: Vec<Document>,
     /// Problems that were skipped or repaired.
     pub warnings: Vec<Warning>,
-}
-
-/// Expands the given paths: a directory contributes its `.txt` and `.jsonl` files (recursively, sorted by path).
-/// `-` stands for stdin and is kept as is.
-pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut expanded = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" || !path.is_dir() {
-            expanded.push(path.clone());
-            continue;
-        }
-        let mut found = Vec::new();
-        collect_dir(path, &mut found)?;
-        found.sort();
-        expanded.extend(found);
-    }
-    Ok(expanded)
-}
-
-fn collect_dir(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    for entry in entries {
-        let path = entry.map_err(|e| Error::io(dir, e))?.path();
-        if path.is_dir() {
-            collect_dir(&path, found)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("txt" | "jsonl")
-        ) {
-            found.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Reads every input whole. Unreadable or binary files become warnings; the other inputs are still read.

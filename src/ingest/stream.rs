@@ -7,15 +7,17 @@
 //! blank line will do, and past four times the budget the window ends wherever it is. Each window is a [`Dump`]
 //! whose `line_offset` says where it starts in the file, so spans and ids can be carried over to the whole file.
 
+use super::utf16::{utf16_bom, Utf16Reader};
+use super::walk::{walk_inputs, InputFile};
 use super::{parse_record, Document, Dump, InputFormat, UniversalLines, Warning};
 use crate::error::Result;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// Bytes sniffed for NUL to tell a binary file.
+/// Bytes sniffed at the start of a file to tell a binary file.
 const SNIFF_BYTES: usize = 8192;
 
 /// Reads inputs one document at a time; problems are collected as warnings (see [`InputStream::take_warnings`]).
@@ -25,6 +27,10 @@ pub struct InputStream {
     window_bytes: Option<usize>,
     current: Option<OpenInput>,
     warnings: Vec<Warning>,
+    /// The files the given paths stand for, in reading order.
+    files: Vec<InputFile>,
+    /// JSONL record ids seen, with where: a repeated id is reported.
+    record_ids: HashMap<String, (String, usize)>,
     /// Bytes read from the inputs so far, shared with the readers (for progress displays).
     bytes_read: Arc<AtomicU64>,
 }
@@ -46,7 +52,7 @@ impl Read for Counted {
 /// An input still to open.
 enum Source {
     /// A file, or `-` for stdin.
-    Path(PathBuf),
+    File(InputFile),
     /// Bytes already in memory, under a name.
     Bytes(String, Vec<u8>),
 }
@@ -72,18 +78,19 @@ struct OpenInput {
 }
 
 impl InputStream {
-    /// Streams `paths` (directories expanded as [`super::expand_paths`] does, `-` for stdin). Dumps are cut in
-    /// windows of about `window_bytes`, or read whole when it is `None`.
+    /// Streams `paths` (folders walked as [`walk_inputs`] does, `-` for stdin). Dumps are cut in windows of
+    /// about `window_bytes`, or read whole when it is `None`. Fails only when no given input exists.
     pub fn new(
         paths: &[PathBuf],
         format: InputFormat,
         window_bytes: Option<usize>,
     ) -> Result<Self> {
-        let sources: Vec<Source> = super::expand_paths(paths)?
-            .into_iter()
-            .map(Source::Path)
-            .collect();
-        Ok(Self::from_sources(sources, format, window_bytes))
+        let walk = walk_inputs(paths)?;
+        let sources: Vec<Source> = walk.files.iter().cloned().map(Source::File).collect();
+        let mut stream = Self::from_sources(sources, format, window_bytes);
+        stream.warnings = walk.warnings;
+        stream.files = walk.files;
+        Ok(stream)
     }
 
     /// Streams bytes already in memory as if read from a file called `name`; dumps are read whole.
@@ -102,6 +109,8 @@ impl InputStream {
             window_bytes,
             current: None,
             warnings: Vec::new(),
+            files: Vec::new(),
+            record_ids: HashMap::new(),
             bytes_read: Arc::default(),
         }
     }
@@ -110,6 +119,23 @@ impl InputStream {
     /// buffer's worth); against the inputs' sizes, how far the stream has got.
     pub fn bytes_read(&self) -> u64 {
         self.bytes_read.load(Ordering::Relaxed)
+    }
+
+    /// Keeps only the files `keep` accepts (a shard's share of the dump files), before any of them is opened.
+    pub fn retain_files(&mut self, keep: impl Fn(&InputFile) -> bool) {
+        self.files.retain(&keep);
+        let sources: Vec<Source> = std::mem::take(&mut self.sources)
+            .filter(|source| match source {
+                Source::File(file) => keep(file),
+                Source::Bytes(..) => true,
+            })
+            .collect();
+        self.sources = sources.into_iter();
+    }
+
+    /// The files the given paths stand for (folders walked), in reading order; none for bytes in memory.
+    pub fn files(&self) -> &[InputFile] {
+        &self.files
     }
 
     /// The warnings gathered since the last call.
@@ -146,15 +172,20 @@ impl InputStream {
                 },
             ))
         };
-        let (name, reader): (String, Box<dyn BufRead>) = match source {
-            Source::Bytes(name, bytes) => (name, counted(Box::new(std::io::Cursor::new(bytes)))),
-            Source::Path(path) if path.as_os_str() == "-" => {
-                ("-".to_string(), counted(Box::new(std::io::stdin())))
+        let (name, stem, reader): (String, String, Box<dyn BufRead>) = match source {
+            Source::Bytes(name, bytes) => {
+                let stem = Dump::new(name.clone(), Vec::new()).stem;
+                (name, stem, counted(Box::new(std::io::Cursor::new(bytes))))
             }
-            Source::Path(path) => {
-                let name = path.display().to_string();
-                match std::fs::File::open(&path) {
-                    Ok(file) => (name, counted(Box::new(file))),
+            Source::File(file) if file.path.as_os_str() == "-" => (
+                "-".to_string(),
+                file.stem,
+                counted(Box::new(std::io::stdin())),
+            ),
+            Source::File(file) => {
+                let name = file.path.display().to_string();
+                match std::fs::File::open(&file.path) {
+                    Ok(opened) => (name, file.stem, counted(Box::new(opened))),
                     Err(e) => {
                         self.warn(&name, None, format!("skipped: cannot read ({e})"));
                         return None;
@@ -162,13 +193,20 @@ impl InputStream {
                 }
             }
         };
+        let reader = match decode_utf16(reader) {
+            Ok(reader) => reader,
+            Err(e) => {
+                self.warn(&name, None, format!("skipped: cannot read ({e})"));
+                return None;
+            }
+        };
         let mut lines = UniversalLines::new(&name, reader);
         match lines.peek() {
-            Ok(head) if head.iter().take(SNIFF_BYTES).any(|&b| b == 0) => {
+            Ok(head) if looks_binary(&head[..head.len().min(SNIFF_BYTES)]) => {
                 self.warn(
                     &name,
                     None,
-                    "skipped: binary file (contains NUL bytes)".to_string(),
+                    "skipped: binary file (its start is not text)".to_string(),
                 );
                 return None;
             }
@@ -178,7 +216,6 @@ impl InputStream {
                 return None;
             }
         }
-        let stem = Dump::new(name.clone(), Vec::new()).stem;
         let mut input = OpenInput {
             name,
             stem,
@@ -249,10 +286,19 @@ impl InputStream {
         loop {
             let line = self.next_line(input)?;
             input.lines_done += 1;
-            match parse_record(&input.name, &input.stem, input.lines_done, &line) {
-                Some(Ok(article)) => return Some(Document::Record(article)),
-                Some(Err(warning)) => self.warnings.push(warning),
-                None => {}
+            let (article, warnings) =
+                parse_record(&input.name, &input.stem, input.lines_done, &line);
+            self.warnings.extend(warnings);
+            if let Some(article) = article {
+                let place = (input.name.clone(), input.lines_done);
+                if let Some((file, line)) = self.record_ids.insert(article.id.clone(), place) {
+                    let message = format!(
+                        "duplicate id `{}` (also at {file}:{line}); both kept, but ids should be unique",
+                        article.id
+                    );
+                    self.warn(&input.name, Some(input.lines_done), message);
+                }
+                return Some(Document::Record(article));
             }
         }
     }
@@ -294,6 +340,7 @@ impl InputStream {
             return self.next_window(input);
         }
         let mut dump = Dump::new(input.name.clone(), lines);
+        dump.stem = input.stem.clone();
         dump.line_offset = line_offset;
         Some(Document::Dump(dump))
     }
@@ -321,6 +368,37 @@ impl Iterator for InputStream {
             }
         }
     }
+}
+
+/// Reads UTF-16 input (recognised by its byte-order mark) as UTF-8; other input as it is.
+fn decode_utf16(mut reader: Box<dyn BufRead>) -> std::io::Result<Box<dyn BufRead>> {
+    Ok(match utf16_bom(reader.fill_buf()?) {
+        Some(order) => Box::new(BufReader::with_capacity(
+            1 << 16,
+            Utf16Reader::new(reader, order),
+        )),
+        None => reader,
+    })
+}
+
+/// Whether the first bytes of an input say it is not text: at least 4 and more than 15% of them are neither text
+/// nor common whitespace (NUL and other control bytes, invalid UTF-8), as in images, archives and executables.
+/// A few stray NUL bytes in text are not enough: they are replaced and reported on their line, wherever they are
+/// (see [`UniversalLines`]).
+fn looks_binary(head: &[u8]) -> bool {
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
+        .count();
+    let mut invalid = 0;
+    let mut rest = head;
+    while let Err(e) = std::str::from_utf8(rest) {
+        let bad = e.error_len().unwrap_or(rest.len() - e.valid_up_to());
+        invalid += bad;
+        rest = &rest[e.valid_up_to() + bad..];
+    }
+    let not_text = control + invalid;
+    not_text >= 4 && not_text * 100 > head.len() * 15
 }
 
 /// A line that only separates: three or more characters, none a letter or digit (`-----`, `* * *`, `####`).

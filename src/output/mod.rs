@@ -5,7 +5,7 @@ mod partial;
 mod record;
 mod rounding;
 
-pub use partial::{PartialFile, WrittenIds};
+pub use partial::{check_output_path, Fingerprint, PartialFile, WrittenIds};
 pub use record::{ArticleRecord, ModelInfo, RunInfo};
 pub use rounding::{round, to_rounded_json, to_rounded_value, DECIMALS};
 

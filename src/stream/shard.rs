@@ -3,7 +3,7 @@
 //! segmentation, and dumps read from stdin go by a stable hash of the article id.
 
 use crate::error::{Error, Result};
-use crate::ingest::{expand_paths, InputFormat};
+use crate::ingest::{walk_inputs, InputFormat};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -76,8 +76,10 @@ impl ShardPlan {
         paths: &[PathBuf],
         format: InputFormat,
     ) -> Result<Self> {
-        let mut dumps: Vec<(u64, String)> = expand_paths(paths)?
+        let mut dumps: Vec<(u64, String)> = walk_inputs(paths)?
+            .files
             .into_iter()
+            .map(|file| file.path)
             .filter(|path| is_dump_file(path, format))
             .map(|path| {
                 let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
@@ -111,15 +113,6 @@ impl ShardPlan {
     /// The shard.
     pub fn shard(&self) -> Shard {
         self.shard
-    }
-
-    /// `paths` with directories expanded and without the dump files dealt to other shards: what this shard
-    /// needs to read.
-    pub fn inputs(&self, paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-        Ok(expand_paths(paths)?
-            .into_iter()
-            .filter(|path| self.reads(&path.display().to_string()))
-            .collect())
     }
 
     /// Whether the shard needs the input named `source` at all (false for dump files dealt to other shards).
@@ -202,11 +195,5 @@ mod tests {
             assert_eq!(owners, 1);
             assert_eq!(plans[0].keeps(None, id), plans[0].keeps(Some("-"), id));
         }
-        let inputs = plans[1].inputs(&paths).unwrap();
-        assert!(inputs.iter().any(|p| p.ends_with("records.jsonl")));
-        assert_eq!(
-            inputs.len(),
-            1 + (0..6).filter(|&n| plans[1].reads(&name(n))).count()
-        );
     }
 }
