@@ -20,6 +20,7 @@ pub mod segment;
 pub mod sentences;
 pub mod stream;
 pub mod summarize;
+pub mod synth;
 
 pub use article::{Article, EmbeddedArticle, Metadata};
 pub use error::{Error, Result};

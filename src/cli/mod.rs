@@ -6,6 +6,7 @@ mod eval;
 mod fit;
 mod run;
 mod segment;
+mod synth;
 mod table;
 
 use clap::{Parser, Subcommand};
@@ -36,6 +37,8 @@ enum Command {
     Table(table::TableArgs),
     /// Train a classifier head on hand-labelled articles (for `run --head`); optionally cross-validate it.
     Fit(fit::FitArgs),
+    /// Render real articles into synthetic dumps of many layout families, with their gold spans.
+    Synth(synth::SynthArgs),
 }
 
 /// Runs the parsed command line.
@@ -46,5 +49,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Table(args) => table::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Fit(args) => fit::run(args),
+        Command::Synth(args) => synth::run(args),
     }
 }
