@@ -310,7 +310,19 @@ impl Dress {
         let keep = rng.gen_range(self.blocks.0..=self.blocks.1.max(self.blocks.0));
         let mut blocks = Vec::new();
         let mut kept = 0;
-        for block in &article.blocks {
+        // Without a headline, an opening subheading ("Summary", "Highlights") would read as one: start at the
+        // text.
+        let skip = if headline.is_none() {
+            article
+                .blocks
+                .iter()
+                .take_while(|b| b.kind == BlockKind::Subheading)
+                .count()
+                .min(article.blocks.len() - 1)
+        } else {
+            0
+        };
+        for block in &article.blocks[skip..] {
             if kept >= keep {
                 break;
             }
