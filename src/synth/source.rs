@@ -105,14 +105,6 @@ impl SourceArticle {
         })
     }
 
-    /// The body's words, whitespace-separated, in order (what a span must hold).
-    pub fn words(&self) -> impl Iterator<Item = &str> {
-        self.blocks
-            .iter()
-            .flat_map(|block| block.sentences.iter())
-            .flat_map(|sentence| sentence.split_whitespace())
-    }
-
     /// Which side of the train/validation split the story is on (see [`Split::of`]).
     pub fn split(&self) -> Split {
         Split::of(&self.id)
@@ -179,7 +171,7 @@ pub enum Split {
 impl Split {
     /// The split of the story with this id: validation when xxh3-64 of the id modulo 5 is 0.
     pub fn of(id: &str) -> Split {
-        if xxhash_rust::xxh3::xxh3_64(id.as_bytes()) % 5 == 0 {
+        if xxhash_rust::xxh3::xxh3_64(id.as_bytes()).is_multiple_of(5) {
             Split::Validation
         } else {
             Split::Train

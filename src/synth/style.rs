@@ -345,6 +345,8 @@ pub fn headline_for(article: &SourceArticle, rng: &mut dyn RngCore) -> String {
         .flat_map(|block| block.sentences.iter())
         .take(2)
         .flat_map(|sentence| sentence.split_whitespace())
+        // "(CNN)The" and "(AP)" open many leads; they are no headline words.
+        .filter(|word| !word.contains(['(', ')']))
         .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-'))
         .filter(|word| !word.is_empty() && !STOP_WORDS.contains(&word.to_lowercase().as_str()))
         .collect();

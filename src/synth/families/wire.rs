@@ -14,6 +14,7 @@ pub(super) fn wire_copy(articles: &[SourceArticle], rng: &mut dyn RngCore, out: 
     let dress = Dress::random(rng).with_blocks(2, 14);
     let dress = Dress {
         dateline: [0.8, 1.0].choose(rng).copied().unwrap_or(1.0),
+        headline: [0.9, 1.0].choose(rng).copied().unwrap_or(1.0),
         ..dress
     };
     let (agency, tag) = style::agency(rng);
@@ -53,7 +54,8 @@ pub(super) fn wire_copy(articles: &[SourceArticle], rng: &mut dyn RngCore, out: 
         };
         out.furniture(slug);
         if rng.gen_bool(0.3) {
-            out.furniture(format!("{} words", article.words().count()));
+            let words = dressed.text().split_whitespace().count();
+            out.furniture(format!("{words} words"));
         }
         dressed.begin(article, out);
         if let Some(headline) = &dressed.headline {
