@@ -20,6 +20,7 @@ pub mod segment;
 pub mod sentences;
 pub mod stream;
 pub mod summarize;
+pub mod synth;
 pub mod terminal;
 
 pub use article::{Article, EmbeddedArticle, Metadata};

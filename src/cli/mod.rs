@@ -12,6 +12,7 @@ mod man;
 mod progress;
 mod run;
 mod segment;
+mod synth;
 mod table;
 
 use clap::{Parser, Subcommand};
@@ -59,6 +60,8 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff), or write one per subcommand into a folder.
     Man(man::ManArgs),
+    /// Render real articles into synthetic dumps of many layout families, with their gold spans.
+    Synth(synth::SynthArgs),
 }
 
 /// Runs the parsed command line.
@@ -72,5 +75,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Info(args) => info::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+        Command::Synth(args) => synth::run(args),
     }
 }

@@ -1,0 +1,148 @@
+//! Plain-text families: blank-line paragraphs, a paragraph or a sentence per line (with or without anything
+//! between articles), and hard-wrapped text.
+
+use super::{bullet, Body, Dress, Dressed, Separator};
+use crate::synth::source::SourceArticle;
+use crate::synth::DumpWriter;
+use rand::seq::SliceRandom;
+use rand::{Rng, RngCore};
+
+/// Header lines an export may begin with (outside every article).
+fn feed_header(rng: &mut dyn RngCore, out: &mut DumpWriter) {
+    if rng.gen_bool(0.3) {
+        let header = [
+            "NEWS ARCHIVE EXPORT",
+            "Press clippings",
+            "=== Feed: world news ===",
+            "Saved articles",
+            "Monitoring digest (automated export)",
+        ];
+        out.line(header.choose(rng).copied().unwrap_or("Saved articles"));
+        out.blanks(rng.gen_range(1..=2));
+    }
+}
+
+/// Prints the headline and meta lines of a dressed article, then `gap` blank lines when there were any.
+fn head(dressed: &Dressed, gap: usize, out: &mut DumpWriter) {
+    if let Some(headline) = &dressed.headline {
+        out.line(headline.clone());
+    }
+    for line in &dressed.meta {
+        out.line(line.clone());
+    }
+    if dressed.headline.is_some() || !dressed.meta.is_empty() {
+        out.blanks(gap);
+    }
+}
+
+/// Writes the body blocks, `gap` blank lines between them (list items follow each other without a gap).
+fn body(dressed: &Dressed, layout: Body, gap: usize, rng: &mut dyn RngCore, out: &mut DumpWriter) {
+    let bullet = bullet(rng);
+    let mut previous_was_item = false;
+    for (index, block) in dressed.blocks.iter().enumerate() {
+        let is_item = block.kind == crate::synth::BlockKind::ListItem;
+        if index > 0 && !(is_item && previous_was_item) {
+            out.blanks(gap);
+        }
+        for line in layout.lines(block, bullet, rng) {
+            out.line(line);
+        }
+        previous_was_item = is_item;
+    }
+}
+
+/// Paragraphs separated by a blank line (sometimes two); articles separated as the dump's [`Separator`] says,
+/// at times by the same single blank line as paragraphs, when only the headline or dateline tells them apart.
+pub(super) fn blank_paragraphs(
+    articles: &[SourceArticle],
+    rng: &mut dyn RngCore,
+    out: &mut DumpWriter,
+) {
+    let dress = Dress::random(rng);
+    let paragraph_gap = if rng.gen_bool(0.85) { 1 } else { 2 };
+    let separator = Separator::random(rng, paragraph_gap);
+    let head_gap = rng.gen_range(0..=1);
+    feed_header(rng, out);
+    for (index, article) in articles.iter().enumerate() {
+        if index > 0 {
+            separator.write(out);
+        }
+        let dressed = dress.dress(article, rng);
+        dressed.begin(article, out);
+        head(&dressed, head_gap, out);
+        body(&dressed, Body::Paragraphs, paragraph_gap, rng, out);
+        out.end();
+    }
+}
+
+/// One paragraph (or sentence) per line with no blank line inside an article. With `flat`, nothing separates
+/// articles and nothing dresses them (the topic change is the only cue); otherwise a blank line (at times two,
+/// or a separator line) comes between articles and headlines appear at the dump's rate.
+pub(super) fn lines(
+    articles: &[SourceArticle],
+    layout: Body,
+    flat: bool,
+    rng: &mut dyn RngCore,
+    out: &mut DumpWriter,
+) {
+    let (dress, separator) = if flat {
+        (Dress::bare(), Separator::Nothing)
+    } else {
+        let separator = if rng.gen_bool(0.75) {
+            Separator::Blanks(1)
+        } else {
+            Separator::random(rng, 1)
+        };
+        (Dress::random(rng), separator)
+    };
+    if !flat {
+        feed_header(rng, out);
+    }
+    for (index, article) in articles.iter().enumerate() {
+        if index > 0 {
+            separator.write(out);
+        }
+        let dressed = dress.dress(article, rng);
+        dressed.begin(article, out);
+        head(&dressed, 0, out);
+        body(&dressed, layout, 0, rng, out);
+        out.end();
+    }
+}
+
+/// Hard-wrapped at a width of 60 to 100 columns (headlines, bylines and separators are not wrapped, as in dev
+/// dump05); paragraphs separated by a blank line or, in some dumps, by an indented first line only.
+pub(super) fn hard_wrapped(
+    articles: &[SourceArticle],
+    hyphenate: bool,
+    rng: &mut dyn RngCore,
+    out: &mut DumpWriter,
+) {
+    let dress = Dress::random(rng);
+    let width = rng.gen_range(60..=100);
+    let indented = rng.gen_bool(0.2);
+    let paragraph_gap = usize::from(!indented);
+    let separator = Separator::random(rng, 2);
+    let head_gap = rng.gen_range(0..=1);
+    let layout = Body::Wrapped { width, hyphenate };
+    feed_header(rng, out);
+    for (index, article) in articles.iter().enumerate() {
+        if index > 0 {
+            separator.write(out);
+        }
+        let dressed = dress.dress(article, rng);
+        dressed.begin(article, out);
+        head(&dressed, head_gap, out);
+        if indented {
+            let bullet = super::bullet(rng);
+            for block in &dressed.blocks {
+                for (i, line) in layout.lines(block, bullet, rng).into_iter().enumerate() {
+                    out.line(if i == 0 { format!("    {line}") } else { line });
+                }
+            }
+        } else {
+            body(&dressed, layout, paragraph_gap, rng, out);
+        }
+        out.end();
+    }
+}
