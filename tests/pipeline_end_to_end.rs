@@ -161,7 +161,8 @@ fn default_labels_reach_80_percent_on_the_dev_articles() {
     let report = multi_label_report(&output, &path);
     assert_eq!(report["multi_label_gold"], 12);
     let example_f1 = report["example_f1"].as_f64().unwrap();
-    assert!((multi_label_f1_of(&output, &path) - example_f1).abs() < 1e-9);
+    // eval's JSON rounds to 4 decimals.
+    assert!((multi_label_f1_of(&output, &path) - example_f1).abs() <= 5e-5);
     assert!(report["micro_f1"].as_f64().unwrap() > 0.8, "{report}");
     let mut per_label: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for article in output["articles"].as_array().unwrap() {

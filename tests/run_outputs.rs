@@ -62,6 +62,7 @@ fn csv_and_tsv_round_trip_through_a_csv_reader() {
                 "published",
                 "source_tag",
                 "label",
+                "labels",
                 "score_conflict",
                 "score_disaster",
                 "score_other",
@@ -105,7 +106,7 @@ fn an_empty_csv_still_has_its_header_with_the_run_labels() {
     let header = String::from_utf8(bytes).unwrap();
     assert!(
         header.starts_with(
-            "id,source,start_line,end_line,title,byline,dateline,published,source_tag,label,score_"
+            "id,source,start_line,end_line,title,byline,dateline,published,source_tag,label,labels,score_"
         ),
         "{header}"
     );
