@@ -267,8 +267,9 @@ impl TopicShiftSplitter {
     }
 }
 
-/// Capitalised words that name no story in particular.
-const CALENDAR_WORDS: &[&str] = &[
+/// The days of the week, Monday first: capitalised words that name no story in particular (also used by
+/// [`crate::synth`] to print dates).
+pub const WEEKDAYS: [&str; 7] = [
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -276,6 +277,10 @@ const CALENDAR_WORDS: &[&str] = &[
     "Friday",
     "Saturday",
     "Sunday",
+];
+
+/// The months, January first: like [`WEEKDAYS`], no story's own words.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -304,7 +309,8 @@ pub fn proper_names(text: &str) -> HashSet<String> {
         if !sentence_start
             && word.chars().count() >= 3
             && word.chars().next().is_some_and(char::is_uppercase)
-            && !CALENDAR_WORDS.contains(&word)
+            && !WEEKDAYS.contains(&word)
+            && !MONTHS.contains(&word)
         {
             names.insert(word.to_string());
         }

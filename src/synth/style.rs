@@ -2,6 +2,7 @@
 //! agency tags, dates and times, and hard wrapping with or without hyphenated line ends.
 
 use super::source::SourceArticle;
+use crate::segment::topic::{MONTHS, WEEKDAYS};
 use rand::seq::SliceRandom;
 use rand::{Rng, RngCore};
 
@@ -83,29 +84,6 @@ const ROLES: [&str; 8] = [
     "Political editor",
     "News desk",
     "Foreign affairs correspondent",
-];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
 ];
 
 /// A calendar date with a time of day, drawn at random; printed in many forms.
