@@ -1,7 +1,8 @@
-//! The NLI zero-shot classifier on tiny random-weight BART, RoBERTa, DeBERTa and DeBERTa-v2 MNLI checkpoints
-//! built in the Hugging Face layout (tests/common/tiny.rs), on the dev set's articles: the scores' shape in
-//! single- and multi-label mode, the entailment class read from label2id, the fallback, batching, the
-//! hypothesis template, premises longer than the window, and errors for folders that are not NLI models.
+//! The NLI zero-shot classifier on the tiny random-weight BART, RoBERTa, DeBERTa, DeBERTa-v2 and -v3 MNLI
+//! checkpoints that transformers wrote (tests/data/checkpoints, by scripts/make-checkpoint-fixtures), on the dev
+//! set's articles: the scores' shape in single- and multi-label mode, the entailment class read from label2id,
+//! the fallback, batching, the hypothesis template, premises cut to the window, errors for folders that are not
+//! NLI models, and transformers' own input ids and logits on its reference pairs.
 
 mod common;
 
@@ -10,11 +11,15 @@ use newsdigest::article::{Article, EmbeddedArticle};
 use newsdigest::classify::{
     Classifier, LabelSet, LabelSpec, NliClassifier, NliOptions, Prediction,
 };
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    common::project_path(&format!("tests/data/checkpoints/{name}"))
+}
 
 fn dev_articles(count: usize) -> Vec<EmbeddedArticle> {
     let articles: Vec<Article> = common::dev_articles();
-    // The longest article first: longer than the RoBERTa window, so its premise must be cut.
+    // The longest article first: longer than every fixture's window, so its premise must be cut.
     let longest = articles
         .iter()
         .max_by_key(|a| a.text.len())
@@ -128,33 +133,20 @@ fn check_single_label(model: &Path) {
 
 #[test]
 fn bart_and_roberta_give_a_score_per_label_that_sums_to_one() {
-    let dir = tempfile::tempdir().unwrap();
-    check_single_label(&tiny::bart_nli(
-        &dir.path().join("bart"),
-        &tiny::BART_MNLI_CLASSES,
-    ));
-    check_single_label(&tiny::roberta_nli(
-        &dir.path().join("roberta"),
-        &tiny::ROBERTA_MNLI_CLASSES,
-    ));
+    check_single_label(&fixture("bart-mnli"));
+    check_single_label(&fixture("roberta-mnli"));
 }
 
 #[test]
-fn deberta_and_deberta_v2_give_a_score_per_label_that_sums_to_one() {
-    let dir = tempfile::tempdir().unwrap();
-    for model_type in ["deberta", "deberta-v2"] {
-        check_single_label(&tiny::deberta_nli(
-            &dir.path().join(model_type),
-            model_type,
-            &tiny::ROBERTA_MNLI_CLASSES,
-        ));
+fn deberta_v1_v2_and_v3_give_a_score_per_label_that_sums_to_one() {
+    for name in ["deberta-mnli", "deberta-v2-mnli", "deberta-v3-mnli"] {
+        check_single_label(&fixture(name));
     }
 }
 
 #[test]
 fn multi_label_scores_each_label_on_its_own() {
-    let dir = tempfile::tempdir().unwrap();
-    let model = tiny::bart_nli(dir.path(), &tiny::BART_MNLI_CLASSES);
+    let model = fixture("bart-mnli");
     let articles = dev_articles(4);
     let options = NliOptions {
         multi_label: true,
@@ -189,18 +181,12 @@ fn multi_label_scores_each_label_on_its_own() {
 #[test]
 fn the_entailment_class_comes_from_label2id() {
     let dir = tempfile::tempdir().unwrap();
-    let mnli = tiny::bart_nli(&dir.path().join("mnli"), &tiny::BART_MNLI_CLASSES);
+    let mnli = fixture("bart-mnli");
     // The same weights, with the classes named in the other order: entailment is now class 0.
     let reordered = tiny::copy_folder(&mnli, &dir.path().join("reordered"));
     let mut config = tiny::read_json(&reordered.join("config.json"));
-    let mut reversed = tiny::BART_MNLI_CLASSES;
-    reversed.reverse();
-    config["label2id"] = reversed
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (name.to_string(), serde_json::json!(i)))
-        .collect::<serde_json::Map<_, _>>()
-        .into();
+    assert_eq!(config["label2id"]["entailment"], 2);
+    config["label2id"] = serde_json::json!({"entailment": 0, "neutral": 1, "contradiction": 2});
     tiny::write_json(&reordered.join("config.json"), &config);
 
     let articles = dev_articles(3);
@@ -217,8 +203,7 @@ fn the_entailment_class_comes_from_label2id() {
 
 #[test]
 fn batches_equal_one_by_one_and_the_template_matters() {
-    let dir = tempfile::tempdir().unwrap();
-    let model = tiny::roberta_nli(dir.path(), &tiny::ROBERTA_MNLI_CLASSES);
+    let model = fixture("roberta-mnli");
     let articles = dev_articles(5);
     let labels = LabelSet::default();
     let options = NliOptions {
@@ -266,18 +251,72 @@ fn batches_equal_one_by_one_and_the_template_matters() {
 }
 
 #[test]
+fn a_premise_longer_than_the_window_is_cut_after_the_most_words_that_fit() {
+    let labels = with_min_score(0.0);
+    let mut article = dev_articles(1).remove(0);
+    article.article.title = None;
+    let text = article.article.text.clone();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let with_text = |count: usize| {
+        let mut cut = article.clone();
+        cut.article.text = words[..count].join(" ");
+        cut
+    };
+    for name in [
+        "bart-mnli",
+        "roberta-mnli",
+        "deberta-mnli",
+        "deberta-v2-mnli",
+        "deberta-v3-mnli",
+    ] {
+        let config = tiny::read_json(&fixture(name).join("config.json"));
+        // RoBERTa numbers positions from pad_token_id + 1: two of its position embeddings are never used.
+        let reserved = if name == "roberta-mnli" { 2 } else { 0 };
+        let window = config["max_position_embeddings"].as_u64().unwrap() as usize - reserved;
+        let options = NliOptions::new(fixture(name));
+        let mut classifier = NliClassifier::load(&options, &labels).unwrap();
+        // The premise must leave room for the longest hypothesis.
+        let hypothesis = options.hypothesis_template.replace("{}", "humanitarian");
+        let fits = |count: usize| {
+            classifier
+                .input_ids(&words[..count].join(" "), &hypothesis)
+                .len()
+                <= window
+        };
+        assert!(!fits(words.len()), "{name}: the article fits the window");
+        let most = (1..words.len())
+            .take_while(|&count| fits(count))
+            .last()
+            .unwrap();
+        let full = classifier.classify(std::slice::from_ref(&article)).unwrap();
+        assert_eq!(
+            full,
+            classifier.classify(&[with_text(most)]).unwrap(),
+            "{name}"
+        );
+        assert_ne!(
+            full,
+            classifier.classify(&[with_text(most - 1)]).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn folders_that_are_not_nli_models_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let labels = LabelSet::default();
-    let no_entailment = tiny::bart_nli(&dir.path().join("sentiment"), &["negative", "positive"]);
+    let no_entailment = tiny::copy_folder(&fixture("bart-mnli"), &dir.path().join("sentiment"));
+    let mut config = tiny::read_json(&no_entailment.join("config.json"));
+    config["label2id"] = serde_json::json!({"negative": 0, "positive": 1});
+    tiny::write_json(&no_entailment.join("config.json"), &config);
     let error = NliClassifier::load(&NliOptions::new(no_entailment), &labels)
         .err()
         .expect("refused")
         .to_string();
     assert!(error.contains("no entailment label"), "{error}");
 
-    let t5 = tiny::t5_summarizer(&dir.path().join("t5"));
-    let error = NliClassifier::load(&NliOptions::new(t5), &labels)
+    let error = NliClassifier::load(&NliOptions::new(fixture("t5")), &labels)
         .err()
         .expect("refused")
         .to_string();
