@@ -139,7 +139,12 @@ fn bart_and_roberta_give_a_score_per_label_that_sums_to_one() {
 
 #[test]
 fn deberta_v1_v2_and_v3_give_a_score_per_label_that_sums_to_one() {
-    for name in ["deberta-mnli", "deberta-v2-mnli", "deberta-v3-mnli"] {
+    for name in [
+        "deberta-mnli",
+        "deberta-v2-mnli",
+        "deberta-v2-xlarge-mnli",
+        "deberta-v3-mnli",
+    ] {
         check_single_label(&fixture(name));
     }
 }
@@ -267,6 +272,7 @@ fn a_premise_longer_than_the_window_is_cut_after_the_most_words_that_fit() {
         "roberta-mnli",
         "deberta-mnli",
         "deberta-v2-mnli",
+        "deberta-v2-xlarge-mnli",
         "deberta-v3-mnli",
     ] {
         let config = tiny::read_json(&fixture(name).join("config.json"));
@@ -336,8 +342,8 @@ fn every_transformers_checkpoint_gives_the_logits_transformers_gives() {
     let fixtures = references["classifiers"].as_object().unwrap();
     assert_eq!(
         fixtures.len(),
-        5,
-        "BART, RoBERTa, DeBERTa, DeBERTa-v2 and -v3"
+        6,
+        "BART, RoBERTa, DeBERTa, DeBERTa-v2 (two) and -v3"
     );
     let labels = LabelSet::default();
     let mut differences = Vec::new();
