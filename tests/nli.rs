@@ -327,6 +327,35 @@ fn folders_that_are_not_nli_models_are_refused() {
         .expect("refused")
         .to_string();
     assert!(error.contains("`t5` is not supported"), "{error}");
+
+    // A DeBERTa with token types, which the pairs are not given, or with a setting transformers rejects.
+    for (name, field, value, expected) in [
+        (
+            "typed",
+            "type_vocab_size",
+            serde_json::json!(2),
+            "type_vocab_size 2",
+        ),
+        (
+            "p2p",
+            "pos_att_type",
+            serde_json::json!(["c2p", "p2p"]),
+            "p2p",
+        ),
+    ] {
+        let folder = tiny::copy_folder(&fixture("deberta-mnli"), &dir.path().join(name));
+        let mut config = tiny::read_json(&folder.join("config.json"));
+        config[field] = value;
+        tiny::write_json(&folder.join("config.json"), &config);
+        let error = NliClassifier::load(&NliOptions::new(folder), &labels)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(
+            error.contains("config.json") && error.contains(expected),
+            "{error}"
+        );
+    }
 }
 
 /// The NLI checkpoints transformers wrote (scripts/make-checkpoint-fixtures) with the logits it computed.

@@ -821,3 +821,91 @@ impl DebertaClassifier {
             .apply(&self.classifier))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(extra: serde_json::Value) -> std::result::Result<DebertaConfig, serde_json::Error> {
+        let mut config = serde_json::json!({
+            "model_type": "deberta-v2", "vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 1,
+            "num_attention_heads": 2, "intermediate_size": 16,
+        });
+        if let (Some(config), Some(extra)) = (config.as_object_mut(), extra.as_object()) {
+            config.extend(extra.clone());
+        }
+        serde_json::from_value(config)
+    }
+
+    #[test]
+    fn configs_read_as_transformers_reads_them() {
+        let defaults = config(serde_json::json!({})).unwrap();
+        assert_eq!(defaults.model_type, Version::V2);
+        assert!(defaults.pos_att_type.is_empty() && defaults.position_biased_input);
+        assert_eq!(
+            (defaults.layer_norm_eps, defaults.conv_act),
+            (1e-7, Activation::Tanh)
+        );
+        assert_eq!(defaults.norm_rel_ebd, RelativeEmbeddingNorm::None);
+        // Older configs join the position terms and the normalisations with `|`.
+        let joined =
+            config(serde_json::json!({"pos_att_type": "P2C|c2p", "norm_rel_ebd": "layer_norm"}));
+        let joined = joined.unwrap();
+        assert_eq!(
+            joined.pos_att_type,
+            [
+                PositionAttention::PositionToContent,
+                PositionAttention::ContentToPosition
+            ]
+        );
+        assert_eq!(joined.norm_rel_ebd, RelativeEmbeddingNorm::LayerNorm);
+        // Unknown values are errors that name them.
+        for (field, value, named) in [
+            ("pos_att_type", serde_json::json!(["c2p", "p2p"]), "p2p"),
+            (
+                "norm_rel_ebd",
+                serde_json::json!("batch_norm"),
+                "batch_norm",
+            ),
+            ("hidden_act", serde_json::json!("swish"), "swish"),
+            ("model_type", serde_json::json!("bert"), "bert"),
+        ] {
+            let error = config(serde_json::json!({ field: value }))
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(named), "{error}");
+        }
+        let typed = config(serde_json::json!({"type_vocab_size": 2})).unwrap();
+        assert!(typed.unsupported().unwrap().contains("type_vocab_size 2"));
+    }
+
+    #[test]
+    fn log_buckets_fall_where_transformers_puts_them() {
+        let references: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/data/checkpoints/references.json"
+            ))
+            .unwrap(),
+        )
+        .unwrap();
+        let reference = &references["deberta_log_buckets"];
+        let positions = RelativePositions {
+            version: Version::V2,
+            max_distance: reference["max_position"].as_i64().unwrap(),
+            buckets: reference["bucket_size"].as_i64().unwrap(),
+        };
+        let distances: Vec<i64> = serde_json::from_value(reference["distances"].clone()).unwrap();
+        let expected: Vec<i64> = serde_json::from_value(reference["buckets"].clone()).unwrap();
+        // Row 700 of the [1401, 1401] matrix holds 700 - k for key k: distances 700 down to -700.
+        let length = distances.len() as i64;
+        let row = positions
+            .between(length, tch::Device::Cpu)
+            .unwrap()
+            .select(0, 700);
+        let mut buckets = Vec::<i64>::try_from(row).unwrap();
+        buckets.reverse();
+        assert_eq!(distances.first(), Some(&-700));
+        assert_eq!(buckets, expected);
+    }
+}
