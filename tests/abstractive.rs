@@ -7,7 +7,7 @@
 mod common;
 
 use common::dev_articles;
-use common::tiny;
+use common::tiny::{self, fixture, references};
 use newsdigest::article::{Article, EmbeddedArticle};
 use newsdigest::sentences::{RuleSplitter, SentenceSplitter};
 use newsdigest::summarize::{
@@ -442,17 +442,6 @@ fn the_cli_runs_both_checkpoints_and_records_pieces_and_settings() {
     let refused = common::newsdigest(&["run", "--summary-model", &summary_dir, &input]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--summarizer abstractive"));
-}
-
-/// The summarisation checkpoints transformers wrote (scripts/make-checkpoint-fixtures) with what it generated.
-fn references() -> serde_json::Value {
-    tiny::read_json(&common::project_path(
-        "tests/data/checkpoints/references.json",
-    ))
-}
-
-fn fixture(name: &str) -> std::path::PathBuf {
-    common::project_path(&format!("tests/data/checkpoints/{name}"))
 }
 
 /// The options of a reference case: the checkpoint's own settings, or the fixed ones of `setting`.

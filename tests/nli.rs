@@ -6,16 +6,12 @@
 
 mod common;
 
-use common::tiny;
+use common::tiny::{self, fixture, references};
 use newsdigest::article::{Article, EmbeddedArticle};
 use newsdigest::classify::{
     Classifier, LabelSet, LabelSpec, NliClassifier, NliOptions, Prediction,
 };
-use std::path::{Path, PathBuf};
-
-fn fixture(name: &str) -> PathBuf {
-    common::project_path(&format!("tests/data/checkpoints/{name}"))
-}
+use std::path::Path;
 
 fn dev_articles(count: usize) -> Vec<EmbeddedArticle> {
     let articles: Vec<Article> = common::dev_articles();
@@ -356,13 +352,6 @@ fn folders_that_are_not_nli_models_are_refused() {
             "{error}"
         );
     }
-}
-
-/// The NLI checkpoints transformers wrote (scripts/make-checkpoint-fixtures) with the logits it computed.
-fn references() -> serde_json::Value {
-    tiny::read_json(&common::project_path(
-        "tests/data/checkpoints/references.json",
-    ))
 }
 
 /// Compares input ids and logits with transformers' on every reference pair of fixture `name`, run from

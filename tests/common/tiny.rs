@@ -6,6 +6,17 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tch::Tensor;
 
+/// A fixture folder of tests/data/checkpoints.
+pub fn fixture(name: &str) -> PathBuf {
+    super::project_path(&format!("tests/data/checkpoints/{name}"))
+}
+
+/// What transformers computed with the fixtures, loaded back from their folders: input ids, generated token
+/// ids and NLI logits on fixed inputs (`references.json`).
+pub fn references() -> Value {
+    read_json(&fixture("references.json"))
+}
+
 /// Writes pretty JSON.
 pub fn write_json(path: &Path, value: &Value) {
     std::fs::write(
