@@ -423,7 +423,8 @@ impl Checkpoint {
 
     /// The tokenizer: `tokenizer.json` (the HF tokenizers library) with the special tokens named in
     /// `tokenizer_config.json` and `special_tokens_map.json`, else the family's native files (`vocab.json` +
-    /// `merges.txt`, `spiece.model` or `spm.model`).
+    /// `merges.txt`, `spiece.model`), or for DeBERTa-v2/v3 `spm.model` converted to a `tokenizer.json` as
+    /// transformers converts it.
     pub fn tokenizer(&self) -> Result<TokenizerOption> {
         let path = |name: &str| self.dir.file(name).display().to_string();
         let tokenizer = match self.tokenizer_files()? {
@@ -433,6 +434,12 @@ impl Checkpoint {
                     self.dir.file(HF_TOKENIZER_FILE),
                     special_tokens.path(),
                 )
+            }
+            TokenizerFiles::Native(files) if self.architecture == Architecture::DebertaV2 => {
+                let converted =
+                    write_temporary_json(&self.converted_deberta_v2_tokenizer(files[0])?)?;
+                let special_tokens = write_temporary_json(&self.special_tokens()?)?;
+                TokenizerOption::from_hf_tokenizer_file(converted.path(), special_tokens.path())
             }
             TokenizerFiles::Native(files) => TokenizerOption::from_file(
                 self.architecture.model_type(),
@@ -444,6 +451,17 @@ impl Checkpoint {
             ),
         };
         tokenizer.map_err(|e| model_error(self.path(), &format!("tokenizer: {e}")))
+    }
+
+    /// The `tokenizer.json` transformers makes of a DeBERTa-v2/v3 folder's sentencepiece file `spm_model`.
+    fn converted_deberta_v2_tokenizer(&self, spm_model: &str) -> Result<serde_json::Value> {
+        let path = self.dir.file(spm_model);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let config = self
+            .optional_json::<serde_json::Value>("tokenizer_config.json")?
+            .unwrap_or_default();
+        deberta_v2_tokenizer::convert(&bytes, &config)
+            .map_err(|message| model_error(&path, &message))
     }
 
     /// The special tokens as rust-bert's HF tokenizer reads them: plain strings, whether the files give strings
@@ -786,5 +804,202 @@ fn model_error(path: &Path, message: &str) -> Error {
     Error::Model {
         path: path.to_path_buf(),
         message: message.to_string(),
+    }
+}
+
+/// transformers' conversion of a DeBERTa-v2/v3 `spm.model` to a `tokenizer.json` (its `DebertaV2Converter`), for
+/// folders that have only the sentencepiece file. rust-bert's own DeBERTa-v2 tokenizer gives other ids than
+/// transformers where characters are missing from the vocabulary ("Zoë's": one unknown token for transformers
+/// and sentencepiece, three for rust-bert), while the converted file runs through the HF tokenizers library as
+/// transformers' fast tokenizer does.
+mod deberta_v2_tokenizer {
+    use serde_json::{json, Value};
+
+    /// One field of a protocol buffer message.
+    enum Field<'a> {
+        Varint(u64),
+        Fixed32(u32),
+        Fixed64,
+        Bytes(&'a [u8]),
+    }
+
+    fn varint(bytes: &mut &[u8]) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&byte, rest) = bytes.split_first()?;
+            *bytes = rest;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    /// The fields of a message, by number; `None` if it is not a well-formed message.
+    fn fields(mut bytes: &[u8]) -> Option<Vec<(u64, Field<'_>)>> {
+        let mut fields = Vec::new();
+        while !bytes.is_empty() {
+            let key = varint(&mut bytes)?;
+            let field = match key & 7 {
+                0 => Field::Varint(varint(&mut bytes)?),
+                1 => {
+                    bytes = bytes.get(8..)?;
+                    Field::Fixed64
+                }
+                2 => {
+                    let length = usize::try_from(varint(&mut bytes)?).ok()?;
+                    let (value, rest) = (bytes.get(..length)?, bytes.get(length..)?);
+                    bytes = rest;
+                    Field::Bytes(value)
+                }
+                5 => {
+                    let (value, rest) = (bytes.get(..4)?, bytes.get(4..)?);
+                    bytes = rest;
+                    Field::Fixed32(u32::from_le_bytes(value.try_into().ok()?))
+                }
+                _ => return None,
+            };
+            fields.push((key >> 3, field));
+        }
+        Some(fields)
+    }
+
+    /// What the conversion reads from sentencepiece's `ModelProto`.
+    struct SentencePiece {
+        /// Pieces and their scores, in id order.
+        pieces: Vec<(String, f32)>,
+        unk_id: u64,
+        /// 1 for unigram, the only kind DeBERTa-v2/v3 vocabularies are.
+        model_type: u64,
+        precompiled_charsmap: Vec<u8>,
+    }
+
+    fn read(bytes: &[u8]) -> Option<SentencePiece> {
+        let mut model = SentencePiece {
+            pieces: Vec::new(),
+            unk_id: 0,
+            model_type: 1,
+            precompiled_charsmap: Vec::new(),
+        };
+        for (number, field) in fields(bytes)? {
+            match (number, field) {
+                (1, Field::Bytes(message)) => {
+                    let (mut piece, mut score) = (String::new(), 0.0);
+                    for entry in fields(message)? {
+                        match entry {
+                            (1, Field::Bytes(text)) => {
+                                piece = String::from_utf8(text.to_vec()).ok()?
+                            }
+                            (2, Field::Fixed32(bits)) => score = f32::from_bits(bits),
+                            _ => {}
+                        }
+                    }
+                    model.pieces.push((piece, score));
+                }
+                (2, Field::Bytes(trainer)) => {
+                    for entry in fields(trainer)? {
+                        match entry {
+                            (3, Field::Varint(kind)) => model.model_type = kind,
+                            (40, Field::Varint(id)) => model.unk_id = id,
+                            _ => {}
+                        }
+                    }
+                }
+                (3, Field::Bytes(normalizer)) => {
+                    for entry in fields(normalizer)? {
+                        if let (2, Field::Bytes(map)) = entry {
+                            model.precompiled_charsmap = map.to_vec();
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(model)
+    }
+
+    /// The `tokenizer.json` transformers makes of `spm_model` (the file's bytes) with the settings of
+    /// `tokenizer_config.json` (`do_lower_case`, `split_by_punct`, `added_tokens_decoder`), or why it cannot.
+    pub(super) fn convert(spm_model: &[u8], tokenizer_config: &Value) -> Result<Value, String> {
+        let model = read(spm_model).ok_or("not a sentencepiece model")?;
+        if model.model_type != 1 {
+            return Err(format!(
+                "sentencepiece model type {} is not supported (only unigram, 1)",
+                model.model_type
+            ));
+        }
+        let flag = |name: &str| tokenizer_config[name].as_bool().unwrap_or(false);
+        let mut normalizers = Vec::new();
+        if flag("do_lower_case") {
+            normalizers.push(json!({"type": "Lowercase"}));
+        }
+        normalizers.push(json!({"type": "Strip", "strip_left": true, "strip_right": true}));
+        if !model.precompiled_charsmap.is_empty() {
+            let precompiled =
+                tokenizers::normalizers::Precompiled::from(&model.precompiled_charsmap)
+                    .map_err(|e| format!("precompiled_charsmap: {e}"))?;
+            normalizers.push(
+                serde_json::to_value(tokenizers::NormalizerWrapper::from(precompiled))
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        normalizers.push(json!({"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}));
+        let metaspace = json!({"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": true});
+        let mut pre_tokenizers = Vec::new();
+        if flag("split_by_punct") {
+            pre_tokenizers.push(json!({"type": "Punctuation", "behavior": "Isolated"}));
+        }
+        pre_tokenizers.push(metaspace.clone());
+        let id = |token: &str| {
+            model
+                .pieces
+                .iter()
+                .position(|(piece, _)| piece == token)
+                .ok_or_else(|| format!("the vocabulary has no {token}"))
+        };
+        let (cls, sep) = (id("[CLS]")?, id("[SEP]")?);
+        let special =
+            |name: &str, type_id: u8| json!({"SpecialToken": {"id": name, "type_id": type_id}});
+        let sequence =
+            |name: &str, type_id: u8| json!({"Sequence": {"id": name, "type_id": type_id}});
+        // The tokens of added_tokens_decoder, by id, as transformers adds them to the fast tokenizer.
+        let mut added: Vec<(u64, Value)> = tokenizer_config["added_tokens_decoder"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(id, token)| {
+                let id = id.parse::<u64>().ok()?;
+                let mut token = token.as_object()?.clone();
+                token.insert("id".to_string(), id.into());
+                Some((id, Value::Object(token)))
+            })
+            .collect();
+        added.sort_by_key(|(id, _)| *id);
+        Ok(json!({
+            "version": "1.0",
+            "truncation": null,
+            "padding": null,
+            "added_tokens": added.into_iter().map(|(_, token)| token).collect::<Vec<_>>(),
+            "normalizer": {"type": "Sequence", "normalizers": normalizers},
+            "pre_tokenizer": {"type": "Sequence", "pretokenizers": pre_tokenizers},
+            "post_processor": {
+                "type": "TemplateProcessing",
+                "single": [special("[CLS]", 0), sequence("A", 0), special("[SEP]", 0)],
+                "pair": [special("[CLS]", 0), sequence("A", 0), special("[SEP]", 0), sequence("B", 1),
+                         special("[SEP]", 1)],
+                "special_tokens": {
+                    "[CLS]": {"id": "[CLS]", "ids": [cls], "tokens": ["[CLS]"]},
+                    "[SEP]": {"id": "[SEP]", "ids": [sep], "tokens": ["[SEP]"]},
+                },
+            },
+            "decoder": metaspace,
+            "model": {
+                "type": "Unigram",
+                "unk_id": model.unk_id,
+                "vocab": model.pieces.iter().map(|(piece, score)| json!([piece, f64::from(*score)])).collect::<Vec<_>>(),
+                "byte_fallback": false,
+            },
+        }))
     }
 }

@@ -1,12 +1,13 @@
-//! The abstractive summariser end to end on tiny random-weight BART, T5 and Pegasus checkpoints built in the
-//! Hugging Face layout (tests/common/tiny.rs), on the dev set's articles: lengths within the configured bounds,
-//! articles longer than the window summarised in pieces, batches equal to one-by-one under greedy decoding,
-//! source order, tied weights left out of the file, and errors for broken folders.
+//! The abstractive summariser end to end on the tiny random-weight BART, DistilBART, T5 and Pegasus checkpoints
+//! that transformers wrote (tests/data/checkpoints, by scripts/make-checkpoint-fixtures), on the dev set's
+//! articles: lengths within the configured bounds, articles longer than the window summarised in pieces,
+//! batches equal to one-by-one under greedy decoding, source order, tied weights left out of the file, errors
+//! for broken folders, and transformers' own token ids on its reference inputs.
 
 mod common;
 
 use common::dev_articles;
-use common::tiny::{self, TokenizerFiles};
+use common::tiny::{self, fixture, references};
 use newsdigest::article::{Article, EmbeddedArticle};
 use newsdigest::sentences::{RuleSplitter, SentenceSplitter};
 use newsdigest::summarize::{
@@ -84,20 +85,19 @@ fn assert_within_bounds(summaries: &[Summary], max_length: usize) {
 
 #[test]
 fn bart_takes_its_settings_from_config_json_and_flags_override_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let model = tiny::bart_summarizer(dir.path(), TokenizerFiles::VocabMerges);
+    let model = fixture("distilbart");
     let articles = short_articles(4, 200);
 
-    // task_specific_params.summarization: 2 beams, max_length 24.
+    // task_specific_params.summarization: 2 beams, max_length 20.
     let from_config = summarize(&AbstractiveOptions::new(model.clone()), &articles);
     assert_eq!(from_config.len(), articles.len());
-    assert_within_bounds(&from_config, 24);
+    assert_within_bounds(&from_config, 20);
 
     let mut options = AbstractiveOptions::new(model);
     options.generation.max_length = Some(6);
     let overridden = summarize(&options, &articles);
     assert_within_bounds(&overridden, 6);
-    // The tiny model never emits end-of-sequence early, so the config's 24 tokens give longer text than 6.
+    // The tiny model never emits end-of-sequence early, so the config's 20 tokens give longer text than 6.
     let length = |summaries: &[Summary]| {
         summaries
             .iter()
@@ -112,8 +112,7 @@ fn bart_takes_its_settings_from_config_json_and_flags_override_them() {
 
 #[test]
 fn greedy_batches_equal_one_by_one_and_keep_source_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let model = tiny::bart_summarizer(dir.path(), TokenizerFiles::HuggingFace);
+    let model = fixture("bart");
     let articles = short_articles(6, 400);
     let mut options = greedy(&model, 16);
     options.batch_size = 4;
@@ -143,10 +142,9 @@ fn greedy_batches_equal_one_by_one_and_keep_source_order() {
 
 #[test]
 fn an_article_longer_than_the_window_is_summarised_in_pieces() {
-    let dir = tempfile::tempdir().unwrap();
-    let model = tiny::bart_summarizer(dir.path(), TokenizerFiles::VocabMerges);
-    let mut options = greedy(&model, 20);
-    options.max_input_tokens = Some(256);
+    // The checkpoint's own window: 256 positions.
+    let model = fixture("distilbart");
+    let options = greedy(&model, 20);
     let summarizer = AbstractiveSummarizer::load(&options).unwrap();
     assert_eq!(summarizer.window(), 256);
 
@@ -192,19 +190,34 @@ fn an_article_longer_than_the_window_is_summarised_in_pieces() {
 
 #[test]
 fn t5_and_pegasus_summarise_with_their_own_settings() {
-    let dir = tempfile::tempdir().unwrap();
     let articles = short_articles(3, 300);
+    // Articles that fit both windows, and the generated lengths in tokens (the decoder's start token included,
+    // as transformers counts them).
+    let fitting = short_articles(3, 60);
+    let texts: Vec<&str> = fitting.iter().map(|a| a.article.text.as_str()).collect();
+    let lengths = |options: &AbstractiveOptions| -> Vec<usize> {
+        let summarizer = AbstractiveSummarizer::load(options).unwrap();
+        let ids = summarizer.generate_ids(&texts).unwrap();
+        ids.iter().map(Vec::len).collect()
+    };
 
-    let t5 = tiny::t5_summarizer(&dir.path().join("t5"));
-    let summaries = summarize(&AbstractiveOptions::new(t5.clone()), &articles);
-    assert_within_bounds(&summaries, 16);
+    // Neither names a max_length: transformers' default, 20, which the random weights always reach.
+    let t5 = fixture("t5");
+    assert_eq!(lengths(&AbstractiveOptions::new(t5.clone())), [20; 3]);
     let mut options = greedy(&t5, 5);
     options.generation.min_length = Some(3);
-    assert_within_bounds(&summarize(&options, &articles), 5);
+    assert!(lengths(&options).iter().all(|&n| (3..=5).contains(&n)));
+    // Random T5 weights may give only special tokens, so an empty text; the summary is otherwise whole.
+    for summary in summarize(&options, &articles) {
+        assert!(
+            words(&summary) <= 5 && summary.chunks >= 1 && !summary.truncated,
+            "{summary:?}"
+        );
+    }
 
-    let pegasus = tiny::pegasus_summarizer(&dir.path().join("pegasus"));
-    let summaries = summarize(&AbstractiveOptions::new(pegasus), &articles);
-    assert_within_bounds(&summaries, 20);
+    let pegasus = AbstractiveOptions::new(fixture("pegasus"));
+    assert_eq!(lengths(&pegasus), [20; 3]);
+    assert_within_bounds(&summarize(&pegasus, &articles), 20);
 }
 
 #[test]
@@ -213,7 +226,7 @@ fn tensors_tied_to_the_shared_embedding_may_be_left_out_of_the_file() {
     let articles = short_articles(2, 200);
 
     // BART stored under another name of its tied embedding, as some exports do.
-    let bart = tiny::bart_summarizer(&dir.path().join("bart"), TokenizerFiles::VocabMerges);
+    let bart = fixture("bart");
     let renamed = tiny::copy_folder(&bart, &dir.path().join("bart-renamed"));
     tiny::rewrite_weights(&renamed, |name| {
         Some(match name {
@@ -228,7 +241,7 @@ fn tensors_tied_to_the_shared_embedding_may_be_left_out_of_the_file() {
     );
 
     // Pegasus without its all-zero final_logits_bias.
-    let pegasus = tiny::pegasus_summarizer(&dir.path().join("pegasus"));
+    let pegasus = fixture("pegasus");
     let trimmed = tiny::copy_folder(&pegasus, &dir.path().join("pegasus-trimmed"));
     tiny::rewrite_weights(&trimmed, |name| {
         (name != "final_logits_bias").then(|| name.to_string())
@@ -253,7 +266,8 @@ fn load_error(options: &AbstractiveOptions) -> String {
 #[test]
 fn broken_folders_and_settings_fail_with_what_is_wrong() {
     let dir = tempfile::tempdir().unwrap();
-    let good = tiny::bart_summarizer(&dir.path().join("good"), TokenizerFiles::VocabMerges);
+    // generation_config.json: max_length 24.
+    let good = fixture("bart");
     let variant = |name: &str, change: &dyn Fn(&Path)| {
         let folder = tiny::copy_folder(&good, &dir.path().join(name));
         change(&folder);
@@ -283,8 +297,14 @@ fn broken_folders_and_settings_fail_with_what_is_wrong() {
             &["missing weights: none of model.safetensors"],
         ),
         (
-            variant("no-merges", &remove("merges.txt")),
-            &["missing tokenizer files", "merges.txt"],
+            variant("no-merges", &|folder: &Path| {
+                remove("tokenizer.json")(folder);
+                remove("merges.txt")(folder);
+            }),
+            &[
+                "missing tokenizer files",
+                "tokenizer.json or vocab.json + merges.txt",
+            ],
         ),
         (
             variant(
@@ -361,9 +381,7 @@ fn broken_folders_and_settings_fail_with_what_is_wrong() {
 #[test]
 fn the_cli_runs_both_checkpoints_and_records_pieces_and_settings() {
     let dir = tempfile::tempdir().unwrap();
-    let summary_model =
-        tiny::bart_summarizer(&dir.path().join("bart"), TokenizerFiles::VocabMerges);
-    let nli_model = tiny::roberta_nli(&dir.path().join("nli"), &tiny::ROBERTA_MNLI_CLASSES);
+    let (summary_model, nli_model) = (fixture("distilbart"), fixture("roberta-mnli"));
     let input = dir.path().join("articles.jsonl");
     let lines: Vec<String> =
         std::fs::read_to_string(common::project_path("tests/data/dev/articles.jsonl"))
@@ -424,17 +442,6 @@ fn the_cli_runs_both_checkpoints_and_records_pieces_and_settings() {
     let refused = common::newsdigest(&["run", "--summary-model", &summary_dir, &input]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--summarizer abstractive"));
-}
-
-/// The summarisation checkpoints transformers wrote (scripts/make-checkpoint-fixtures) with what it generated.
-fn references() -> serde_json::Value {
-    tiny::read_json(&common::project_path(
-        "tests/data/checkpoints/references.json",
-    ))
-}
-
-fn fixture(name: &str) -> std::path::PathBuf {
-    common::project_path(&format!("tests/data/checkpoints/{name}"))
 }
 
 /// The options of a reference case: the checkpoint's own settings, or the fixed ones of `setting`.

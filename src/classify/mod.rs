@@ -1,5 +1,6 @@
 //! Classify: gives each article a topic label and a score for every label.
 
+mod deberta;
 mod embedding;
 pub mod head;
 mod labels;

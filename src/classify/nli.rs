@@ -2,14 +2,13 @@
 //! the premise, each label fills a hypothesis template ("This example is about {}."), and a sequence
 //! classification checkpoint trained on MNLI (BART, RoBERTa, DeBERTa) says how much the premise entails it.
 
+use super::deberta::{DebertaClassifier, DebertaConfig};
 use super::{decide, Classifier, LabelSet, Prediction};
 use crate::article::EmbeddedArticle;
 use crate::checkpoint::{Architecture, Checkpoint, Task};
 use crate::error::{Error, Result};
 use rust_bert::bart::{BartConfig, BartForSequenceClassification};
 use rust_bert::bert::BertConfig;
-use rust_bert::deberta::{DebertaConfig, DebertaForSequenceClassification};
-use rust_bert::deberta_v2::{DebertaV2Config, DebertaV2ForSequenceClassification};
 use rust_bert::pipelines::common::TokenizerOption;
 use rust_bert::roberta::RobertaForSequenceClassification;
 use rust_tokenizers::tokenizer::TruncationStrategy;
@@ -54,12 +53,13 @@ struct NliConfig {
     pad_token_id: Option<i64>,
 }
 
-/// rust-bert's sequence classifiers of the supported families (boxed: they differ much in size).
+/// The sequence classifiers of the supported families: rust-bert's for BART and RoBERTa, our own for DeBERTa
+/// (whose rust-bert versions compute other logits than transformers; see `deberta.rs`). Boxed: they differ much
+/// in size.
 enum NliModel {
     Bart(Box<BartForSequenceClassification>),
     Roberta(Box<RobertaForSequenceClassification>),
-    Deberta(Box<DebertaForSequenceClassification>),
-    DebertaV2(Box<DebertaV2ForSequenceClassification>),
+    Deberta(Box<DebertaClassifier>),
 }
 
 impl NliModel {
@@ -73,18 +73,14 @@ impl NliModel {
             Architecture::Roberta => NliModel::Roberta(Box::new(
                 RobertaForSequenceClassification::new(root, &checkpoint.config::<BertConfig>()?)?,
             )),
-            Architecture::Deberta => {
-                NliModel::Deberta(Box::new(DebertaForSequenceClassification::new(
-                    root,
-                    &checkpoint.config::<DebertaConfig>()?,
-                )?))
-            }
-            Architecture::DebertaV2 => {
-                NliModel::DebertaV2(Box::new(DebertaV2ForSequenceClassification::new(
-                    root,
-                    &checkpoint.config::<DebertaV2Config>()?,
-                )?))
-            }
+            Architecture::Deberta | Architecture::DebertaV2 => NliModel::Deberta(Box::new(
+                DebertaClassifier::new(&root, &checkpoint.config::<DebertaConfig>()?).map_err(
+                    |message| Error::Model {
+                        path: checkpoint.path().join("config.json"),
+                        message,
+                    },
+                )?,
+            )),
             other => {
                 return Err(Error::Model {
                     path: checkpoint.path().to_path_buf(),
@@ -105,14 +101,7 @@ impl NliModel {
                 m.forward_t(Some(ids), Some(mask), None, None, None, false)
                     .logits
             }
-            NliModel::Deberta(m) => {
-                m.forward_t(Some(ids), Some(mask), None, None, None, false)?
-                    .logits
-            }
-            NliModel::DebertaV2(m) => {
-                m.forward_t(Some(ids), Some(mask), None, None, None, false)?
-                    .logits
-            }
+            NliModel::Deberta(m) => m.logits(ids, mask)?,
         })
     }
 }
