@@ -156,6 +156,15 @@ fn an_article_longer_than_the_window_is_summarised_in_pieces() {
     );
     let short = short_articles(1, 60).remove(0);
     assert!(summarizer.input_tokens(&short.article.text) <= 256);
+    // The raw generation is not cut into pieces: a text over the window is an error, not a panic.
+    let error = summarizer
+        .generate_ids(&[&short.article.text, &long.article.text])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("text 1 has") && error.contains("input window of 256 tokens"),
+        "{error}"
+    );
 
     // The same text as one sentence without a break: split between words instead.
     let unbroken = EmbeddedArticle {

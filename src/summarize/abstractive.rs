@@ -227,12 +227,24 @@ impl AbstractiveSummarizer {
     }
 
     /// The token ids generated for each text, as one batch, starting with the decoder's start token: the raw
-    /// output behind the summaries, for comparison with another implementation of the same checkpoint.
+    /// output behind the summaries, for comparison with another implementation of the same checkpoint. A text
+    /// longer than the input window is an error here (summaries cut such texts into pieces first).
     pub fn generate_ids(&self, texts: &[&str]) -> Result<Vec<Vec<i64>>> {
         let prompts: Vec<String> = texts
             .iter()
             .map(|text| format!("{}{text}", self.prefix))
             .collect();
+        if let Some((index, tokens)) = prompts
+            .iter()
+            .map(|prompt| self.token_count(prompt))
+            .enumerate()
+            .find(|&(_, tokens)| tokens > self.window)
+        {
+            return Err(Error::Config(format!(
+                "text {index} has {tokens} tokens, more than the model's input window of {} tokens",
+                self.window
+            )));
+        }
         let prompts: Vec<&str> = prompts.iter().map(String::as_str).collect();
         self.generate(&prompts)
     }
