@@ -323,3 +323,63 @@ fn bf16_stays_close_to_float32_and_bf16_checked_keeps_float32_labels() {
     }
     assert!(close_calls >= 5, "only {close_calls} close calls to check");
 }
+
+/// The issue-15 case: one-sentence news snippets from a different label source (crowd labels of disaster and
+/// humanitarian news, `../shared/data/crisis-news`), where descriptions that cover one facet per sentence matter.
+/// The built-in labels get 0.884 of them right (docs/benchmarks.md); the bound leaves room for precision noise,
+/// not for the 0.820 of descriptions that swapped disaster and humanitarian snippets.
+#[test]
+fn built_in_labels_hold_on_one_sentence_crisis_snippets() {
+    let path = common::project_path("../shared/data/crisis-news/dev.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (the shared data sits beside the clone)",
+            path.display()
+        )
+    });
+    let gold: Vec<(String, String)> = text
+        .lines()
+        .map(|line| {
+            let record: Value = serde_json::from_str(line).unwrap();
+            let field = |key: &str| record[key].as_str().unwrap().to_string();
+            (field("id"), field("label"))
+        })
+        .collect();
+    let articles: Vec<Article> =
+        newsdigest::ingest::read_inputs(&[path], newsdigest::ingest::InputFormat::Auto)
+            .unwrap()
+            .documents
+            .into_iter()
+            .map(|document| match document {
+                Document::Record(article) => article,
+                Document::Dump(_) => panic!("crisis-news is JSONL records"),
+            })
+            .collect();
+    assert_eq!(articles.len(), gold.len());
+    let pipeline = Pipeline::new(PipelineOptions::default()).unwrap();
+    let predictions = pipeline
+        .classify(&pipeline.embed(articles.clone()).unwrap())
+        .unwrap();
+    let mut confusion: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for ((article, (id, label)), prediction) in articles.iter().zip(&gold).zip(&predictions) {
+        assert_eq!(&article.id, id);
+        *confusion
+            .entry((label, prediction.label.as_str()))
+            .or_default() += 1;
+    }
+    let right: usize = ["disaster", "humanitarian"]
+        .iter()
+        .map(|l| confusion.get(&(*l, *l)).copied().unwrap_or(0))
+        .sum();
+    let accuracy = right as f64 / gold.len() as f64;
+    assert!(accuracy >= 0.87, "accuracy {accuracy:.3}: {confusion:?}");
+    let outside = confusion
+        .iter()
+        .filter(|((_, predicted), _)| ["conflict", "other"].contains(predicted))
+        .map(|(_, n)| n)
+        .sum::<usize>();
+    assert!(
+        outside <= 50,
+        "{outside} snippets labelled conflict or other: {confusion:?}"
+    );
+}
