@@ -6,10 +6,9 @@ use crate::embed::{cosine, Embedder};
 use crate::error::Result;
 
 /// Descriptions pooled into a class's similarity. One (the closest description alone) lets a single
-/// description that happens to sit near an article decide; two asks that a second description agree. Measured
-/// (docs/benchmarks.md): the dev articles 0.958 to 0.979, crisis-news 0.814 to 0.820, and on half of each set
-/// it was chosen on as on the other; the mean of all of a class's descriptions
-/// lowered both (0.917 and 0.796): a class's descriptions cover different facets, and an article matches one or two.
+/// description that happens to sit near an article decide; two asks that a second description agree; the mean
+/// of all of them would dilute the match, because a class's descriptions cover different facets and an article
+/// matches one or two (figures in docs/benchmarks.md).
 pub const POOLED_DESCRIPTIONS: usize = 2;
 
 /// Compares the article embedding with the embeddings of every label description; a class's similarity is the
