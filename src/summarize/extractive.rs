@@ -63,7 +63,6 @@ impl ExtractiveSummarizer {
         let (mut best, mut best_distance) = (0, usize::MAX);
         let mut words = 0;
         for (k, extract) in candidates(sentences)
-            .into_iter()
             .take(self.options.max_sentences)
             .enumerate()
         {
@@ -84,23 +83,22 @@ impl ExtractiveSummarizer {
 
 /// The sentences a summary may take, in article order: each sentence's story text (see [`story_text`]),
 /// without whole furniture and without sentences more than half of whose word trigrams an earlier candidate
-/// already has.
-pub fn candidates(sentences: &[String]) -> Vec<Extract<'_>> {
+/// already has. Lazy: a summary reads only as far as it takes.
+pub fn candidates(sentences: &[String]) -> impl Iterator<Item = Extract<'_>> {
     let mut seen: HashSet<[String; 3]> = HashSet::new();
-    let mut kept = Vec::new();
-    for (index, sentence) in sentences.iter().enumerate() {
-        let Some(text) = story_text(sentence) else {
-            continue;
-        };
-        let trigrams = word_trigrams(text);
-        let repeated = trigrams.iter().filter(|t| seen.contains(*t)).count();
-        if 2 * repeated > trigrams.len() {
-            continue;
-        }
-        seen.extend(trigrams);
-        kept.push(Extract { index, text });
-    }
-    kept
+    sentences
+        .iter()
+        .enumerate()
+        .filter_map(move |(index, sentence)| {
+            let text = story_text(sentence)?;
+            let trigrams = word_trigrams(text);
+            let repeated = trigrams.iter().filter(|t| seen.contains(*t)).count();
+            if 2 * repeated > trigrams.len() {
+                return None;
+            }
+            seen.extend(trigrams);
+            Some(Extract { index, text })
+        })
 }
 
 /// Lower-cased word trigrams of a sentence (words: runs of letters and digits), for redundancy checks.
