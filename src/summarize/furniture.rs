@@ -1,8 +1,8 @@
 //! Page furniture: text of a web page that is not part of the story (share bars, "Scroll down for video",
-//! time stamps, sign-up boxes, photo captions, bylines) but that scraped news carries inside its sentences.
-//! A summary made of the article's leading sentences must step over it.
+//! time stamps, sign-up boxes, photo captions, bylines, the dateline opening a wire story) but that scraped
+//! news carries inside its sentences. A summary made of the article's leading sentences must step over it.
 
-use crate::segment::metadata::{byline, is_date_line};
+use crate::segment::metadata::{byline, dateline, is_date_line};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -34,14 +34,18 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the caption pattern is a valid regular expression")
 });
 
-/// The story part of a sentence: the sentence without the furniture glued to its start and without surrounding
-/// white space, or `None` when the whole sentence is furniture (a short sentence holding a furniture phrase, a
+/// The story part of a sentence: the sentence without the furniture glued to its start, without an opening
+/// dateline (`NAIROBI, March 4 (Reuters) -`) and without surrounding white space, or `None` when the whole sentence is furniture (a short sentence holding a furniture phrase, a
 /// caption, a byline or a publication date line) or nothing is left.
 pub fn story_text(sentence: &str) -> Option<&str> {
     let trimmed = sentence.trim();
     let story = match LEADING_FURNITURE.find(trimmed) {
         Some(found) => trimmed[found.end()..].trim(),
         None => trimmed,
+    };
+    let story = match dateline(story) {
+        Some(place_and_date) => story[place_and_date.len()..].trim_start(),
+        None => story,
     };
     let words = story.split_whitespace().count();
     let furniture = words == 0
@@ -71,6 +75,10 @@ mod tests {
                 "Last updated at 09:22 GMTRichard Blake-Smith and his partner won the final."
             ),
             Some("Richard Blake-Smith and his partner won the final.")
+        );
+        assert_eq!(
+            story_text("KHARKIV, Ukraine, May 11 (NWA) - Russia launched a combined missile and drone attack."),
+            Some("Russia launched a combined missile and drone attack.")
         );
         assert_eq!(
             story_text("  Floods hit the delta on Monday.  "),
