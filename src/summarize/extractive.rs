@@ -2,7 +2,7 @@
 //! length. News is written lead first, and on real news with human highlights no ranking we could learn or
 //! compute (learned scorer, directed centrality, word frequency) beat lead order at equal length; what wins is
 //! the length (see docs/benchmarks.md). Sentences that are page furniture, or mostly repeat an earlier one (a
-//! caption restating the lead), are stepped over, and furniture glued to the start of a sentence is cut.
+//! caption restating the lead), are stepped over, and furniture or a dateline opening a sentence is cut.
 
 use super::furniture::story_text;
 use super::{Summarizer, Summary};
@@ -38,7 +38,7 @@ impl Default for ExtractiveOptions {
 pub struct Extract<'a> {
     /// Index of the sentence in the article.
     pub index: usize,
-    /// Its story text: the sentence without furniture glued to its start.
+    /// Its story text: the sentence without furniture or a dateline at its start.
     pub text: &'a str,
 }
 
