@@ -3,12 +3,11 @@
 mod abstractive;
 mod chunking;
 mod extractive;
-pub mod features;
-mod scorer;
+mod furniture;
 
 pub use abstractive::{AbstractiveOptions, AbstractiveSummarizer, GenerationSettings};
-pub use extractive::{ExtractiveOptions, ExtractiveSummarizer};
-pub use scorer::{oracle_sentences, ScoredSentence, SentenceScorer};
+pub use extractive::{candidates, Extract, ExtractiveOptions, ExtractiveSummarizer};
+pub use furniture::story_text;
 
 use crate::article::EmbeddedArticle;
 use crate::error::Result;
