@@ -13,6 +13,7 @@ pub mod error;
 pub mod eval;
 pub mod ingest;
 pub mod limits;
+pub mod memory;
 pub mod models;
 pub mod output;
 pub mod pipeline;
