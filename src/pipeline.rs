@@ -6,9 +6,12 @@
 //! and their models are the [`pool`]'s; the allocator settings are [`crate::memory`]'s.
 
 mod pool;
+mod stages;
+
+pub use stages::{Labeller, Summarizer};
 
 use crate::article::{Article, EmbeddedArticle};
-use crate::classify::{Head, LabelSet, NliOptions, Prediction};
+use crate::classify::{LabelSet, Prediction};
 use crate::embed::{
     embed_length_sorted, normalized_mean, Embedder, MiniLmTokenizer, Precision, CLOSE_CALL,
     SEGMENTATION_CLOSE_CALL,
@@ -19,7 +22,7 @@ use crate::limits::GROUP_SIZE;
 use crate::memory::{keep_freed_memory, release_freed_memory};
 use crate::segment::{settle_close_calls, DumpSegmenter, PreparedDump, Segmentation, Segmenter};
 use crate::sentences::{RuleSplitter, SentenceSplitter};
-use crate::summarize::{AbstractiveOptions, ExtractiveOptions, Summary};
+use crate::summarize::Summary;
 use pool::{Pass, Worker, WorkerPool};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -28,28 +31,30 @@ use std::path::PathBuf;
 /// Embedded articles classified and summarised by one worker task.
 const TASK_SIZE: usize = 16;
 
-/// Everything that decides what the pipeline produces, recorded in the output's `run` object.
+/// Everything that decides what the pipeline produces. Serialised, it is the options part of the output's `run`
+/// object (in the README's field order); the worker count and the model folder are left out (the output does
+/// not depend on the first, the second is recorded with its hash among the run's models).
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct PipelineOptions {
     /// Worker threads (each with its own models); 0 means one per core.
+    #[serde(skip)]
     pub threads: usize,
+    /// The embedding model folder.
+    #[serde(skip)]
+    pub model_dir: PathBuf,
+    /// The label set: what the zero-shot and NLI classifiers choose from, the labels a head was trained over.
+    pub labels: LabelSet,
+    /// The summariser and its options.
+    #[serde(flatten)]
+    pub summarizer: Summarizer,
+    /// The classifier and its options.
+    #[serde(flatten)]
+    pub labeller: Labeller,
+    /// Precision of the embedding model.
+    pub precision: Precision,
     /// Torch intra-op threads, shared by the workers. 1, the default, keeps the output byte-identical whatever
     /// the worker count; more lets fewer workers (less memory) use every core, at the price of that guarantee.
     pub torch_threads: usize,
-    /// The embedding model folder.
-    pub model_dir: PathBuf,
-    /// The label set.
-    pub labels: LabelSet,
-    /// A trained classifier head (`newsdigest fit`) that labels articles instead of the label set.
-    pub head: Option<Head>,
-    /// Options of the extractive summariser.
-    pub summary: ExtractiveOptions,
-    /// A transformer checkpoint that writes abstractive summaries instead of the extractive summariser.
-    pub abstractive: Option<AbstractiveOptions>,
-    /// An NLI checkpoint that gives the labels instead of the embedding classifier.
-    pub nli: Option<NliOptions>,
-    /// Precision of the embedding model.
-    pub precision: Precision,
 }
 
 impl Default for PipelineOptions {
@@ -59,10 +64,8 @@ impl Default for PipelineOptions {
             torch_threads: 1,
             model_dir: crate::models::default_embedding_model_dir(),
             labels: LabelSet::default(),
-            head: None,
-            summary: ExtractiveOptions::default(),
-            abstractive: None,
-            nli: None,
+            summarizer: Summarizer::default(),
+            labeller: Labeller::default(),
             precision: Precision::for_this_cpu(),
         }
     }

@@ -62,9 +62,14 @@ impl<W: Write> ArticleWriter<W> {
                 } else {
                     b'\t'
                 };
-                let mut labels: Vec<String> =
-                    run.labels.names().into_iter().map(str::to_string).collect();
-                labels.push(run.labels.fallback.clone());
+                let mut labels: Vec<String> = run
+                    .options
+                    .labels
+                    .names()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                labels.push(run.options.labels.fallback.clone());
                 Sink::Delimited {
                     writer: Box::new(
                         csv::WriterBuilder::new()

@@ -2,11 +2,11 @@
 //! each task borrows a whole [`Worker`] (its own classifier and summariser, embedding models that share one
 //! copy of the weights) and gives it back; a new worker is loaded only when every existing one is busy.
 
-use super::PipelineOptions;
+use super::{Labeller, PipelineOptions, Summarizer};
 use crate::classify::{Classifier, EmbeddingClassifier, HeadClassifier, NliClassifier};
 use crate::embed::{MiniLmEmbedder, Precision};
 use crate::error::{Error, Result};
-use crate::summarize::{AbstractiveSummarizer, ExtractiveSummarizer, Summarizer};
+use crate::summarize::{self, AbstractiveSummarizer, ExtractiveSummarizer};
 use std::sync::Mutex;
 
 /// The models one worker thread owns.
@@ -15,7 +15,7 @@ pub(super) struct Worker {
     /// A float32 copy of the embedding model under [`Precision::Bf16Checked`], for close calls.
     pub(super) reference: Option<MiniLmEmbedder>,
     pub(super) classifier: Box<dyn Classifier>,
-    pub(super) summarizer: Box<dyn Summarizer>,
+    pub(super) summarizer: Box<dyn summarize::Summarizer>,
 }
 
 /// Which of a worker's embedding models a pass runs.
@@ -121,19 +121,16 @@ fn load_worker(options: &PipelineOptions, shared: &SharedModels) -> Result<Worke
     let mut reference = shared.reference.as_ref().map(MiniLmEmbedder::share);
     // Label descriptions are embedded at the reference precision, so checked close calls are float32 through.
     let describing = reference.as_mut().unwrap_or(&mut embedder);
-    let classifier: Box<dyn Classifier> = match (&options.nli, &options.head) {
-        (Some(_), Some(_)) => {
-            return Err(Error::Config(
-                "an NLI model and a trained head cannot both give the labels".to_string(),
-            ))
-        }
-        (Some(nli), None) => Box::new(NliClassifier::load(nli, &options.labels)?),
-        (None, Some(head)) => Box::new(HeadClassifier::new(head.clone(), describing)?),
-        (None, None) => Box::new(EmbeddingClassifier::new(&options.labels, describing)?),
+    let classifier: Box<dyn Classifier> = match &options.labeller {
+        Labeller::ZeroShot => Box::new(EmbeddingClassifier::new(&options.labels, describing)?),
+        Labeller::Head { head, .. } => Box::new(HeadClassifier::new((**head).clone(), describing)?),
+        Labeller::Nli(nli) => Box::new(NliClassifier::load(nli, &options.labels)?),
     };
-    let summarizer: Box<dyn Summarizer> = match &options.abstractive {
-        Some(abstractive) => Box::new(AbstractiveSummarizer::load(abstractive)?),
-        None => Box::new(ExtractiveSummarizer::new(options.summary.clone())),
+    let summarizer: Box<dyn summarize::Summarizer> = match &options.summarizer {
+        Summarizer::Extractive(extractive) => {
+            Box::new(ExtractiveSummarizer::new(extractive.clone()))
+        }
+        Summarizer::Abstractive(abstractive) => Box::new(AbstractiveSummarizer::load(abstractive)?),
     };
     Ok(Worker {
         embedder,
