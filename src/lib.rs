@@ -11,6 +11,7 @@ pub mod classify;
 pub mod embed;
 pub mod error;
 pub mod eval;
+pub mod gold;
 pub mod ingest;
 pub mod limits;
 pub mod memory;

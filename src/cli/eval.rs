@@ -9,6 +9,7 @@ use newsdigest::eval::{
     check_thresholds, read_records, Bound, EvalReport, GoldArticle, PredictedArticle, ReportFormat,
     Threshold,
 };
+use newsdigest::gold::read_gold;
 use newsdigest::ingest::{decode_lines, InputStream};
 use newsdigest::output::ArticleRecord;
 use newsdigest::pipeline::Pipeline;
@@ -71,7 +72,7 @@ pub struct EvalArgs {
 
 /// Builds the report, writes it, and checks the thresholds.
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let gold: Vec<GoldArticle> = read_records(&args.gold)?;
+    let gold: Vec<GoldArticle> = read_gold(&args.gold)?;
     if gold.is_empty() {
         bail!("{}: no gold articles", args.gold.display());
     }
