@@ -4,6 +4,7 @@ use super::args::{InputArgs, OutputArgs, PipelineArgs};
 use super::common::{input_bytes, report_warning_count};
 use super::progress::{Progress, Unit};
 use super::run::stream_with_progress;
+use super::EXIT_BELOW_THRESHOLD;
 use anyhow::{bail, Context};
 use newsdigest::eval::{
     check_thresholds, read_records, Bound, EvalReport, GoldArticle, PredictedArticle, ReportFormat,
@@ -18,9 +19,6 @@ use newsdigest::stream::StreamOptions;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// Exit code when the report is below a `--fail-under` minimum or above a `--fail-over` maximum.
-pub const EXIT_BELOW_THRESHOLD: u8 = 2;
 
 /// Examples printed after `newsdigest eval --help`.
 pub const EXAMPLES: &str = "\

@@ -1,7 +1,7 @@
 //! `newsdigest run`: the main job.
 
 use super::args::{InputArgs, OutputArgs, PipelineArgs};
-use super::common::{input_bytes, report_warning, report_warning_count, OutputFile};
+use super::common::{input_bytes, next_document, report_warning, report_warning_count, OutputFile};
 use super::progress::{duration_text, ChunkProgress, Progress, Unit};
 use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
@@ -248,13 +248,10 @@ fn dry_run(
     let mut found = Found::default();
     let mut dumps = BTreeSet::new();
     let mut warnings = 0;
+    // Nothing to show progress of: the hidden display only passes the warnings through.
+    let progress = Progress::stderr(true);
     loop {
-        let document = input.next();
-        for warning in input.take_warnings() {
-            report_warning(&warning);
-            warnings += 1;
-        }
-        match document {
+        match next_document(&mut input, &progress, &mut warnings) {
             None => break,
             Some(Document::Record(_)) => found.records += 1,
             Some(Document::Dump(dump)) => {
