@@ -18,6 +18,7 @@ pub mod memory;
 pub mod models;
 pub mod output;
 pub mod pipeline;
+pub mod rounding;
 pub mod segment;
 pub mod sentences;
 pub mod stream;

@@ -3,11 +3,10 @@
 
 mod partial;
 mod record;
-mod rounding;
 
+pub use crate::rounding::{round, to_rounded_json, to_rounded_value, DECIMALS};
 pub use partial::{check_output_path, Fingerprint, PartialFile, WrittenIds};
 pub use record::{ArticleRecord, ModelInfo, RunInfo};
-pub use rounding::{round, to_rounded_json, to_rounded_value, DECIMALS};
 
 use crate::error::{Error, Result};
 use std::io::Write;
