@@ -1,10 +1,9 @@
 //! The BERT encoder of a sentence-transformers folder, written on tch's fused kernels. rust-bert's `BertModel`
 //! computes GELU as five element-wise passes and attention as separate matmul, scale, mask and softmax steps;
-//! at MiniLM's size those passes cost more than the matrix products (perf on a bf16 run: 57% of CPU in
-//! element-wise kernels, 29% in matrix products). Here GELU is one kernel, attention is libtorch's
-//! `scaled_dot_product_attention`, and the query, key and value projections are one matrix product: on
-//! `scripts/bench`'s corpus a bf16 run went from 6.4 s to 4.8 s and a float32 run from 13.2 s to 11.3 s. The
-//! arithmetic is BERT's, and the weights load by their Hugging Face names from `model.safetensors`.
+//! at MiniLM's size those passes cost more than the matrix products. Here GELU is one kernel, attention is
+//! libtorch's `scaled_dot_product_attention`, and the query, key and value projections are one matrix product
+//! (the speed-up is measured in docs/benchmarks.md). The arithmetic is BERT's, and the weights load by their
+//! Hugging Face names from `model.safetensors`.
 
 use crate::error::{Error, Result};
 use std::collections::HashMap;
