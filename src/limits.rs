@@ -9,8 +9,14 @@ pub const DUMP_WINDOW_BYTES: usize = 4 << 20;
 /// together before the next are read.
 pub const CHUNK_BYTES: usize = 4 << 20;
 
-/// JSONL records or dump files read at once, whatever their size (a multiple of the pipeline's group size).
-pub const CHUNK_ARTICLES: usize = 4 * crate::pipeline::GROUP_SIZE;
+/// Articles embedded together: their titles and sentences are sorted by token length and cut into batches that
+/// the workers share. Groups are fixed runs of the input in source order, so which texts share a batch does not
+/// depend on the thread count, nor on how a stream is chunked or resumed (a text's embedding depends on its
+/// batch-mates only in the last bits, through the padded shape of the batch).
+pub const GROUP_SIZE: usize = 256;
+
+/// JSONL records or dump files read at once, whatever their size (a multiple of [`GROUP_SIZE`]).
+pub const CHUNK_ARTICLES: usize = 4 * GROUP_SIZE;
 
 /// Longest article text annotated, in bytes (about 15,000 words, far beyond any news story). A longer text is
 /// cut at the last paragraph or sentence break before this length and its record says `truncated: true`.

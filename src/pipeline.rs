@@ -2,62 +2,59 @@
 //! documents, in parallel across articles, with one set of models per worker thread.
 //!
 //! Results do not depend on the thread count: articles are embedded in fixed groups of [`GROUP_SIZE`] taken
-//! in source order, whichever workers run the batches, and results are returned in source order.
+//! in source order, whichever workers run the batches, and results are returned in source order. The threads
+//! and their models are the [`pool`]'s; the allocator settings are [`crate::memory`]'s.
+
+mod pool;
+mod stages;
+
+pub use stages::{Labeller, Summarizer};
 
 use crate::article::{Article, EmbeddedArticle};
-use crate::classify::{
-    Classifier, EmbeddingClassifier, Head, HeadClassifier, LabelSet, NliClassifier, NliOptions,
-    Prediction,
-};
+use crate::classify::{LabelSet, Prediction};
 use crate::embed::{
-    embed_length_sorted, normalized_mean, Embedder, MiniLmEmbedder, MiniLmTokenizer, Precision,
-    CLOSE_CALL, SEGMENTATION_CLOSE_CALL,
+    embed_length_sorted, normalized_mean, Embedder, MiniLmTokenizer, Precision, CLOSE_CALL,
+    SEGMENTATION_CLOSE_CALL,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ingest::{Document, Dump};
+use crate::limits::GROUP_SIZE;
+use crate::memory::{keep_freed_memory, release_freed_memory};
 use crate::segment::{settle_close_calls, DumpSegmenter, PreparedDump, Segmentation, Segmenter};
 use crate::sentences::{RuleSplitter, SentenceSplitter};
-use crate::summarize::{
-    AbstractiveOptions, AbstractiveSummarizer, ExtractiveOptions, ExtractiveSummarizer, Summarizer,
-    Summary,
-};
+use crate::summarize::Summary;
+use pool::{Pass, Worker, WorkerPool};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
-
-/// Articles embedded together: their titles and sentences are sorted by token length and cut into batches that
-/// the workers share. Groups are fixed runs of the input in source order, so which texts share a batch does not
-/// depend on the thread count, nor on how a stream is chunked or resumed. (A text's embedding depends on its
-/// batch-mates only in the last bits, through the padded shape of the batch: going from groups of 16 to 256
-/// left the output byte-identical, and shifting every group by one article left it the same to 4 decimals.)
-pub const GROUP_SIZE: usize = 256;
 
 /// Embedded articles classified and summarised by one worker task.
 const TASK_SIZE: usize = 16;
 
-/// Everything that decides what the pipeline produces, recorded in the output's `run` object.
+/// Everything that decides what the pipeline produces. Serialised, it is the options part of the output's `run`
+/// object (in the README's field order); the worker count and the model folder are left out (the output does
+/// not depend on the first, the second is recorded with its hash among the run's models).
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct PipelineOptions {
     /// Worker threads (each with its own models); 0 means one per core.
+    #[serde(skip)]
     pub threads: usize,
+    /// The embedding model folder.
+    #[serde(skip)]
+    pub model_dir: PathBuf,
+    /// The label set: what the zero-shot and NLI classifiers choose from, the labels a head was trained over.
+    pub labels: LabelSet,
+    /// The summariser and its options.
+    #[serde(flatten)]
+    pub summarizer: Summarizer,
+    /// The classifier and its options.
+    #[serde(flatten)]
+    pub labeller: Labeller,
+    /// Precision of the embedding model.
+    pub precision: Precision,
     /// Torch intra-op threads, shared by the workers. 1, the default, keeps the output byte-identical whatever
     /// the worker count; more lets fewer workers (less memory) use every core, at the price of that guarantee.
     pub torch_threads: usize,
-    /// The embedding model folder.
-    pub model_dir: PathBuf,
-    /// The label set.
-    pub labels: LabelSet,
-    /// A trained classifier head (`newsdigest fit`) that labels articles instead of the label set.
-    pub head: Option<Head>,
-    /// Options of the extractive summariser.
-    pub summary: ExtractiveOptions,
-    /// A transformer checkpoint that writes abstractive summaries instead of the extractive summariser.
-    pub abstractive: Option<AbstractiveOptions>,
-    /// An NLI checkpoint that gives the labels instead of the embedding classifier.
-    pub nli: Option<NliOptions>,
-    /// Precision of the embedding model.
-    pub precision: Precision,
 }
 
 impl Default for PipelineOptions {
@@ -67,10 +64,8 @@ impl Default for PipelineOptions {
             torch_threads: 1,
             model_dir: crate::models::default_embedding_model_dir(),
             labels: LabelSet::default(),
-            head: None,
-            summary: ExtractiveOptions::default(),
-            abstractive: None,
-            nli: None,
+            summarizer: Summarizer::default(),
+            labeller: Labeller::default(),
             precision: Precision::for_this_cpu(),
         }
     }
@@ -90,42 +85,10 @@ pub struct Annotated {
     pub labels: Vec<String>,
 }
 
-/// The models one worker thread owns (torch tensors are not `Sync`).
-struct Worker {
-    embedder: MiniLmEmbedder,
-    /// A float32 copy of the embedding model under [`Precision::Bf16Checked`], for close calls.
-    reference: Option<MiniLmEmbedder>,
-    classifier: Box<dyn Classifier>,
-    summarizer: Box<dyn Summarizer>,
-}
-
-/// The embedding models loaded once, whose weights every worker's models share.
-struct SharedModels {
-    embedder: MiniLmEmbedder,
-    /// The float32 model under [`Precision::Bf16Checked`].
-    reference: Option<MiniLmEmbedder>,
-}
-
-impl SharedModels {
-    fn load(options: &PipelineOptions) -> Result<Self> {
-        Ok(SharedModels {
-            embedder: MiniLmEmbedder::load(&options.model_dir, options.precision)?,
-            reference: match options.precision {
-                Precision::Bf16Checked => {
-                    Some(MiniLmEmbedder::load(&options.model_dir, Precision::Fp32)?)
-                }
-                Precision::Fp32 | Precision::Bf16 => None,
-            },
-        })
-    }
-}
-
 /// The configured pipeline, with its thread pool and a pool of per-thread models.
 pub struct Pipeline {
     options: PipelineOptions,
-    threads: rayon::ThreadPool,
-    shared: Mutex<SharedModels>,
-    workers: Mutex<Vec<Worker>>,
+    pool: WorkerPool,
     splitter: RuleSplitter,
     segmenter: DumpSegmenter,
     model_sha256: String,
@@ -134,33 +97,21 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    /// Loads one worker's models up front (so a broken model folder fails before any work) and sets up the
-    /// thread pool: N workers, each running torch on one thread, use N cores and never oversubscribe.
+    /// Sets up the worker pool, loading one worker's models up front (so a broken model folder fails before any
+    /// work).
     pub fn new(options: PipelineOptions) -> Result<Self> {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let threads = if options.threads == 0 {
-            cores
-        } else {
-            options.threads
-        };
-        // One torch thread by default, whatever the worker count: the floating-point reductions then run in
-        // the same order for every thread count, which keeps the output byte-identical.
-        tch::set_num_threads(i32::try_from(options.torch_threads.max(1)).unwrap_or(i32::MAX));
         keep_freed_memory();
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| Error::Config(format!("cannot start {threads} threads: {e}")))?;
-        let shared = SharedModels::load(&options)?;
-        let first = Self::load_worker(&options, &shared)?;
-        let model_sha256 = first.embedder.model_sha256().to_string();
-        let dimension = first.embedder.dimension();
-        let tokenizer = first.embedder.tokenizer().clone();
+        let pool = WorkerPool::new(&options)?;
+        let (model_sha256, dimension, tokenizer) = pool.with_worker(&options, |first| {
+            Ok((
+                first.embedder.model_sha256().to_string(),
+                first.embedder.dimension(),
+                first.embedder.tokenizer().clone(),
+            ))
+        })?;
         Ok(Pipeline {
             options,
-            threads: pool,
-            shared: Mutex::new(shared),
-            workers: Mutex::new(vec![first]),
+            pool,
             splitter: RuleSplitter::default(),
             segmenter: DumpSegmenter::default(),
             model_sha256,
@@ -179,47 +130,9 @@ impl Pipeline {
         &self.model_sha256
     }
 
-    /// A worker's models: the embedding models on the shared weights, its own classifier and summariser.
-    fn load_worker(options: &PipelineOptions, shared: &SharedModels) -> Result<Worker> {
-        let mut embedder = shared.embedder.share();
-        let mut reference = shared.reference.as_ref().map(MiniLmEmbedder::share);
-        // Label descriptions are embedded at the reference precision, so checked close calls are float32 through.
-        let describing = reference.as_mut().unwrap_or(&mut embedder);
-        let classifier: Box<dyn Classifier> = match (&options.nli, &options.head) {
-            (Some(_), Some(_)) => {
-                return Err(Error::Config(
-                    "an NLI model and a trained head cannot both give the labels".to_string(),
-                ))
-            }
-            (Some(nli), None) => Box::new(NliClassifier::load(nli, &options.labels)?),
-            (None, Some(head)) => Box::new(HeadClassifier::new(head.clone(), describing)?),
-            (None, None) => Box::new(EmbeddingClassifier::new(&options.labels, describing)?),
-        };
-        let summarizer: Box<dyn Summarizer> = match &options.abstractive {
-            Some(abstractive) => Box::new(AbstractiveSummarizer::load(abstractive)?),
-            None => Box::new(ExtractiveSummarizer::new(options.summary.clone())),
-        };
-        Ok(Worker {
-            embedder,
-            reference,
-            classifier,
-            summarizer,
-        })
-    }
-
-    /// Runs `task` with a worker's models, loading a new set only when every existing one is busy.
+    /// Runs `task` with a worker's models (see [`WorkerPool::with_worker`]).
     fn with_worker<T>(&self, task: impl FnOnce(&mut Worker) -> Result<T>) -> Result<T> {
-        let idle = self.workers.lock().map_err(poisoned)?.pop();
-        let mut worker = match idle {
-            Some(worker) => worker,
-            None => {
-                let shared = self.shared.lock().map_err(poisoned)?;
-                Self::load_worker(&self.options, &shared)?
-            }
-        };
-        let result = task(&mut worker);
-        self.workers.lock().map_err(poisoned)?.push(worker);
-        result
+        self.pool.with_worker(&self.options, task)
     }
 
     /// Segments dumps; results in input order. The dumps are prepared in parallel, the sentences of all of them
@@ -227,7 +140,7 @@ impl Pipeline {
     /// padded batches), the close calls checked (with [`Precision::Bf16Checked`]), then each dump is finished in
     /// parallel.
     pub fn segment(&self, dumps: &[&Dump]) -> Result<Vec<Segmentation>> {
-        self.threads.install(|| {
+        self.pool.install(|| {
             let prepared: Vec<PreparedDump> = dumps
                 .par_iter()
                 .map(|dump| self.segmenter.prepare(dump, &self.splitter))
@@ -328,7 +241,7 @@ impl Pipeline {
         progress: &(dyn Fn(usize) + Sync),
         task: impl Fn(&mut Worker, Vec<T>) -> Result<Vec<U>> + Sync,
     ) -> Result<Vec<U>> {
-        let done: Vec<Vec<U>> = self.threads.install(|| {
+        let done: Vec<Vec<U>> = self.pool.install(|| {
             items
                 .into_par_iter()
                 .chunks(TASK_SIZE)
@@ -381,7 +294,7 @@ impl Pipeline {
     /// segmentation did not already embed): sorted by token length, cut into batches, the batches shared among
     /// the workers.
     fn embed_group(&self, mut articles: Vec<Article>, pass: Pass) -> Result<Vec<EmbeddedArticle>> {
-        self.threads.install(|| {
+        self.pool.install(|| {
             let sentences: Vec<Vec<String>> = articles
                 .par_iter()
                 .map(|a| self.splitter.split(&a.text))
@@ -422,7 +335,7 @@ impl Pipeline {
     /// Embeds texts with all workers: sorted by token length, cut into batches, the batches shared among the
     /// workers; results in input order.
     fn embed_texts(&self, texts: &[&str], pass: Pass) -> Result<Vec<Vec<f32>>> {
-        self.threads.install(|| {
+        self.pool.install(|| {
             let tokens = self.tokenizer.token_ids(texts)?;
             embed_length_sorted(&tokens, |batches| {
                 batches
@@ -447,24 +360,6 @@ impl Pipeline {
     /// The sentences the pipeline splits `text` into.
     pub fn sentences(&self, text: &str) -> Vec<String> {
         self.splitter.split(text)
-    }
-}
-
-/// Which of a worker's embedding models a pass runs.
-#[derive(Clone, Copy)]
-enum Pass {
-    /// The model at the configured precision.
-    Main,
-    /// The float32 copy under [`Precision::Bf16Checked`]; the main model otherwise.
-    Reference,
-}
-
-impl Worker {
-    fn model(&self, pass: Pass) -> &MiniLmEmbedder {
-        match pass {
-            Pass::Main => &self.embedder,
-            Pass::Reference => self.reference.as_ref().unwrap_or(&self.embedder),
-        }
     }
 }
 
@@ -565,34 +460,4 @@ pub fn embedded_texts<'a>(
         .as_deref()
         .into_iter()
         .chain(sentences.iter().map(String::as_str))
-}
-
-/// Tells glibc's allocator to keep freed blocks of up to 64 MiB (and up to 64 MiB of free heap) for reuse.
-/// Torch allocates and frees its activation tensors on every forward pass; with glibc's defaults the larger ones
-/// go straight back to the kernel and are faulted in again, which cost 15% of the CPU time of a run (measured
-/// with `perf` on `scripts/bench`'s corpus: 5 s of system time out of 27 s, 0.8 s with these settings), for
-/// about 80 MB more peak RSS.
-fn keep_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes allocator thresholds; it is safe to call at any time.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
-    }
-}
-
-/// Gives the free pages of every malloc arena back to the system. Kept between batches they save page faults
-/// (see [`keep_freed_memory`]), but over the chunks of a long run the arenas fragment and their resident size
-/// creeps up (a 1 GB dump: peak RSS 1.20 GB at minute 5, 1.28 GB at minute 11); trimming after every
-/// [`Pipeline::annotate`] call (once per chunk of a stream) stops that.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free memory to the system; it is safe to call at any time.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-fn poisoned<T>(_: std::sync::PoisonError<T>) -> Error {
-    Error::Config("a worker thread panicked".to_string())
 }

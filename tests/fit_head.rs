@@ -8,7 +8,7 @@ use newsdigest::classify::head::{
     HeadMethod, LabeledArticle, ZeroShotBase,
 };
 use newsdigest::classify::{Classifier, Head, HeadClassifier, LabelSet};
-use newsdigest::pipeline::{Pipeline, PipelineOptions};
+use newsdigest::pipeline::{Labeller, Pipeline, PipelineOptions};
 use serde_json::Value;
 
 fn dev(file: &str) -> String {
@@ -283,7 +283,10 @@ fn a_head_trained_on_another_model_is_refused_with_a_clear_error() {
     assert!(output.stdout.is_empty());
 
     let refused = Pipeline::new(PipelineOptions {
-        head: Some(head),
+        labeller: Labeller::Head {
+            head: Box::new(head),
+            file: head_path.clone(),
+        },
         ..PipelineOptions::default()
     });
     assert!(refused.is_err());

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{newsdigest, newsdigest_ok, project_path};
+use common::{jsonl_records, newsdigest, newsdigest_ok, project_path};
 use newsdigest::sentences::{RuleSplitter, SentenceSplitter};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -329,10 +329,7 @@ fn a_missing_model_folder_is_a_clear_error() {
 fn segment_explain_gives_a_reason_for_every_boundary_and_left_out_line() {
     let seeds = project_path("seeds");
     let stdout = newsdigest_ok(&["segment", "--explain", seeds.to_str().unwrap()]);
-    let records: Vec<Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = jsonl_records(&stdout);
     let articles: Vec<&Value> = records.iter().filter(|r| r["kind"] == "article").collect();
     assert_eq!(articles.len(), 4);
     assert!(articles

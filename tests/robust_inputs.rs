@@ -3,9 +3,8 @@
 
 mod common;
 
-use common::{newsdigest, project_path};
+use common::{ids, jsonl_records, project_path, run_jsonl};
 use serde_json::Value;
-use std::path::Path;
 
 /// Exit code when inputs were skipped or repaired (`EXIT_INPUT_WARNINGS`).
 const EXIT_INPUT_WARNINGS: i32 = 3;
@@ -18,27 +17,6 @@ fn dev_records(n: usize) -> Vec<String> {
         .take(n)
         .map(str::to_string)
         .collect()
-}
-
-/// Runs `newsdigest run --format jsonl` on `inputs`; returns the exit code, the records and stderr.
-fn run_jsonl(inputs: &[&Path]) -> (i32, Vec<Value>, String) {
-    let mut args: Vec<&str> = vec!["run", "--quiet", "--format", "jsonl"];
-    args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
-    let output = newsdigest(&args);
-    let records = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each output line is a JSON record"))
-        .collect();
-    (
-        output.status.code().unwrap(),
-        records,
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
-fn ids(records: &[Value]) -> Vec<&str> {
-    records.iter().map(|r| r["id"].as_str().unwrap()).collect()
 }
 
 #[test]
@@ -127,16 +105,7 @@ fn bad_jsonl_lines_are_reported_by_file_and_line_and_good_lines_kept() {
         stderr.contains("mixed.jsonl:3: skipped: record has no string field `text`"),
         "{stderr}"
     );
-    let expected: Vec<String> = good
-        .iter()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
-    assert_eq!(ids(&records), expected);
+    assert_eq!(ids(&records), ids(&jsonl_records(&good.join("\n"))));
 }
 
 #[test]

@@ -3,18 +3,13 @@
 
 mod common;
 
-use common::{newsdigest_ok, project_path};
+use common::{ids, jsonl_records, newsdigest_ok, project_path};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn ids(jsonl: &str) -> Vec<String> {
-    jsonl
-        .lines()
-        .map(|l| {
-            let record: serde_json::Value = serde_json::from_str(l).unwrap();
-            record["id"].as_str().unwrap().to_string()
-        })
-        .collect()
+/// The ids of the records of a JSONL output.
+fn jsonl_ids(jsonl: &str) -> Vec<String> {
+    ids(&jsonl_records(jsonl))
 }
 
 fn run_ids(extra: &[&str]) -> Vec<String> {
@@ -29,7 +24,7 @@ fn run_ids(extra: &[&str]) -> Vec<String> {
         dump.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    ids(&newsdigest_ok(&args))
+    jsonl_ids(&newsdigest_ok(&args))
 }
 
 #[test]
@@ -73,9 +68,9 @@ fn a_shard_streams_from_stdin_to_stdout() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let streamed = ids(&String::from_utf8(output.stdout).unwrap());
+    let streamed = jsonl_ids(&String::from_utf8(output.stdout).unwrap());
     let path = project_path("tests/data/dev/articles.jsonl");
-    let from_file = ids(&newsdigest_ok(&[
+    let from_file = jsonl_ids(&newsdigest_ok(&[
         "run",
         "--quiet",
         "--format",
@@ -90,10 +85,9 @@ fn a_shard_streams_from_stdin_to_stdout() {
 
 /// Id, source, first and last line, and text of every record of a JSONL output.
 fn spans(jsonl: &str) -> Vec<(String, String, u64, u64, String)> {
-    jsonl
-        .lines()
-        .map(|l| {
-            let r: serde_json::Value = serde_json::from_str(l).unwrap();
+    jsonl_records(jsonl)
+        .into_iter()
+        .map(|r| {
             (
                 r["id"].as_str().unwrap().to_string(),
                 r["source"].as_str().unwrap_or("").to_string(),

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::dev_articles;
+use common::{dev_articles, ids, jsonl_records};
 use newsdigest::article::Article;
 use newsdigest::classify::{Classifier, EmbeddingClassifier, LabelSet};
 use newsdigest::embed::{cosine, Embedder, MiniLmEmbedder, Precision, CLOSE_CALL};
@@ -236,17 +236,8 @@ fn json_output_is_one_valid_document_and_jsonl_one_object_per_line() {
         writer.write(&ArticleRecord::from(article.clone())).unwrap();
     }
     let text = String::from_utf8(writer.finish().unwrap()).unwrap();
-    let ids: Vec<String> = text
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
     assert_eq!(
-        ids,
+        ids(&jsonl_records(&text)),
         [
             "dump01_meridian_wire#1",
             "dump01_meridian_wire#2",

@@ -7,7 +7,7 @@ use newsdigest::classify::{Head, LabelSet};
 use newsdigest::embed::{native_bf16, Precision};
 use newsdigest::ingest::InputFormat;
 use newsdigest::limits::cap_threads;
-use newsdigest::pipeline::PipelineOptions;
+use newsdigest::pipeline::{Labeller, PipelineOptions};
 use newsdigest::summarize::ExtractiveOptions;
 use newsdigest::terminal::escape_controls;
 use std::path::PathBuf;
@@ -122,7 +122,7 @@ pub struct LabelArgs {
     pub set: LabelSetArgs,
     /// Classifier head from `newsdigest fit`: labels articles instead of the label set (the head carries the
     /// label set it was trained over).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["labels", "min_score"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["labels", "min_score", "nli_model"])]
     pub head: Option<PathBuf>,
 }
 
@@ -156,28 +156,30 @@ impl PipelineArgs {
     /// The pipeline options these arguments ask for; loads the label set and the head.
     pub fn options(&self) -> anyhow::Result<PipelineOptions> {
         let mut labels = self.labels.set.label_set()?;
-        let head = self
-            .labels
-            .head
-            .as_deref()
-            .map(Head::from_file)
-            .transpose()
-            .context("reading the classifier head")?;
-        // The run records the label set the head was trained over.
-        if let Some(base) = head.as_ref().and_then(|h| h.base.clone()) {
-            labels = base;
-        }
+        let labeller = match (&self.labels.head, self.checkpoints.nli()?) {
+            (Some(file), _) => {
+                let head = Head::from_file(file).context("reading the classifier head")?;
+                // The run records the label set the head was trained over.
+                if let Some(base) = &head.base {
+                    labels = base.clone();
+                }
+                Labeller::Head {
+                    head: Box::new(head),
+                    file: file.clone(),
+                }
+            }
+            (None, Some(nli)) => Labeller::Nli(nli),
+            (None, None) => Labeller::ZeroShot,
+        };
         let defaults = self.model.apply(PipelineOptions::default());
         Ok(PipelineOptions {
             labels,
-            head,
-            summary: ExtractiveOptions {
+            summarizer: self.checkpoints.summarizer(ExtractiveOptions {
                 max_words: self.summary.summary_words,
                 max_sentences: self.summary.summary_sentences,
                 ..ExtractiveOptions::default()
-            },
-            abstractive: self.checkpoints.abstractive()?,
-            nli: self.checkpoints.nli()?,
+            })?,
+            labeller,
             ..defaults
         })
     }

@@ -1,12 +1,10 @@
 //! Options of `newsdigest run` that swap in local transformer checkpoints: an abstractive summariser and an
 //! NLI classifier (see docs/checkpoints.md).
 
-use newsdigest::checkpoint::{Checkpoint, Task};
 use newsdigest::classify::{NliOptions, DEFAULT_HYPOTHESIS_TEMPLATE};
-use newsdigest::output::ModelInfo;
-use newsdigest::pipeline::PipelineOptions;
-use newsdigest::summarize::{AbstractiveOptions, GenerationSettings};
-use std::path::{Path, PathBuf};
+use newsdigest::pipeline::Summarizer;
+use newsdigest::summarize::{AbstractiveOptions, ExtractiveOptions, GenerationSettings};
+use std::path::PathBuf;
 
 /// Which summariser writes the summaries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -78,67 +76,50 @@ pub struct CheckpointArgs {
 }
 
 impl CheckpointArgs {
-    /// The abstractive summariser's options, when it was chosen; a checkpoint given for the extractive
-    /// summariser is an error rather than silently unused.
-    pub fn abstractive(&self) -> anyhow::Result<Option<AbstractiveOptions>> {
-        let Some(model_dir) = self.summary_model.clone() else {
-            return Ok(None);
-        };
-        if self.summarizer != SummarizerKind::Abstractive {
-            anyhow::bail!("--summary-model needs --summarizer abstractive");
+    /// The summariser chosen: the extractive one with `extractive`, or the abstractive one with its
+    /// checkpoint; a checkpoint given for the extractive summariser is an error rather than silently unused.
+    pub fn summarizer(&self, extractive: ExtractiveOptions) -> anyhow::Result<Summarizer> {
+        match (self.summarizer, self.summary_model.clone()) {
+            (SummarizerKind::Extractive, None) => Ok(Summarizer::Extractive(extractive)),
+            (SummarizerKind::Extractive, Some(_)) => {
+                anyhow::bail!("--summary-model needs --summarizer abstractive")
+            }
+            (SummarizerKind::Abstractive, None) => {
+                anyhow::bail!("--summarizer abstractive needs --summary-model")
+            }
+            (SummarizerKind::Abstractive, Some(model_dir)) => {
+                Ok(Summarizer::Abstractive(AbstractiveOptions {
+                    generation: GenerationSettings {
+                        num_beams: self.num_beams,
+                        length_penalty: self.length_penalty,
+                        min_length: self.min_length,
+                        max_length: self.max_length,
+                        no_repeat_ngram_size: self.no_repeat_ngram_size,
+                        early_stopping: self.early_stopping,
+                    },
+                    batch_size: self.summary_batch_size,
+                    max_input_tokens: self.max_input_tokens,
+                    ..AbstractiveOptions::new(model_dir)
+                }))
+            }
         }
-        Ok(Some(AbstractiveOptions {
-            generation: GenerationSettings {
-                num_beams: self.num_beams,
-                length_penalty: self.length_penalty,
-                min_length: self.min_length,
-                max_length: self.max_length,
-                no_repeat_ngram_size: self.no_repeat_ngram_size,
-                early_stopping: self.early_stopping,
-            },
-            batch_size: self.summary_batch_size,
-            max_input_tokens: self.max_input_tokens,
-            ..AbstractiveOptions::new(model_dir)
-        }))
     }
 
-    /// The NLI classifier's options, when it was chosen; a checkpoint given for the embedding classifier is
-    /// an error rather than silently unused.
+    /// The NLI classifier, when it was chosen (`None`: the embedding classifier); a checkpoint given for the
+    /// embedding classifier is an error rather than silently unused.
     pub fn nli(&self) -> anyhow::Result<Option<NliOptions>> {
-        let Some(model_dir) = self.nli_model.clone() else {
-            return Ok(None);
-        };
-        if self.classifier != ClassifierKind::Nli {
-            anyhow::bail!("--nli-model needs --classifier nli");
+        match (self.classifier, self.nli_model.clone()) {
+            (ClassifierKind::Embedding, None) => Ok(None),
+            (ClassifierKind::Embedding, Some(_)) => {
+                anyhow::bail!("--nli-model needs --classifier nli")
+            }
+            (ClassifierKind::Nli, None) => anyhow::bail!("--classifier nli needs --nli-model"),
+            (ClassifierKind::Nli, Some(model_dir)) => Ok(Some(NliOptions {
+                hypothesis_template: self.hypothesis_template.clone(),
+                multi_label: self.multi_label,
+                batch_size: self.nli_batch_size,
+                ..NliOptions::new(model_dir)
+            })),
         }
-        Ok(Some(NliOptions {
-            hypothesis_template: self.hypothesis_template.clone(),
-            multi_label: self.multi_label,
-            batch_size: self.nli_batch_size,
-            ..NliOptions::new(model_dir)
-        }))
     }
-}
-
-/// The summary and NLI checkpoints a run uses, for `run.models`, each identified by the hash of its content
-/// (`Checkpoint::content_sha256`), computed here once per run rather than by every worker that loads it.
-pub fn checkpoint_models(options: &PipelineOptions) -> anyhow::Result<Vec<ModelInfo>> {
-    let used = [
-        (
-            "summary",
-            Task::Summary,
-            options.abstractive.as_ref().map(|o| &o.model_dir),
-        ),
-        ("nli", Task::Nli, options.nli.as_ref().map(|o| &o.model_dir)),
-    ];
-    used.into_iter()
-        .filter_map(|(role, task, dir)| dir.map(|dir| (role, task, dir)))
-        .map(|(role, task, dir): (&str, Task, &PathBuf)| {
-            Ok(ModelInfo {
-                role: role.to_string(),
-                path: dir.display().to_string(),
-                sha256: Checkpoint::open(Path::new(dir), task)?.content_sha256()?,
-            })
-        })
-        .collect()
 }

@@ -1,6 +1,7 @@
 //! Helpers shared by subcommands.
 
-use newsdigest::ingest::{walk_inputs, Warning};
+use super::progress::Progress;
+use newsdigest::ingest::{walk_inputs, Document, InputStream, Warning};
 use newsdigest::output::PartialFile;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -51,6 +52,21 @@ impl Write for OutputFile {
 /// Prints one input warning to stderr.
 pub fn report_warning(warning: &Warning) {
     eprintln!("newsdigest: warning: {warning}");
+}
+
+/// The next document of `input`, after printing the warnings reading it raised (above the progress display)
+/// and adding them to `warnings`.
+pub fn next_document(
+    input: &mut InputStream,
+    progress: &Progress,
+    warnings: &mut usize,
+) -> Option<Document> {
+    let document = input.next();
+    for warning in input.take_warnings() {
+        progress.suspend(|| report_warning(&warning));
+        *warnings += 1;
+    }
+    document
 }
 
 /// Prints the one-line summary of input warnings to stderr, if there were any.

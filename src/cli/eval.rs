@@ -4,11 +4,13 @@ use super::args::{InputArgs, OutputArgs, PipelineArgs};
 use super::common::{input_bytes, report_warning_count};
 use super::progress::{Progress, Unit};
 use super::run::stream_with_progress;
+use super::EXIT_BELOW_THRESHOLD;
 use anyhow::{bail, Context};
 use newsdigest::eval::{
     check_thresholds, read_records, Bound, EvalReport, GoldArticle, PredictedArticle, ReportFormat,
     Threshold,
 };
+use newsdigest::gold::read_gold;
 use newsdigest::ingest::{decode_lines, InputStream};
 use newsdigest::output::ArticleRecord;
 use newsdigest::pipeline::Pipeline;
@@ -17,9 +19,6 @@ use newsdigest::stream::StreamOptions;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// Exit code when the report is below a `--fail-under` minimum or above a `--fail-over` maximum.
-pub const EXIT_BELOW_THRESHOLD: u8 = 2;
 
 /// Examples printed after `newsdigest eval --help`.
 pub const EXAMPLES: &str = "\
@@ -71,7 +70,7 @@ pub struct EvalArgs {
 
 /// Builds the report, writes it, and checks the thresholds.
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let gold: Vec<GoldArticle> = read_records(&args.gold)?;
+    let gold: Vec<GoldArticle> = read_gold(&args.gold)?;
     if gold.is_empty() {
         bail!("{}: no gold articles", args.gold.display());
     }

@@ -9,8 +9,9 @@ use newsdigest::classify::head::{
     ZeroShotBase,
 };
 use newsdigest::embed::Precision;
+use newsdigest::limits::GROUP_SIZE;
 use newsdigest::output::to_rounded_json;
-use newsdigest::pipeline::{Pipeline, PipelineOptions, GROUP_SIZE};
+use newsdigest::pipeline::{Pipeline, PipelineOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

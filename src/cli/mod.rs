@@ -20,6 +20,8 @@ use std::process::ExitCode;
 
 /// Exit code when the run could not complete (bad options, missing model, unwritable output).
 pub const EXIT_FAILURE: u8 = 1;
+/// Exit code when the report is below a `--fail-under` minimum or above a `--fail-over` maximum.
+pub const EXIT_BELOW_THRESHOLD: u8 = 2;
 /// Exit code when the run completed but some inputs were skipped or repaired (listed on stderr).
 pub const EXIT_INPUT_WARNINGS: u8 = 3;
 

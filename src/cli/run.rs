@@ -1,14 +1,14 @@
 //! `newsdigest run`: the main job.
 
 use super::args::{InputArgs, OutputArgs, PipelineArgs};
-use super::common::{input_bytes, report_warning, report_warning_count, OutputFile};
+use super::common::{input_bytes, next_document, report_warning, report_warning_count, OutputFile};
 use super::progress::{duration_text, ChunkProgress, Progress, Unit};
 use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
 use newsdigest::ingest::{Document, InputStream, Warning};
 use newsdigest::output::{
-    check_output_path, ArticleRecord, ArticleWriter, Fingerprint, ModelInfo, OutputFormat,
-    PartialFile, RunInfo, WrittenIds,
+    check_output_path, ArticleRecord, ArticleWriter, Fingerprint, OutputFormat, PartialFile,
+    RunInfo, WrittenIds,
 };
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
 use newsdigest::stream::{
@@ -122,20 +122,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             return Err(e).context("loading the pipeline");
         }
     };
-    let mut run = RunInfo::new(
+    let run = RunInfo::new(
         pipeline.options(),
         pipeline.model_sha256(),
         input_names(&args.input.inputs),
-    );
-    if let (Some(path), Some(head)) = (&args.pipeline.labels.head, &pipeline.options().head) {
-        run.models.push(ModelInfo {
-            role: "classifier-head".to_string(),
-            path: path.display().to_string(),
-            sha256: head.sha256()?,
-        });
-    }
-    run.models
-        .extend(super::checkpoints::checkpoint_models(pipeline.options())?);
+    )
+    .with_stage_models()?;
     let stream_options = StreamOptions {
         shard,
         chunk_articles: args.chunk_articles.max(1),
@@ -256,13 +248,10 @@ fn dry_run(
     let mut found = Found::default();
     let mut dumps = BTreeSet::new();
     let mut warnings = 0;
+    // Nothing to show progress of: the hidden display only passes the warnings through.
+    let progress = Progress::stderr(true);
     loop {
-        let document = input.next();
-        for warning in input.take_warnings() {
-            report_warning(&warning);
-            warnings += 1;
-        }
-        match document {
+        match next_document(&mut input, &progress, &mut warnings) {
             None => break,
             Some(Document::Record(_)) => found.records += 1,
             Some(Document::Dump(dump)) => {

@@ -1,7 +1,7 @@
 //! `newsdigest segment`: the articles segmentation finds, as JSONL, and with `--explain` why.
 
 use super::args::{InputArgs, ModelArgs, OutputArgs};
-use super::common::{input_bytes, report_warning, report_warning_count, OutputFile};
+use super::common::{input_bytes, next_document, report_warning_count, OutputFile};
 use super::progress::{bytes_text, duration_text, Progress, Unit};
 use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
@@ -152,12 +152,7 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     let (mut warnings, mut articles) = (0, 0);
     let mut out = OutputFile::create(args.output.output.as_deref())?;
     loop {
-        let document = input.next();
-        for warning in input.take_warnings() {
-            progress.suspend(|| report_warning(&warning));
-            warnings += 1;
-        }
-        match document {
+        match next_document(&mut input, &progress, &mut warnings) {
             None => break,
             Some(Document::Record(article)) => {
                 serde_json::to_writer(&mut out, &article_record(&article, None))?;

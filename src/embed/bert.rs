@@ -1,10 +1,9 @@
 //! The BERT encoder of a sentence-transformers folder, written on tch's fused kernels. rust-bert's `BertModel`
 //! computes GELU as five element-wise passes and attention as separate matmul, scale, mask and softmax steps;
-//! at MiniLM's size those passes cost more than the matrix products (perf on a bf16 run: 57% of CPU in
-//! element-wise kernels, 29% in matrix products). Here GELU is one kernel, attention is libtorch's
-//! `scaled_dot_product_attention`, and the query, key and value projections are one matrix product: on
-//! `scripts/bench`'s corpus a bf16 run went from 6.4 s to 4.8 s and a float32 run from 13.2 s to 11.3 s. The
-//! arithmetic is BERT's, and the weights load by their Hugging Face names from `model.safetensors`.
+//! at MiniLM's size those passes cost more than the matrix products. Here GELU is one kernel, attention is
+//! libtorch's `scaled_dot_product_attention`, and the query, key and value projections are one matrix product
+//! (the speed-up is measured in docs/benchmarks.md). The arithmetic is BERT's, and the weights load by their
+//! Hugging Face names from `model.safetensors`.
 
 use crate::error::{Error, Result};
 use std::collections::HashMap;
@@ -22,30 +21,48 @@ pub struct BertConfig {
     pub num_hidden_layers: i64,
     /// Longest input the position embeddings cover.
     pub max_position_embeddings: usize,
-    /// Feed-forward activation: `gelu`, `gelu_new` or `relu`.
-    pub hidden_act: String,
+    /// Feed-forward activation.
+    pub hidden_act: Activation,
     /// LayerNorm epsilon.
     #[serde(default = "default_layer_norm_eps")]
     pub layer_norm_eps: f64,
-    /// Only `absolute` position embeddings are supported.
-    #[serde(default = "default_position_embedding_type")]
-    pub position_embedding_type: String,
+    /// How token positions are embedded.
+    #[serde(default)]
+    pub position_embedding_type: PositionEmbeddingType,
 }
 
 fn default_layer_norm_eps() -> f64 {
     1e-12
 }
 
-fn default_position_embedding_type() -> String {
-    "absolute".to_string()
+/// The feed-forward activations BERT configs name (`hidden_act`); another name fails when the config is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+pub enum Activation {
+    /// Exact GELU (erf).
+    #[serde(rename = "gelu")]
+    Gelu,
+    /// GELU's tanh approximation.
+    #[serde(rename = "gelu_new", alias = "gelu_pytorch_tanh")]
+    GeluTanh,
+    /// max(0, x).
+    #[serde(rename = "relu")]
+    Relu,
+}
+
+/// How token positions are embedded (`position_embedding_type`). Only BERT's learnt absolute position
+/// embeddings are implemented; a config with relative positions fails when it is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub enum PositionEmbeddingType {
+    /// One learnt vector per position, added to the token's.
+    #[default]
+    #[serde(rename = "absolute")]
+    Absolute,
 }
 
 /// A BERT encoder: token ids and attention mask in, one vector per token out.
 pub struct BertEncoder {
     embeddings: Embeddings,
     layers: Vec<EncoderLayer>,
-    heads: i64,
-    activation: Activation,
 }
 
 impl BertEncoder {
@@ -56,35 +73,20 @@ impl BertEncoder {
             path: weights_file.to_path_buf(),
             message,
         };
-        if config.position_embedding_type != "absolute" {
-            return Err(invalid(format!(
-                "position_embedding_type {:?} is not supported (only \"absolute\")",
-                config.position_embedding_type
-            )));
-        }
         if config.num_attention_heads <= 0 || config.hidden_size % config.num_attention_heads != 0 {
             return Err(invalid(format!(
                 "hidden_size {} does not split into {} attention heads",
                 config.hidden_size, config.num_attention_heads
             )));
         }
-        let activation = Activation::parse(&config.hidden_act).ok_or_else(|| {
-            invalid(format!(
-                "hidden_act {:?} is not supported (gelu, gelu_new, relu)",
-                config.hidden_act
-            ))
-        })?;
+        // The only position embeddings there are; another kind fails when the config is read.
+        let PositionEmbeddingType::Absolute = config.position_embedding_type;
         let mut weights = Weights::read(weights_file, kind)?;
         let embeddings = Embeddings::take(&mut weights, config.layer_norm_eps)?;
         let layers = (0..config.num_hidden_layers)
-            .map(|i| EncoderLayer::take(&mut weights, i, config.layer_norm_eps))
+            .map(|i| EncoderLayer::take(&mut weights, i, config))
             .collect::<Result<_>>()?;
-        Ok(BertEncoder {
-            embeddings,
-            layers,
-            heads: config.num_attention_heads,
-            activation,
-        })
+        Ok(BertEncoder { embeddings, layers })
     }
 
     /// Another encoder on the same weights, without copying them, for another worker thread. Tensors are `Send`
@@ -99,8 +101,6 @@ impl BertEncoder {
                 norm: self.embeddings.norm.share(),
             },
             layers: self.layers.iter().map(EncoderLayer::share).collect(),
-            heads: self.heads,
-            activation: self.activation,
         }
     }
 
@@ -115,32 +115,13 @@ impl BertEncoder {
             .f_view([batch, 1, 1, length])?;
         let mut hidden = self.embeddings.forward(input_ids, length)?;
         for layer in &self.layers {
-            hidden = layer.forward(&hidden, &attend, self.heads, self.activation)?;
+            hidden = layer.forward(&hidden, &attend)?;
         }
         Ok(hidden)
     }
 }
 
-/// The feed-forward activations BERT configs name.
-#[derive(Clone, Copy)]
-enum Activation {
-    /// Exact GELU (erf).
-    Gelu,
-    /// GELU's tanh approximation.
-    GeluTanh,
-    Relu,
-}
-
 impl Activation {
-    fn parse(name: &str) -> Option<Self> {
-        match name {
-            "gelu" => Some(Activation::Gelu),
-            "gelu_new" | "gelu_pytorch_tanh" => Some(Activation::GeluTanh),
-            "relu" => Some(Activation::Relu),
-            _ => None,
-        }
-    }
-
     fn apply(self, xs: &Tensor) -> Result<Tensor> {
         Ok(match self {
             Activation::Gelu => xs.f_gelu("none")?,
@@ -259,6 +240,9 @@ impl Embeddings {
 
 /// Self-attention and feed-forward, each followed by a residual connection and LayerNorm.
 struct EncoderLayer {
+    /// Attention heads; the width splits evenly between them.
+    heads: i64,
+    activation: Activation,
     query_key_value: Linear,
     attention_output: Linear,
     attention_norm: LayerNorm,
@@ -270,6 +254,8 @@ struct EncoderLayer {
 impl EncoderLayer {
     fn share(&self) -> Self {
         EncoderLayer {
+            heads: self.heads,
+            activation: self.activation,
             query_key_value: self.query_key_value.share(),
             attention_output: self.attention_output.share(),
             attention_norm: self.attention_norm.share(),
@@ -279,12 +265,15 @@ impl EncoderLayer {
         }
     }
 
-    fn take(weights: &mut Weights, index: i64, eps: f64) -> Result<Self> {
+    fn take(weights: &mut Weights, index: i64, config: &BertConfig) -> Result<Self> {
+        let eps = config.layer_norm_eps;
         let prefix = format!("encoder.layer.{index}");
         let [query, key, value] = ["query", "key", "value"]
             .map(|name| weights.linear(&format!("{prefix}.attention.self.{name}")));
         let (query, key, value) = (query?, key?, value?);
         Ok(EncoderLayer {
+            heads: config.num_attention_heads,
+            activation: config.hidden_act,
             query_key_value: Linear {
                 weight: Tensor::f_cat(&[query.weight, key.weight, value.weight], 0)?,
                 bias: Tensor::f_cat(&[query.bias, key.bias, value.bias], 0)?,
@@ -298,13 +287,8 @@ impl EncoderLayer {
         })
     }
 
-    fn forward(
-        &self,
-        hidden: &Tensor,
-        attend: &Tensor,
-        heads: i64,
-        activation: Activation,
-    ) -> Result<Tensor> {
+    fn forward(&self, hidden: &Tensor, attend: &Tensor) -> Result<Tensor> {
+        let heads = self.heads;
         let (batch, length, width) = hidden.size3()?;
         // [batch, length, 3 * width] -> three [batch, heads, length, head width] views.
         let projected = self
@@ -326,7 +310,9 @@ impl EncoderLayer {
         let attended = self
             .attention_norm
             .forward(&(self.attention_output.forward(&context)? + hidden))?;
-        let intermediate = activation.apply(&self.intermediate.forward(&attended)?)?;
+        let intermediate = self
+            .activation
+            .apply(&self.intermediate.forward(&attended)?)?;
         self.output_norm
             .forward(&(self.output.forward(&intermediate)? + &attended))
     }

@@ -1,7 +1,6 @@
 //! Numeric precision of the embedding model. bfloat16 runs over twice as fast as float32 on CPUs with native
 //! bf16 (AVX512-BF16, AMX) and keeps sentence embeddings within a cosine of 0.99 of float32 on MiniLM, but
-//! it moves label scores by up to 0.023, enough to flip borderline labels (6 of 2,096 articles in
-//! `scripts/bench`'s corpus). `bf16-checked` keeps bf16's speed for clear cases and float32's labels: close
+//! it moves label scores enough to flip borderline labels (figures in docs/benchmarks.md). `bf16-checked` keeps bf16's speed for clear cases and float32's labels: close
 //! calls are embedded again in float32. It is the default where the CPU computes bf16 natively
 //! ([`Precision::for_this_cpu`]); float32, the same on every CPU, is the default elsewhere.
 
@@ -17,9 +16,8 @@ pub enum Precision {
     /// bfloat16, with close calls checked in float32: an article whose label a score change of [`CLOSE_CALL`]
     /// could flip is embedded again in float32 and labelled and summarised from that, and the paragraphs behind
     /// a segmentation call within [`SEGMENTATION_CLOSE_CALL`] of flipping are embedded again in float32 before
-    /// the call is made. Labels and article boundaries are then float32's; scores move by up to 0.02, and an
-    /// extractive summary can pick a near-tied sentence (13 of 1,222 on a synthetic dump, none on the bench
-    /// corpus or the dev dumps).
+    /// the call is made. Labels and article boundaries are then float32's; scores move in the second decimal,
+    /// and an extractive summary can pick a near-tied sentence (docs/benchmarks.md).
     #[serde(rename = "bf16-checked")]
     Bf16Checked,
 }

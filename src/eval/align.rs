@@ -3,44 +3,11 @@
 //! silently: unmatched articles on either side are returned.
 
 use crate::error::{Error, Result};
+pub use crate::gold::GoldArticle;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-
-/// A gold article: a `gold.jsonl` record (`dump`, `id`, `start_line`, `end_line`, `title`, `label`, `also`,
-/// `summary`) or an `articles.jsonl` record (`id`, `title`, `text`, `label`, `also`, `summary`). Only `id` is
-/// required: each metric uses the records that hold what it needs (spans for segmentation, `label` for labels,
-/// `summary` for ROUGE) and counts the others as left out.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct GoldArticle {
-    /// The article id (`<dump stem>#<n>` in the dev set).
-    pub id: String,
-    /// File name of the dump holding the article, for span alignment.
-    #[serde(default)]
-    pub dump: Option<String>,
-    /// First line of the article in the dump, 1-based.
-    #[serde(default)]
-    pub start_line: Option<usize>,
-    /// Last line of the article in the dump, 1-based and inclusive.
-    #[serde(default)]
-    pub end_line: Option<usize>,
-    /// Headline, if the article has one.
-    #[serde(default)]
-    pub title: Option<String>,
-    /// Clean body text (articles.jsonl only); used for the Lead-3 baseline when present.
-    #[serde(default)]
-    pub text: Option<String>,
-    /// Primary topic label; without it the article is left out of the label metrics.
-    #[serde(default)]
-    pub label: Option<String>,
-    /// Secondary topic labels.
-    #[serde(default)]
-    pub also: Vec<String>,
-    /// Reference summary.
-    #[serde(default)]
-    pub summary: Option<String>,
-}
 
 /// A predicted article as newsdigest writes it (`id`, `source`, `start_line`, `end_line`, `title`, `text`,
 /// `summary`, `label`, `scores`); fields eval does not use are ignored.
@@ -117,7 +84,7 @@ pub fn parse_records<T: DeserializeOwned>(source_name: &str, content: &str) -> R
         .collect()
 }
 
-/// Reads and parses a gold or predictions file (see [`parse_records`]).
+/// Reads and parses a predictions file (see [`parse_records`]); gold files are read by [`crate::gold::read_gold`].
 pub fn read_records<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
     let content = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     parse_records(&path.display().to_string(), &content)
@@ -455,7 +422,7 @@ mod tests {
         assert_eq!(document[0].id, "b");
         let error = parse_records::<GoldArticle>(
             "gold.jsonl",
-            "{\"id\": \"a\", \"label\": \"x\"}\n{\"id\": 3}\n",
+            "{\"id\": \"a\", \"label\": \"x\"}\n{\"id\": \"b\", \"start_line\": \"x\"}\n",
         )
         .unwrap_err();
         assert!(error.to_string().starts_with("gold.jsonl:2:"), "{error}");

@@ -2,6 +2,7 @@
 //! gold secondary labels), and, when gold gives several labels, how well the predicted label sets agree with
 //! the gold sets.
 
+use super::ratio;
 use std::collections::BTreeSet;
 
 /// One aligned article's labels.
@@ -204,15 +205,6 @@ impl LabelReport {
             confusion: ConfusionMatrix { labels, counts },
             multi_label: MultiLabelReport::from_pairs(pairs),
         }
-    }
-}
-
-/// `part / whole`, or 0 when `whole` is 0.
-fn ratio(part: usize, whole: usize) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        part as f64 / whole as f64
     }
 }
 

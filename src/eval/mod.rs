@@ -25,3 +25,12 @@ pub use report::{
     SegmentationReport,
 };
 pub use thresholds::{check_thresholds, metric_names, Bound, Threshold, ThresholdFailure};
+
+/// `part / whole`, or 0 when `whole` is 0: a rate over nothing counts as 0.
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}

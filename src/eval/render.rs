@@ -1,6 +1,6 @@
 //! Renderers of an [`EvalReport`]: a plain-text table for the terminal, markdown for pull requests and notes,
 //! JSON for scripts, and a self-contained HTML page with charts ([`super::html`]). Text and markdown print the
-//! same tables, built once; every format shows numbers rounded to [`crate::output::DECIMALS`] decimals.
+//! same tables, built once; every format shows numbers rounded to [`crate::rounding::DECIMALS`] decimals.
 
 use super::report::{ArticleRef, BoundaryError, EvalReport, Mislabelled, SegmentationReport};
 use crate::error::Result;
@@ -18,7 +18,7 @@ pub struct TextRenderer;
 pub struct MarkdownRenderer;
 
 /// The report serialised as pretty-printed JSON, with the field names of [`EvalReport`] and numbers rounded
-/// to [`crate::output::DECIMALS`] decimals.
+/// to [`crate::rounding::DECIMALS`] decimals.
 pub struct JsonRenderer;
 
 /// The output formats, for choosing a renderer from a command-line option (the doc comments are the
@@ -108,7 +108,7 @@ impl Renderer for MarkdownRenderer {
 
 impl Renderer for JsonRenderer {
     fn render(&self, report: &EvalReport) -> Result<String> {
-        Ok(crate::output::to_rounded_json(report)? + "\n")
+        Ok(crate::rounding::to_rounded_json(report)? + "\n")
     }
 }
 
@@ -152,7 +152,7 @@ impl Table {
 /// A metric as every table shows it: four decimals, rounded as the JSON report rounds (half away from zero),
 /// so the two always agree.
 pub(super) fn number(value: f64) -> String {
-    format!("{:.4}", crate::output::round(value))
+    format!("{:.4}", crate::rounding::round(value))
 }
 
 /// The report's tables, in printing order.
@@ -410,7 +410,7 @@ pub(super) fn top_scores(scores: &std::collections::BTreeMap<String, f64>) -> St
     sorted
         .iter()
         .take(3)
-        .map(|(label, score)| format!("{label} {}", crate::output::round(**score)))
+        .map(|(label, score)| format!("{label} {}", crate::rounding::round(**score)))
         .collect::<Vec<_>>()
         .join(", ")
 }

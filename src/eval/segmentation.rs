@@ -1,6 +1,7 @@
 //! Segmentation metrics against gold spans: boundary precision/recall/F1, Pk and WindowDiff over lines,
 //! exact-span accuracy and title accuracy, per dump and aggregated over dumps.
 
+use super::ratio;
 use crate::article::Article;
 use serde::{Deserialize, Serialize};
 
@@ -163,14 +164,6 @@ pub fn aggregate(scores: &[DumpScore]) -> AggregateScore {
     AggregateScore {
         dumps: scores.len(),
         total,
-    }
-}
-
-fn ratio(numerator: usize, denominator: usize) -> f64 {
-    if denominator == 0 {
-        0.0
-    } else {
-        numerator as f64 / denominator as f64
     }
 }
 

@@ -81,13 +81,6 @@ pub fn read_inputs(paths: &[PathBuf], format: InputFormat) -> Result<Ingested> {
     Ok(collect(InputStream::new(paths, format, None)?))
 }
 
-/// Reads one input's bytes into `ingested`, choosing the format as `format` says.
-pub fn read_bytes(name: &str, bytes: &[u8], format: InputFormat, ingested: &mut Ingested) {
-    let read = collect(InputStream::from_bytes(name, bytes.to_vec(), format));
-    ingested.documents.extend(read.documents);
-    ingested.warnings.extend(read.warnings);
-}
-
 fn collect(mut stream: InputStream) -> Ingested {
     let documents: Vec<Document> = stream.by_ref().collect();
     Ingested {

@@ -22,7 +22,7 @@ const SNIFF_BYTES: usize = 8192;
 
 /// Reads inputs one document at a time; problems are collected as warnings (see [`InputStream::take_warnings`]).
 pub struct InputStream {
-    sources: std::vec::IntoIter<Source>,
+    sources: std::vec::IntoIter<InputFile>,
     format: InputFormat,
     window_bytes: Option<usize>,
     current: Option<OpenInput>,
@@ -47,14 +47,6 @@ impl Read for Counted {
         self.count.fetch_add(read as u64, Ordering::Relaxed);
         Ok(read)
     }
-}
-
-/// An input still to open.
-enum Source {
-    /// A file, or `-` for stdin.
-    File(InputFile),
-    /// Bytes already in memory, under a name.
-    Bytes(String, Vec<u8>),
 }
 
 /// What an open input holds.
@@ -86,33 +78,16 @@ impl InputStream {
         window_bytes: Option<usize>,
     ) -> Result<Self> {
         let walk = walk_inputs(paths)?;
-        let sources: Vec<Source> = walk.files.iter().cloned().map(Source::File).collect();
-        let mut stream = Self::from_sources(sources, format, window_bytes);
-        stream.warnings = walk.warnings;
-        stream.files = walk.files;
-        Ok(stream)
-    }
-
-    /// Streams bytes already in memory as if read from a file called `name`; dumps are read whole.
-    pub fn from_bytes(name: &str, bytes: Vec<u8>, format: InputFormat) -> Self {
-        Self::from_sources(vec![Source::Bytes(name.to_string(), bytes)], format, None)
-    }
-
-    fn from_sources(
-        sources: Vec<Source>,
-        format: InputFormat,
-        window_bytes: Option<usize>,
-    ) -> Self {
-        InputStream {
-            sources: sources.into_iter(),
+        Ok(InputStream {
+            sources: walk.files.clone().into_iter(),
             format,
             window_bytes,
             current: None,
-            warnings: Vec::new(),
-            files: Vec::new(),
+            warnings: walk.warnings,
+            files: walk.files,
             record_ids: HashMap::new(),
             bytes_read: Arc::default(),
-        }
+        })
     }
 
     /// Bytes read from the inputs so far (raw file bytes, read ahead of the documents handed out by up to a
@@ -124,11 +99,8 @@ impl InputStream {
     /// Keeps only the files `keep` accepts (a shard's share of the dump files), before any of them is opened.
     pub fn retain_files(&mut self, keep: impl Fn(&InputFile) -> bool) {
         self.files.retain(&keep);
-        let sources: Vec<Source> = std::mem::take(&mut self.sources)
-            .filter(|source| match source {
-                Source::File(file) => keep(file),
-                Source::Bytes(..) => true,
-            })
+        let sources: Vec<InputFile> = std::mem::take(&mut self.sources)
+            .filter(|file| keep(file))
             .collect();
         self.sources = sources.into_iter();
     }
@@ -162,7 +134,7 @@ impl InputStream {
     }
 
     /// Opens one input, sniffs whether it is binary and which format it holds; `None` when it is skipped.
-    fn open(&mut self, source: Source) -> Option<OpenInput> {
+    fn open(&mut self, file: InputFile) -> Option<OpenInput> {
         let counted = |reader: Box<dyn Read>| -> Box<dyn BufRead> {
             Box::new(BufReader::with_capacity(
                 1 << 16,
@@ -172,17 +144,14 @@ impl InputStream {
                 },
             ))
         };
-        let (name, stem, reader): (String, String, Box<dyn BufRead>) = match source {
-            Source::Bytes(name, bytes) => {
-                let stem = Dump::new(name.clone(), Vec::new()).stem;
-                (name, stem, counted(Box::new(std::io::Cursor::new(bytes))))
-            }
-            Source::File(file) if file.path.as_os_str() == "-" => (
-                "-".to_string(),
-                file.stem,
-                counted(Box::new(std::io::stdin())),
-            ),
-            Source::File(file) => {
+        let (name, stem, reader): (String, String, Box<dyn BufRead>) =
+            if file.path.as_os_str() == "-" {
+                (
+                    "-".to_string(),
+                    file.stem,
+                    counted(Box::new(std::io::stdin())),
+                )
+            } else {
                 let name = file.path.display().to_string();
                 match std::fs::File::open(&file.path) {
                     Ok(opened) => (name, file.stem, counted(Box::new(opened))),
@@ -191,8 +160,7 @@ impl InputStream {
                         return None;
                     }
                 }
-            }
-        };
+            };
         let reader = match decode_utf16(reader) {
             Ok(reader) => reader,
             Err(e) => {

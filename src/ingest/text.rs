@@ -35,12 +35,6 @@ impl Dump {
             line_offset: 0,
         }
     }
-
-    /// Builds a dump from text, as if read from a file called `source`.
-    pub fn from_text(source: &str, text: &str) -> Self {
-        let (lines, _) = decode_lines(source, text.as_bytes());
-        Dump::new(source.to_string(), lines)
-    }
 }
 
 /// Splits bytes into lines the way the gold spans count them: a leading UTF-8 BOM is dropped, `\r\n`, `\n` and

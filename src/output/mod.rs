@@ -3,11 +3,10 @@
 
 mod partial;
 mod record;
-mod rounding;
 
+pub use crate::rounding::{round, to_rounded_json, to_rounded_value, DECIMALS};
 pub use partial::{check_output_path, Fingerprint, PartialFile, WrittenIds};
 pub use record::{ArticleRecord, ModelInfo, RunInfo};
-pub use rounding::{round, to_rounded_json, to_rounded_value, DECIMALS};
 
 use crate::error::{Error, Result};
 use std::io::Write;
@@ -62,9 +61,14 @@ impl<W: Write> ArticleWriter<W> {
                 } else {
                     b'\t'
                 };
-                let mut labels: Vec<String> =
-                    run.labels.names().into_iter().map(str::to_string).collect();
-                labels.push(run.labels.fallback.clone());
+                let mut labels: Vec<String> = run
+                    .options
+                    .labels
+                    .names()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                labels.push(run.options.labels.fallback.clone());
                 Sink::Delimited {
                     writer: Box::new(
                         csv::WriterBuilder::new()

@@ -1,6 +1,7 @@
 //! The records written out: one per article, and the run description.
 
-use crate::pipeline::{Annotated, PipelineOptions};
+use crate::checkpoint::{Checkpoint, Task};
+use crate::pipeline::{Annotated, Labeller, PipelineOptions, Summarizer};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -91,33 +92,24 @@ pub struct ModelInfo {
     pub sha256: String,
 }
 
-/// What produced an output: tool version, models, label set and options.
+/// What produced an output: tool version, models, and the pipeline's options (label set, summariser,
+/// classifier, precision).
 #[derive(Clone, Debug, Serialize)]
 pub struct RunInfo {
     /// newsdigest's version.
     pub version: String,
     /// Models used.
     pub models: Vec<ModelInfo>,
-    /// Labels, fallback and thresholds.
-    pub labels: crate::classify::LabelSet,
-    /// Summariser options.
-    pub summary: crate::summarize::ExtractiveOptions,
-    /// The abstractive summariser's checkpoint and settings, when it wrote the summaries.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub abstractive: Option<crate::summarize::AbstractiveOptions>,
-    /// The NLI classifier's checkpoint and settings, when it gave the labels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nli: Option<crate::classify::NliOptions>,
-    /// Precision the embedding model ran in.
-    pub precision: crate::embed::Precision,
-    /// Torch intra-op threads.
-    pub torch_threads: usize,
+    /// The options the pipeline ran with.
+    #[serde(flatten)]
+    pub options: PipelineOptions,
     /// The input paths, as given.
     pub inputs: Vec<String>,
 }
 
 impl RunInfo {
-    /// Describes a run of `options` on `inputs` with an embedding model of the given sha256.
+    /// Describes a run of `options` on `inputs` with an embedding model of the given sha256; the other models
+    /// the options name are added by [`RunInfo::with_stage_models`].
     pub fn new(options: &PipelineOptions, model_sha256: &str, inputs: Vec<String>) -> Self {
         RunInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -126,13 +118,33 @@ impl RunInfo {
                 path: options.model_dir.display().to_string(),
                 sha256: model_sha256.to_string(),
             }],
-            labels: options.labels.clone(),
-            summary: options.summary.clone(),
-            abstractive: options.abstractive.clone(),
-            nli: options.nli.clone(),
-            precision: options.precision,
-            torch_threads: options.torch_threads,
+            options: options.clone(),
             inputs,
         }
+    }
+
+    /// Adds the classifier head and the checkpoints the options use to `models`, each identified by the hash
+    /// of its content (a checkpoint's as `Checkpoint::content_sha256` computes it, once per run rather than by
+    /// every worker that loads it).
+    pub fn with_stage_models(mut self) -> crate::Result<Self> {
+        let model = |role: &str, path: &std::path::Path, sha256: String| ModelInfo {
+            role: role.to_string(),
+            path: path.display().to_string(),
+            sha256,
+        };
+        if let Labeller::Head { head, file } = &self.options.labeller {
+            self.models
+                .push(model("classifier-head", file, head.sha256()?));
+        }
+        if let Summarizer::Abstractive(options) = &self.options.summarizer {
+            let sha256 = Checkpoint::open(&options.model_dir, Task::Summary)?.content_sha256()?;
+            self.models
+                .push(model("summary", &options.model_dir, sha256));
+        }
+        if let Labeller::Nli(options) = &self.options.labeller {
+            let sha256 = Checkpoint::open(&options.model_dir, Task::Nli)?.content_sha256()?;
+            self.models.push(model("nli", &options.model_dir, sha256));
+        }
+        Ok(self)
     }
 }

@@ -13,9 +13,9 @@ pub use shard::{Shard, ShardPlan};
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::ingest::{Document, InputStream, Warning};
-use crate::limits;
+use crate::limits::{self, GROUP_SIZE};
 use crate::output::WrittenIds;
-use crate::pipeline::{Annotated, Pipeline, GROUP_SIZE};
+use crate::pipeline::{Annotated, Pipeline};
 use crate::segment::WindowNumbering;
 
 /// An annotated article as the stream hands it out.

@@ -2,8 +2,8 @@
 
 use crate::article::{Article, Metadata};
 use crate::error::{Error, Result};
-use crate::ingest::{decode_lines, Dump};
-use serde::Deserialize;
+use crate::gold::{read_gold, span_text};
+use crate::ingest::decode_lines;
 use std::path::Path;
 
 /// An article with the label a person gave it.
@@ -31,155 +31,67 @@ pub struct Example {
     pub vector: Vec<f32>,
 }
 
-#[derive(Deserialize)]
-struct LabeledRecord {
-    id: Option<serde_json::Value>,
-    title: Option<String>,
-    text: String,
-    label: OneOrMany,
-    #[serde(default)]
-    also: Vec<String>,
-}
-
-/// A gold label: one name, or a list of names whose first is the primary label.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl OneOrMany {
-    /// The primary label and the further ones (`also` after the rest of a list), each once.
-    fn split(self, also: Vec<String>) -> (String, Vec<String>) {
-        let mut names = match self {
-            OneOrMany::One(name) => vec![name],
-            OneOrMany::Many(names) => names,
-        }
-        .into_iter()
-        .chain(also)
-        .map(|name| name.trim().to_string());
-        let primary = names.next().unwrap_or_default();
-        let mut further: Vec<String> = Vec::new();
-        for name in names {
-            if name != primary && !name.is_empty() && !further.contains(&name) {
-                further.push(name);
-            }
-        }
-        (primary, further)
-    }
-}
-
-/// Reads JSONL records `{text, label, also?, title?, id?}` (other fields are ignored); `label` is a name or a
-/// list of names (the first is the primary label), `also` a list of further labels. Training data must be clean:
-/// the first unusable line is an error naming it. A record without `id` gets `<file stem>:<line>`.
+/// Reads labelled articles, gold records with `text` and `label` (see [`crate::gold::GoldArticle`]; `label` is a
+/// name or a list of names whose first is the primary label, `also` a list of further labels). Training data must
+/// be clean: the first unusable line is an error naming it.
 pub fn read_labeled_jsonl(path: &Path) -> Result<Vec<LabeledArticle>> {
     let source = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let (lines, _) = decode_lines(&source, &bytes);
-    let stem = Dump::new(source.clone(), Vec::new()).stem;
-    let mut articles = Vec::new();
-    for (index, line) in lines.iter().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let record: LabeledRecord = serde_json::from_str(line).map_err(|e| Error::Input {
-            source_name: source.clone(),
-            line: index + 1,
-            message: format!("not a labelled record {{text, label, also?, title?, id?}}: {e}"),
-        })?;
-        let id = match record.id {
-            Some(serde_json::Value::String(id)) => id,
-            Some(other) => other.to_string(),
-            None => format!("{stem}:{}", index + 1),
-        };
-        articles.push(labeled(
-            id,
-            &source,
-            record.title,
-            record.text,
-            record.label.split(record.also),
-            &source,
-            index + 1,
-        )?);
-    }
-    Ok(articles)
-}
-
-#[derive(Deserialize)]
-struct GoldSpan {
-    dump: String,
-    id: String,
-    start_line: usize,
-    end_line: usize,
-    title: Option<String>,
-    label: OneOrMany,
-    #[serde(default)]
-    also: Vec<String>,
+    read_gold(path)?
+        .into_iter()
+        .map(|gold| {
+            let text = gold.text.unwrap_or_default();
+            labeled(
+                gold.id,
+                &source,
+                gold.title,
+                text,
+                (gold.label, gold.also),
+                &source,
+                gold.line,
+            )
+        })
+        .collect()
 }
 
 /// Reads gold spans (`gold.jsonl`: `{dump, id, start_line, end_line, title?, label}` per line) and takes each
-/// article's text from its span in `dumps/<dump>`. The headline is taken out of the span's first line when it
-/// is printed there; byline or boilerplate lines inside the span stay in the text.
+/// article's text from its span in `dumps/<dump>` (see [`span_text`]).
 pub fn read_gold_spans(gold: &Path, dumps: &Path) -> Result<Vec<LabeledArticle>> {
     let source = gold.display().to_string();
-    let bytes = std::fs::read(gold).map_err(|e| Error::io(gold, e))?;
-    let (lines, _) = decode_lines(&source, &bytes);
     let mut dump_lines: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut articles = Vec::new();
-    for (index, line) in lines.iter().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
+    for record in read_gold(gold)? {
         let bad = |message: String| Error::Input {
             source_name: source.clone(),
-            line: index + 1,
+            line: record.line,
             message,
         };
-        let span: GoldSpan = serde_json::from_str(line).map_err(|e| {
-            bad(format!(
-                "not a gold span {{dump, id, start_line, end_line, label}}: {e}"
-            ))
-        })?;
-        if !dump_lines.contains_key(&span.dump) {
-            let path = dumps.join(&span.dump);
+        let (Some(dump), Some(start), Some(end)) =
+            (record.dump.clone(), record.start_line, record.end_line)
+        else {
+            return Err(bad(
+                "not a gold span {dump, id, start_line, end_line, label}".to_string(),
+            ));
+        };
+        if !dump_lines.contains_key(&dump) {
+            let path = dumps.join(&dump);
             let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
             let (decoded, _) = decode_lines(&path.display().to_string(), &bytes);
-            dump_lines.insert(span.dump.clone(), decoded);
+            dump_lines.insert(dump.clone(), decoded);
         }
-        let lines = &dump_lines[&span.dump];
-        if span.start_line == 0 || span.start_line > span.end_line || span.end_line > lines.len() {
-            return Err(bad(format!(
-                "span {}-{} is not inside {} ({} lines)",
-                span.start_line,
-                span.end_line,
-                span.dump,
-                lines.len()
-            )));
-        }
-        let mut body: Vec<&str> = lines[span.start_line - 1..span.end_line]
-            .iter()
-            .map(String::as_str)
-            .collect();
-        if let Some(title) = span.title.as_deref().filter(|t| !t.trim().is_empty()) {
-            if let Some(at) = body[0].find(title) {
-                body[0] = body[0][at + title.len()..]
-                    .trim_start_matches([':', ' ', '-', '\u{2013}', '\u{2014}']);
-            }
-        }
-        let text = unwrap_paragraphs(&body);
-        let dump_source = dumps.join(&span.dump).display().to_string();
+        let text = span_text(&dump_lines[&dump], start, end, record.title.as_deref())
+            .map_err(|message| bad(format!("{dump}: {message}")))?;
+        let dump_source = dumps.join(&dump).display().to_string();
         let mut article = labeled(
-            span.id,
+            record.id,
             &dump_source,
-            span.title,
+            record.title,
             text,
-            span.label.split(span.also),
+            (record.label, record.also),
             &source,
-            index + 1,
+            record.line,
         )?;
-        article.article.start_line = Some(span.start_line);
-        article.article.end_line = Some(span.end_line);
+        article.article.start_line = Some(start);
+        article.article.end_line = Some(end);
         articles.push(article);
     }
     Ok(articles)
@@ -191,7 +103,7 @@ fn labeled(
     source: &str,
     title: Option<String>,
     text: String,
-    (label, also): (String, Vec<String>),
+    (label, also): (Option<String>, Vec<String>),
     file: &str,
     line: usize,
 ) -> Result<LabeledArticle> {
@@ -199,6 +111,9 @@ fn labeled(
         source_name: file.to_string(),
         line,
         message: message.to_string(),
+    };
+    let Some(label) = label else {
+        return Err(bad("no label"));
     };
     if label.trim().is_empty() {
         return Err(bad("empty label"));
@@ -220,23 +135,6 @@ fn labeled(
         label: label.trim().to_string(),
         also,
     })
-}
-
-/// Joins printed lines into the article text layout: lines of one paragraph (hard-wrapped or not) joined by a
-/// space, paragraphs (separated by blank lines) by a blank line.
-fn unwrap_paragraphs(lines: &[&str]) -> String {
-    lines
-        .split(|line| line.trim().is_empty())
-        .filter(|paragraph| !paragraph.is_empty())
-        .map(|paragraph| {
-            paragraph
-                .iter()
-                .map(|line| line.trim())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect::<Vec<_>>()
-        .join("\n\n")
 }
 
 #[cfg(test)]
