@@ -173,13 +173,17 @@ impl PartialFile {
     }
 
     /// Records what the output is made from, so that [`PartialFile::resume`] can check a later run against it.
+    /// Written beside it and renamed into place, so a run killed meanwhile leaves no torn record.
     pub fn record_fingerprint(&self, fingerprint: &Fingerprint) -> Result<()> {
         let path = Self::fingerprint_path(&self.path);
-        let mut file = create_new(&path).map_err(|e| Error::io(&path, e))?;
+        let temporary = with_suffix(&path, ".tmp");
+        let mut file = create_new(&temporary).map_err(|e| Error::io(&temporary, e))?;
         serde_json::to_writer_pretty(&mut file, fingerprint)?;
-        file.write_all(b"\n").map_err(|e| Error::io(&path, e))?;
-        file.sync_all().map_err(|e| Error::io(&path, e))?;
-        sync_folder(&path).map_err(|e| Error::io(&path, e))
+        file.write_all(b"\n")
+            .and_then(|()| file.sync_all())
+            .and_then(|()| std::fs::rename(&temporary, &path))
+            .and_then(|()| sync_folder(&path))
+            .map_err(|e| Error::io(&path, e))
     }
 
     /// Continues a JSONL output for `path` from its `.partial`, or starts it when there is neither a `.partial`
