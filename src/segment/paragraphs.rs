@@ -99,6 +99,34 @@ pub fn group_paragraphs(
     paragraphs
 }
 
+/// Splits a paragraph before each of the `cuts` (lines of it after its first), un-wrapping each part again.
+pub fn split_paragraph(lines: &[String], paragraph: Paragraph, cuts: &[usize]) -> Vec<Paragraph> {
+    let mut parts: Vec<Paragraph> = Vec::with_capacity(cuts.len() + 1);
+    for &i in &paragraph.lines {
+        match parts.last_mut() {
+            Some(part) if !cuts.contains(&i) => {
+                join_wrapped(&mut part.text, lines[i].trim());
+                part.lines.push(i);
+            }
+            _ => parts.push(Paragraph {
+                lines: vec![i],
+                text: lines[i].trim().to_string(),
+                blanks_before: if parts.is_empty() {
+                    paragraph.blanks_before
+                } else {
+                    0
+                },
+                junk_before: if parts.is_empty() {
+                    paragraph.junk_before.clone()
+                } else {
+                    Vec::new()
+                },
+            }),
+        }
+    }
+    parts
+}
+
 /// A line break is a soft wrap when the line fits the wrap width but the first word of the next line would not
 /// have fitted on it. Lines wider than the wrap width (headlines, notices) were never wrapped.
 fn is_wrapped(line: &str, next: &str, width: usize) -> bool {
