@@ -210,6 +210,9 @@ pub struct Draft {
     pub units: Range<usize>,
     /// Why a story starts at the first unit.
     pub reason: String,
+    /// Whether the boundary model chose this start: the story then starts there even on a short line (the
+    /// dump's first story starts at its first line and sheds short lines such as feed headers).
+    pub chosen: bool,
 }
 
 /// The segmenter for raw dumps: a boundary model scores every line where a story could start, and the
@@ -332,6 +335,7 @@ impl Segmenter for DumpSegmenter {
         let mut drafts = vec![Draft {
             units: 0..units.len(),
             reason: "first text of the dump".to_string(),
+            chosen: false,
         }];
         for (line, reason) in starts {
             let Some(u) = units.iter().position(|u| u.paragraph.first_line() == line) else {
@@ -343,6 +347,7 @@ impl Segmenter for DumpSegmenter {
             drafts.push(Draft {
                 units: u..units.len(),
                 reason,
+                chosen: true,
             });
         }
         // A headline that opens no story is a heading inside one.
