@@ -21,8 +21,8 @@ MAX_LOOK_BACK = 600
 PARAMS = dict(
     objective="binary",
     learning_rate=0.05,
-    num_leaves=15,
-    min_data_in_leaf=20,
+    num_leaves=31,
+    min_data_in_leaf=10,
     feature_fraction=0.8,
     feature_fraction_seed=7,
     bagging_fraction=1.0,
@@ -33,7 +33,7 @@ PARAMS = dict(
     seed=7,
     verbose=-1,
 )
-ROUNDS = 300
+ROUNDS = 400
 FOLDS = 4
 
 
@@ -139,14 +139,14 @@ def tree_json(tree):
         if "leaf_index" in node:
             leaf_value.append(None)
             index = len(leaf_value) - 1
-            leaf_value[index] = node["leaf_value"]
+            leaf_value[index] = round(node["leaf_value"], 5)
             return ~index
         if node["decision_type"] != "<=":
             raise SystemExit(f"unsupported split {node['decision_type']}")
         at = len(split_feature)
         split_feature.append(node["split_feature"])
-        threshold.append(float(np.float32(node["threshold"])))
-        node_value.append(node["internal_value"])
+        threshold.append(float(str(np.float32(node["threshold"]))))  # shortest text of the f32
+        node_value.append(round(node["internal_value"], 5))
         left.append(None)
         right.append(None)
         left[at] = visit(node["left_child"])

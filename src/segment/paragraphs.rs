@@ -193,6 +193,31 @@ mod tests {
     }
 
     #[test]
+    fn a_paragraph_splits_before_a_chosen_line_and_unwraps_each_part() {
+        let lines = lines("Flood warning lifted\nRivers fell below the\nalert level on Monday.");
+        let paragraph = Paragraph {
+            lines: vec![0, 1, 2],
+            text: String::new(),
+            blanks_before: 2,
+            junk_before: vec![7],
+        };
+        let parts = split_paragraph(&lines, paragraph, &[1]);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].lines, vec![0]);
+        assert_eq!(parts[0].text, "Flood warning lifted");
+        assert_eq!(
+            (parts[0].blanks_before, parts[0].junk_before.clone()),
+            (2, vec![7])
+        );
+        assert_eq!(parts[1].lines, vec![1, 2]);
+        assert_eq!(
+            parts[1].text,
+            "Rivers fell below the alert level on Monday."
+        );
+        assert_eq!((parts[1].blanks_before, parts[1].junk_before.len()), (0, 0));
+    }
+
+    #[test]
     fn hyphenated_breaks_join_without_space() {
         let mut text = "a well-".to_string();
         join_wrapped(&mut text, "known fact");
