@@ -350,6 +350,18 @@ impl Segmenter for DumpSegmenter {
                 chosen: true,
             });
         }
+        // A headline, byline or date line with no story text before the next start is the header of that
+        // story: the start moves up to it.
+        let mut merged: Vec<Draft> = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            match merged.last_mut() {
+                Some(last) if is_header_only(&units[last.units.clone()]) => {
+                    last.units.end = draft.units.end
+                }
+                _ => merged.push(draft),
+            }
+        }
+        let drafts = merged;
         // A headline that opens no story is a heading inside one.
         let opening: Vec<usize> = drafts.iter().map(|d| d.units.start).collect();
         for (u, unit) in units.iter_mut().enumerate() {
@@ -381,6 +393,14 @@ impl Segmenter for DumpSegmenter {
             .filter(|&u| prepared.units[u].is_prose())
             .collect()
     }
+}
+
+/// Whether a draft holds no story text but a headline, byline or date line (the header of the story after it).
+fn is_header_only(units: &[units::Unit]) -> bool {
+    !units.iter().any(units::Unit::is_prose)
+        && units
+            .iter()
+            .any(|u| u.kind == units::UnitKind::Headline || u.is_meta())
 }
 
 /// Splits every paragraph that a chosen start line falls inside of (a headline the un-wrapping joined to the
