@@ -21,7 +21,7 @@ pub fn assemble(
     let mut unit_reasons: Vec<Option<&str>> = vec![None; units.len()];
     for draft in drafts {
         let mut range = draft.units.clone();
-        while range.start < range.end && is_loose(&units[range.start]) {
+        while !draft.chosen && range.start < range.end && is_loose(&units[range.start]) {
             unit_reasons[range.start] = Some("short line that opens no story");
             range.start += 1;
         }

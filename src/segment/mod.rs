@@ -1,22 +1,22 @@
 //! Segmentation: splits a dump into articles, with their line spans, headline and metadata, and drops
 //! boilerplate.
 //!
-//! [`DumpSegmenter`] runs a pipeline of small stages, each in its own file:
+//! [`DumpSegmenter`] is the stage's one entry point. It runs small steps, each in its own file:
 //! [`lines`] (blank, separator, boilerplate or text, using [`boilerplate`]) → [`paragraphs`] (grouping and
 //! un-wrapping) → [`units`] (headline, byline, date line, digest item, prose, using [`shape`] and
-//! [`metadata`]) → [`structure`] (splits at structural cues) → [`briefs`] (one-paragraph items in
-//! paragraph-per-line feeds) → [`topic`] (topic shifts found with sentence embeddings) → [`assemble`]
-//! (articles, dropped lines and the reasons for every decision).
+//! [`metadata`]) → [`features`] (what the boundary model sees at every line where a story could start:
+//! layout measured against the dump's own statistics, and sentence-vector similarities across the gap) →
+//! [`model`] (boosted trees trained on synthesised dumps, decoded over the whole dump with an article-length
+//! prior) → [`assemble`] (articles, dropped lines and the reasons for every decision).
 
 pub mod assemble;
 pub mod boilerplate;
-pub mod briefs;
+pub mod features;
 pub mod lines;
 pub mod metadata;
+pub mod model;
 pub mod paragraphs;
 pub mod shape;
-pub mod structure;
-pub mod topic;
 pub mod units;
 
 use crate::article::Article;
@@ -27,6 +27,7 @@ use crate::sentences::SentenceSplitter;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::ops::Range;
+use std::sync::{Arc, LazyLock};
 
 /// Why a line was left out of every article, or out of the text of the article whose span holds it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -58,41 +59,6 @@ pub struct Segmentation {
     /// Non-blank lines inside an article's span that are not in its text (headline, byline, date line,
     /// boilerplate inside the story), with the reason.
     pub omitted: Vec<DroppedLine>,
-}
-
-/// Carries article numbers and line numbers over the windows of one dump (see [`crate::ingest::InputStream`]),
-/// so a dump segmented in windows gets the ids `<stem>#<n>` and line numbers it would get whole.
-#[derive(Debug, Default)]
-pub struct WindowNumbering {
-    articles_before: usize,
-}
-
-impl WindowNumbering {
-    /// Renumbers one window's segmentation in place: ids continue from the dump's earlier windows, and every
-    /// line number becomes a line number of the whole dump. Windows must come in order.
-    pub fn place(&mut self, window: &Dump, segmentation: &mut Segmentation) {
-        if window.line_offset == 0 {
-            self.articles_before = 0;
-        } else {
-            let offset = window.line_offset;
-            for (n, article) in (self.articles_before + 1..).zip(&mut segmentation.articles) {
-                article.id = format!("{}#{n}", window.stem);
-                article.start_line = article.start_line.map(|l| l + offset);
-                article.end_line = article.end_line.map(|l| l + offset);
-            }
-            for boundary in &mut segmentation.boundaries {
-                boundary.line += offset;
-            }
-            for line in segmentation
-                .dropped
-                .iter_mut()
-                .chain(&mut segmentation.omitted)
-            {
-                line.line += offset;
-            }
-        }
-        self.articles_before += segmentation.articles.len();
-    }
 }
 
 /// Splits a dump into articles, in two steps around the embeddings, so that a caller can embed the sentences
@@ -186,13 +152,16 @@ pub fn settle_close_calls(
     }
 }
 
-/// A dump segmented up to the embeddings: its line kinds, units and structural drafts, and the sentences of
-/// each unit that are to be embedded (those of prose units).
+/// A dump segmented up to the embeddings: its line kinds, units, the candidate lines with their layout
+/// features, and the sentences of each unit that are to be embedded (those of prose units).
 #[derive(Clone, Debug)]
 pub struct PreparedDump {
     kinds: Vec<lines::LineKind>,
     units: Vec<units::Unit>,
-    drafts: Vec<Draft>,
+    candidates: Vec<features::Candidate>,
+    /// Words before each candidate's line, and in the whole dump (for the length prior).
+    words_before: Vec<usize>,
+    total_words: usize,
     unit_sentences: Vec<Vec<String>>,
 }
 
@@ -218,80 +187,101 @@ impl PreparedDump {
             })
             .collect()
     }
-}
 
-/// Collects the units behind calls that are too close to trust at the precision the vectors were computed in
-/// (see [`Segmenter::close_calls`]). With a margin of 0 (the default) it collects nothing.
-#[derive(Debug, Default)]
-pub struct CloseCalls {
-    margin: f32,
-    units: BTreeSet<usize>,
-}
-
-impl CloseCalls {
-    /// Collects calls that a change of less than `margin` in every similarity could flip.
-    pub fn new(margin: f32) -> Self {
-        CloseCalls {
-            margin,
-            units: BTreeSet::new(),
-        }
+    /// The lines where a story could start, with all the boundary model's features, given the sentence
+    /// vectors (for training and evaluating the model).
+    pub fn candidates(&self, vectors: &[Vec<f32>], dimension: usize) -> Vec<features::Candidate> {
+        let unit_vectors = unit_vectors(&self.units, &self.unit_sentences, vectors, dimension);
+        let mut candidates = self.candidates.clone();
+        features::add_content(&mut candidates, &unit_vectors);
+        candidates
     }
 
-    /// Whether a value `distance` away from its threshold could flip, when it adds up `similarities`
-    /// similarities (a depth adds up four: the gap's, twice, and its two peaks).
-    pub fn could_flip(&self, distance: f32, similarities: u8) -> bool {
-        distance.abs() < self.margin * f32::from(similarities)
-    }
-
-    /// Records the units a close call depends on.
-    pub fn add(&mut self, units: impl IntoIterator<Item = usize>) {
-        self.units.extend(units);
-    }
-
-    /// Records `units` when a value `distance` from its threshold [`could flip`](CloseCalls::could_flip).
-    pub fn check(
-        &mut self,
-        distance: f32,
-        similarities: u8,
-        units: impl IntoIterator<Item = usize>,
-    ) {
-        if self.could_flip(distance, similarities) {
-            self.add(units);
-        }
-    }
-
-    /// The units recorded.
-    pub fn into_units(self) -> BTreeSet<usize> {
-        self.units
+    /// Words before each candidate's line, and in the whole dump.
+    pub fn words(&self) -> (&[usize], usize) {
+        (&self.words_before, self.total_words)
     }
 }
 
-/// A story in the making: a range of units and the cue that started it.
+/// A story in the making: a range of units and why it starts there.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Draft {
     /// Indexes into the dump's units.
     pub units: Range<usize>,
     /// Why a story starts at the first unit.
     pub reason: String,
+    /// Whether the boundary model chose this start: the story then starts there even on a short line (the
+    /// dump's first story starts at its first line and sheds short lines such as feed headers).
+    pub chosen: bool,
 }
 
-/// The rule-and-embedding segmenter for raw dumps: structural cues first, then one-paragraph briefs, then
-/// topic shifts. The two embedding-driven stages carry their thresholds; the defaults are the tuned ones.
-#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+/// The segmenter for raw dumps: a boundary model scores every line where a story could start, and the
+/// starts of the whole dump are chosen together.
+#[derive(Clone, Debug)]
 pub struct DumpSegmenter {
-    /// Splits headline-less runs of back-to-back paragraphs into briefs.
-    pub briefs: briefs::BriefSplitter,
-    /// Splits stories that run into each other without any structural cue.
-    pub topics: topic::TopicShiftSplitter,
+    model: Arc<model::BoundaryModel>,
+}
+
+impl Default for DumpSegmenter {
+    /// The segmenter with the committed boundary model.
+    fn default() -> Self {
+        static COMMITTED: LazyLock<Arc<model::BoundaryModel>> =
+            LazyLock::new(|| Arc::new(model::BoundaryModel::committed()));
+        DumpSegmenter {
+            model: Arc::clone(&COMMITTED),
+        }
+    }
+}
+
+impl DumpSegmenter {
+    /// A segmenter with another boundary model (one being trained or evaluated).
+    pub fn with_model(model: model::BoundaryModel) -> Self {
+        DumpSegmenter {
+            model: Arc::new(model),
+        }
+    }
+
+    /// The boundary model.
+    pub fn model(&self) -> &model::BoundaryModel {
+        &self.model
+    }
+
+    /// Why a story starts at a candidate: its probability and the features that weighed most for it.
+    fn explain(&self, candidate: &features::Candidate, logit: f32) -> String {
+        let strongest: Vec<String> = self
+            .model
+            .contributions(&candidate.features)
+            .into_iter()
+            .filter(|c| c.value > 0.0)
+            .take(3)
+            .map(|c| format!("{} {:+.1}", c.name, c.value))
+            .collect();
+        format!(
+            "boundary model p {:.2}: {}",
+            1.0 / (1.0 + (-logit).exp()),
+            strongest.join(", ")
+        )
+    }
 }
 
 impl Segmenter for DumpSegmenter {
     fn prepare(&self, dump: &Dump, splitter: &dyn SentenceSplitter) -> PreparedDump {
         let kinds = lines::classify_lines(&dump.lines);
         let wrap = paragraphs::wrap_width(&dump.lines, &kinds);
-        let mut units =
-            units::classify_units(paragraphs::group_paragraphs(&dump.lines, &kinds, wrap));
-        let drafts = structure::split_structure(&mut units, &kinds);
+        let units = units::classify_units(paragraphs::group_paragraphs(&dump.lines, &kinds, wrap));
+        let candidates = features::candidates(&dump.lines, &kinds, &units, wrap);
+        let mut words_before = Vec::with_capacity(candidates.len());
+        let mut total_words = 0;
+        let mut next = candidates.iter().map(|c| c.line).peekable();
+        for (l, (line, kind)) in dump.lines.iter().zip(&kinds).enumerate() {
+            if next.peek() == Some(&l) {
+                words_before.push(total_words);
+                next.next();
+            }
+            if *kind == lines::LineKind::Text {
+                total_words += shape::word_count(line);
+            }
+        }
         let unit_sentences = units
             .iter()
             .map(|unit| match unit.is_prose() {
@@ -302,7 +292,9 @@ impl Segmenter for DumpSegmenter {
         PreparedDump {
             kinds,
             units,
-            drafts,
+            candidates,
+            words_before,
+            total_words,
             unit_sentences,
         }
     }
@@ -314,23 +306,70 @@ impl Segmenter for DumpSegmenter {
         vectors: Vec<Vec<f32>>,
         dimension: usize,
     ) -> Segmentation {
+        let candidates = prepared.candidates(&vectors, dimension);
+        let decoded = self
+            .model
+            .decode(&candidates, &prepared.words_before, prepared.total_words);
         let PreparedDump {
             kinds,
-            mut units,
-            drafts,
+            units,
             unit_sentences,
+            ..
         } = prepared;
-        let unit_vectors = unit_vectors(&units, &unit_sentences, &vectors, dimension);
-        let ignored = &mut CloseCalls::default();
-        let drafts = self.briefs.split(drafts, &units, &unit_vectors, ignored);
-        let drafts = self
-            .topics
-            .split(drafts, &mut units, &unit_vectors, ignored);
+        let starts: Vec<(usize, String)> = decoded
+            .starts
+            .iter()
+            .map(|&c| {
+                (
+                    candidates[c].line,
+                    self.explain(&candidates[c], decoded.logits[c]),
+                )
+            })
+            .collect();
         let mut vectors = vectors.into_iter();
-        let sentences = unit_sentences
+        let sentences: Vec<UnitSentences> = unit_sentences
             .into_iter()
             .map(|sentences| sentences.into_iter().zip(vectors.by_ref()).collect())
             .collect();
+        let (mut units, sentences) = split_units(dump, units, sentences, &starts);
+        let mut drafts = vec![Draft {
+            units: 0..units.len(),
+            reason: "first text of the dump".to_string(),
+            chosen: false,
+        }];
+        for (line, reason) in starts {
+            let Some(u) = units.iter().position(|u| u.paragraph.first_line() == line) else {
+                continue;
+            };
+            if let Some(last) = drafts.last_mut() {
+                last.units.end = u;
+            }
+            drafts.push(Draft {
+                units: u..units.len(),
+                reason,
+                chosen: true,
+            });
+        }
+        // A headline, byline or date line with no story text before the next start is the header of that
+        // story: the start moves up to it.
+        let mut merged: Vec<Draft> = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            match merged.last_mut() {
+                Some(last) if is_header_only(&units[last.units.clone()]) => {
+                    last.units.end = draft.units.end
+                }
+                _ => merged.push(draft),
+            }
+        }
+        let drafts = merged;
+        // A headline that opens no story is a heading inside one.
+        let opening: Vec<usize> = drafts.iter().map(|d| d.units.start).collect();
+        for (u, unit) in units.iter_mut().enumerate() {
+            if unit.kind == units::UnitKind::Headline && !opening.contains(&u) {
+                unit.kind = units::UnitKind::Subheading;
+                unit.body = unit.paragraph.text.clone();
+            }
+        }
         assemble::assemble(dump, &kinds, &units, sentences, &drafts)
     }
 
@@ -341,25 +380,74 @@ impl Segmenter for DumpSegmenter {
         dimension: usize,
         margin: f32,
     ) -> BTreeSet<usize> {
-        let mut units = prepared.units.clone();
-        let unit_vectors = unit_vectors(&units, &prepared.unit_sentences, vectors, dimension);
-        let mut close_calls = CloseCalls::new(margin);
-        let drafts = self.briefs.split(
-            prepared.drafts.clone(),
-            &units,
-            &unit_vectors,
-            &mut close_calls,
-        );
-        self.topics
-            .split(drafts, &mut units, &unit_vectors, &mut close_calls);
-        close_calls.into_units()
+        let candidates = prepared.candidates(vectors, dimension);
+        self.model
+            .close_calls(
+                &candidates,
+                &prepared.words_before,
+                prepared.total_words,
+                margin,
+            )
+            .into_iter()
+            .flat_map(|c| candidates[c].depends_on.clone())
+            .filter(|&u| prepared.units[u].is_prose())
+            .collect()
     }
+}
+
+/// Whether a draft holds no story text but a headline, byline or date line (the header of the story after it).
+fn is_header_only(units: &[units::Unit]) -> bool {
+    !units.iter().any(units::Unit::is_prose)
+        && units
+            .iter()
+            .any(|u| u.kind == units::UnitKind::Headline || u.is_meta())
+}
+
+/// Splits every paragraph that a chosen start line falls inside of (a headline the un-wrapping joined to the
+/// paragraph after it, say) into two units, classified afresh; each unit keeps the embedded sentences found in
+/// its text.
+fn split_units(
+    dump: &Dump,
+    units: Vec<units::Unit>,
+    sentences: Vec<UnitSentences>,
+    starts: &[(usize, String)],
+) -> (Vec<units::Unit>, Vec<UnitSentences>) {
+    let mut split_units = Vec::with_capacity(units.len());
+    let mut split_sentences = Vec::with_capacity(units.len());
+    for (unit, unit_sentences) in units.into_iter().zip(sentences) {
+        let cuts: Vec<usize> = unit.paragraph.lines[1..]
+            .iter()
+            .copied()
+            .filter(|l| starts.iter().any(|(s, _)| s == l))
+            .collect();
+        if cuts.is_empty() {
+            split_units.push(unit);
+            split_sentences.push(unit_sentences);
+            continue;
+        }
+        let parts = paragraphs::split_paragraph(&dump.lines, unit.paragraph, &cuts);
+        let mut parts: Vec<units::Unit> = units::classify_units(parts);
+        let mut remaining = unit_sentences.into_iter().peekable();
+        let last = parts.len() - 1;
+        for (p, part) in parts.iter_mut().enumerate() {
+            let mut own = Vec::new();
+            while let Some((sentence, _)) = remaining.peek() {
+                if p != last && !part.body.contains(sentence.as_str()) {
+                    break;
+                }
+                own.extend(remaining.next());
+            }
+            split_sentences.push(own);
+        }
+        split_units.append(&mut parts);
+    }
+    (split_units, split_sentences)
 }
 
 /// The sentences of one unit with their embeddings.
 pub type UnitSentences = Vec<(String, Vec<f32>)>;
 
-/// A unit's embedding for brief and topic-shift detection; `None` for units that are not prose.
+/// A unit's embedding for the content features; `None` for units that are not prose.
 pub type UnitVector = Option<Vec<f32>>;
 
 /// Each prose unit's vector: the normalised mean of its sentence vectors (`vectors` holds those of all units,
@@ -380,61 +468,4 @@ fn unit_vectors(
             unit.is_prose().then_some(mean)
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn window(line_offset: usize) -> Dump {
-        Dump {
-            line_offset,
-            ..Dump::new("feed.txt".to_string(), vec!["x".to_string(); 10])
-        }
-    }
-
-    fn one_article(start: usize) -> Segmentation {
-        let article = Article {
-            id: "feed#1".to_string(),
-            source: "feed.txt".to_string(),
-            start_line: Some(start),
-            end_line: Some(start + 2),
-            title: None,
-            text: "x".to_string(),
-            metadata: Default::default(),
-            known_sentences: Default::default(),
-        };
-        let line = |line| DroppedLine {
-            line,
-            reason: "test".to_string(),
-        };
-        Segmentation {
-            articles: vec![article],
-            dropped: vec![line(start + 3)],
-            boundaries: vec![Boundary {
-                line: start,
-                reason: "test".to_string(),
-            }],
-            omitted: vec![line(start + 1)],
-        }
-    }
-
-    #[test]
-    fn later_windows_continue_ids_and_line_numbers_of_the_whole_dump() {
-        let mut numbering = WindowNumbering::default();
-        let mut first = one_article(2);
-        numbering.place(&window(0), &mut first);
-        assert_eq!(first, one_article(2));
-        let mut second = one_article(2);
-        numbering.place(&window(10), &mut second);
-        assert_eq!(second.articles[0].id, "feed#2");
-        assert_eq!(second.articles[0].start_line, Some(12));
-        assert_eq!(second.articles[0].end_line, Some(14));
-        assert_eq!(second.boundaries[0].line, 12);
-        assert_eq!(second.omitted[0].line, 13);
-        assert_eq!(second.dropped[0].line, 15);
-        let mut next_dump = one_article(2);
-        numbering.place(&window(0), &mut next_dump);
-        assert_eq!(next_dump.articles[0].id, "feed#1");
-    }
 }

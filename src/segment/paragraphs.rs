@@ -99,6 +99,34 @@ pub fn group_paragraphs(
     paragraphs
 }
 
+/// Splits a paragraph before each of the `cuts` (lines of it after its first), un-wrapping each part again.
+pub fn split_paragraph(lines: &[String], paragraph: Paragraph, cuts: &[usize]) -> Vec<Paragraph> {
+    let mut parts: Vec<Paragraph> = Vec::with_capacity(cuts.len() + 1);
+    for &i in &paragraph.lines {
+        match parts.last_mut() {
+            Some(part) if !cuts.contains(&i) => {
+                join_wrapped(&mut part.text, lines[i].trim());
+                part.lines.push(i);
+            }
+            _ => parts.push(Paragraph {
+                lines: vec![i],
+                text: lines[i].trim().to_string(),
+                blanks_before: if parts.is_empty() {
+                    paragraph.blanks_before
+                } else {
+                    0
+                },
+                junk_before: if parts.is_empty() {
+                    paragraph.junk_before.clone()
+                } else {
+                    Vec::new()
+                },
+            }),
+        }
+    }
+    parts
+}
+
 /// A line break is a soft wrap when the line fits the wrap width but the first word of the next line would not
 /// have fitted on it. Lines wider than the wrap width (headlines, notices) were never wrapped.
 fn is_wrapped(line: &str, next: &str, width: usize) -> bool {
@@ -162,6 +190,31 @@ mod tests {
         let kinds = classify_lines(&lines);
         assert_eq!(wrap_width(&lines, &kinds), None);
         assert_eq!(group_paragraphs(&lines, &kinds, None).len(), 5);
+    }
+
+    #[test]
+    fn a_paragraph_splits_before_a_chosen_line_and_unwraps_each_part() {
+        let lines = lines("Flood warning lifted\nRivers fell below the\nalert level on Monday.");
+        let paragraph = Paragraph {
+            lines: vec![0, 1, 2],
+            text: String::new(),
+            blanks_before: 2,
+            junk_before: vec![7],
+        };
+        let parts = split_paragraph(&lines, paragraph, &[1]);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].lines, vec![0]);
+        assert_eq!(parts[0].text, "Flood warning lifted");
+        assert_eq!(
+            (parts[0].blanks_before, parts[0].junk_before.clone()),
+            (2, vec![7])
+        );
+        assert_eq!(parts[1].lines, vec![1, 2]);
+        assert_eq!(
+            parts[1].text,
+            "Rivers fell below the alert level on Monday."
+        );
+        assert_eq!((parts[1].blanks_before, parts[1].junk_before.len()), (0, 0));
     }
 
     #[test]

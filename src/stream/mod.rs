@@ -6,8 +6,10 @@
 //! Groups never straddle chunks (a chunk's last partial group waits for the next chunk), so results are the
 //! same whatever the chunk size, thread count, shard or resume point.
 
+mod numbering;
 mod shard;
 
+pub use numbering::WindowNumbering;
 pub use shard::{Shard, ShardPlan};
 
 use crate::article::Article;
@@ -16,7 +18,6 @@ use crate::ingest::{Document, InputStream, Warning};
 use crate::limits::{self, GROUP_SIZE};
 use crate::output::WrittenIds;
 use crate::pipeline::{Annotated, Pipeline};
-use crate::segment::WindowNumbering;
 
 /// An annotated article as the stream hands it out.
 #[derive(Clone, Debug)]

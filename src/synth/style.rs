@@ -2,7 +2,7 @@
 //! agency tags, dates and times, and hard wrapping with or without hyphenated line ends.
 
 use super::source::SourceArticle;
-use crate::segment::topic::{MONTHS, WEEKDAYS};
+use crate::segment::metadata::{MONTHS, WEEKDAYS};
 use rand::seq::SliceRandom;
 use rand::{Rng, RngCore};
 
