@@ -16,6 +16,7 @@ pub mod limits;
 pub mod models;
 pub mod output;
 pub mod pipeline;
+pub mod script;
 pub mod segment;
 pub mod sentences;
 pub mod stream;

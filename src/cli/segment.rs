@@ -8,7 +8,9 @@ use anyhow::Context;
 use newsdigest::article::Article;
 use newsdigest::ingest::{Document, InputStream};
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
+use newsdigest::script::{first_words, ScriptTally};
 use newsdigest::segment::{Segmentation, WindowNumbering};
+use newsdigest::stream::english_only_warning;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
@@ -73,12 +75,7 @@ fn article_record<'a>(article: &'a Article, reason: Option<&'a str>) -> Record<'
         start_line: article.start_line,
         end_line: article.end_line,
         title: article.title.as_deref(),
-        first_words: article
-            .text
-            .split_whitespace()
-            .take(12)
-            .collect::<Vec<_>>()
-            .join(" "),
+        first_words: first_words(&article.text, 12),
         reason,
     }
 }
@@ -150,12 +147,16 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     progress.start("segmenting", Unit::Bytes, input_bytes(&args.input.inputs));
     let mut numbering = WindowNumbering::default();
     let (mut warnings, mut articles) = (0, 0);
+    let mut scripts = ScriptTally::default();
     let mut out = OutputFile::create(args.output.output.as_deref())?;
     loop {
         let document = input.next();
         for warning in input.take_warnings() {
             progress.suspend(|| report_warning(&warning));
             warnings += 1;
+        }
+        if let Some(document) = &document {
+            scripts.add_document(document);
         }
         match document {
             None => break,
@@ -182,6 +183,9 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     }
     out.finish()?;
     progress.finish();
+    if let Some(warning) = english_only_warning(&pipeline, &scripts)? {
+        report_warning(&warning);
+    }
     report_warning_count(warnings);
     if !args.output.quiet {
         let output = args.output.output.as_deref().map(Path::display);

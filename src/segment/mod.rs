@@ -194,6 +194,8 @@ pub struct PreparedDump {
     units: Vec<units::Unit>,
     drafts: Vec<Draft>,
     unit_sentences: Vec<Vec<String>>,
+    /// The dump is one article: no brief or topic splitting.
+    one_article: bool,
 }
 
 impl PreparedDump {
@@ -291,7 +293,10 @@ impl Segmenter for DumpSegmenter {
         let wrap = paragraphs::wrap_width(&dump.lines, &kinds);
         let mut units =
             units::classify_units(paragraphs::group_paragraphs(&dump.lines, &kinds, wrap));
-        let drafts = structure::split_structure(&mut units, &kinds);
+        let drafts = match dump.one_article {
+            true => structure::one_story(&mut units),
+            false => structure::split_structure(&mut units, &kinds),
+        };
         let unit_sentences = units
             .iter()
             .map(|unit| match unit.is_prose() {
@@ -304,6 +309,7 @@ impl Segmenter for DumpSegmenter {
             units,
             drafts,
             unit_sentences,
+            one_article: dump.one_article,
         }
     }
 
@@ -319,13 +325,18 @@ impl Segmenter for DumpSegmenter {
             mut units,
             drafts,
             unit_sentences,
+            one_article,
         } = prepared;
-        let unit_vectors = unit_vectors(&units, &unit_sentences, &vectors, dimension);
-        let ignored = &mut CloseCalls::default();
-        let drafts = self.briefs.split(drafts, &units, &unit_vectors, ignored);
-        let drafts = self
-            .topics
-            .split(drafts, &mut units, &unit_vectors, ignored);
+        let drafts = match one_article {
+            true => drafts,
+            false => {
+                let unit_vectors = unit_vectors(&units, &unit_sentences, &vectors, dimension);
+                let ignored = &mut CloseCalls::default();
+                let drafts = self.briefs.split(drafts, &units, &unit_vectors, ignored);
+                self.topics
+                    .split(drafts, &mut units, &unit_vectors, ignored)
+            }
+        };
         let mut vectors = vectors.into_iter();
         let sentences = unit_sentences
             .into_iter()
@@ -341,6 +352,9 @@ impl Segmenter for DumpSegmenter {
         dimension: usize,
         margin: f32,
     ) -> BTreeSet<usize> {
+        if prepared.one_article {
+            return BTreeSet::new();
+        }
         let mut units = prepared.units.clone();
         let unit_vectors = unit_vectors(&units, &prepared.unit_sentences, vectors, dimension);
         let mut close_calls = CloseCalls::new(margin);

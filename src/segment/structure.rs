@@ -69,6 +69,26 @@ pub fn split_structure(units: &mut [Unit], kinds: &[LineKind]) -> Vec<Draft> {
     drafts
 }
 
+/// The whole dump as one story, for inputs that hold one article each (`--input-format article`): the first
+/// headline before any prose is its headline; headline-shaped lines further on are subheadings in its text.
+pub fn one_story(units: &mut [Unit]) -> Vec<Draft> {
+    let mut header = true;
+    for unit in units.iter_mut() {
+        if unit.kind == UnitKind::Headline && !header {
+            unit.kind = UnitKind::Subheading;
+            unit.body = unit.paragraph.text.clone();
+        }
+        header &= !matches!(unit.kind, UnitKind::Headline | UnitKind::Prose);
+    }
+    if units.is_empty() {
+        return Vec::new();
+    }
+    vec![Draft {
+        units: 0..units.len(),
+        reason: "one article per input (--input-format article)".to_string(),
+    }]
+}
+
 /// The number of blank lines the dump usually puts before a paragraph (the most common gap).
 fn typical_gap(units: &[Unit]) -> usize {
     let mut counts = std::collections::BTreeMap::new();

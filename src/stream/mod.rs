@@ -14,8 +14,10 @@ use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::ingest::{Document, InputStream, Warning};
 use crate::limits;
+use crate::models::ENGLISH_ONLY_WEIGHTS;
 use crate::output::WrittenIds;
 use crate::pipeline::{Annotated, Pipeline, GROUP_SIZE};
+use crate::script::ScriptTally;
 use crate::segment::WindowNumbering;
 
 /// An annotated article as the stream hands it out.
@@ -108,6 +110,7 @@ pub fn annotate_stream(
     let mut documents = Vec::new();
     let mut bytes = 0;
     let mut articles = 0;
+    let mut scripts = ScriptTally::default();
     loop {
         let limit_reached = options
             .limit
@@ -119,6 +122,7 @@ pub fn annotate_stream(
         }
         let done = document.is_none();
         if let Some(document) = document {
+            scripts.add_document(&document);
             bytes += document_bytes(&document);
             articles += match &document {
                 Document::Record(_) => 1,
@@ -134,6 +138,9 @@ pub fn annotate_stream(
             articles = 0;
         }
         if done {
+            if let Some(warning) = english_only_warning(pipeline, &scripts)? {
+                run.sink.warning(warning);
+            }
             let held = run.resume.as_ref().map_or(0, WrittenIds::count);
             if held > run.report.articles {
                 return Err(Error::Config(format!(
@@ -145,6 +152,17 @@ pub fn annotate_stream(
             return Ok(run.report);
         }
     }
+}
+
+/// The warning [`ScriptTally::english_only_warning`] gives, when the pipeline's embedding model is one of the
+/// English-only ones ([`ENGLISH_ONLY_WEIGHTS`]). It is not an input problem: the output is complete.
+pub fn english_only_warning(pipeline: &Pipeline, scripts: &ScriptTally) -> Result<Option<Warning>> {
+    let Some(warning) = scripts.english_only_warning() else {
+        return Ok(None);
+    };
+    let english_only =
+        pipeline.with_embedder(|e| Ok(ENGLISH_ONLY_WEIGHTS.contains(&e.model_sha256())))?;
+    Ok(english_only.then_some(warning))
 }
 
 /// The state of one streaming run.

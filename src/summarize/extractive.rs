@@ -80,7 +80,7 @@ impl ExtractiveSummarizer {
             if chosen.len() >= self.options.max_sentences {
                 break;
             }
-            let words = sentences[index].split_whitespace().count() as i64;
+            let words = crate::script::word_count(&sentences[index]) as i64;
             if words == 0 {
                 continue;
             }
