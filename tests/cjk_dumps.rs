@@ -8,6 +8,9 @@ use common::{newsdigest, project_path};
 use newsdigest::ingest::{read_inputs, InputFormat};
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
 
+/// Id, first line, last line and title of an article.
+type Span<'a> = (&'a str, Option<usize>, Option<usize>, Option<&'a str>);
+
 const ZH: &str = "tests/data/cjk/zh_news.txt";
 const JA: &str = "tests/data/cjk/ja_news.txt";
 
@@ -18,7 +21,7 @@ fn chinese_and_japanese_dumps_give_their_articles_with_headlines_and_sentences()
         .unwrap()
         .documents;
     let articles = pipeline.articles(documents).unwrap();
-    let found: Vec<(&str, Option<usize>, Option<usize>, Option<&str>)> = articles
+    let found: Vec<Span> = articles
         .iter()
         .map(|a| (a.id.as_str(), a.start_line, a.end_line, a.title.as_deref()))
         .collect();
