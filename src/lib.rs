@@ -19,6 +19,7 @@ pub mod models;
 pub mod output;
 pub mod pipeline;
 pub mod rounding;
+pub mod script;
 pub mod segment;
 pub mod sentences;
 pub mod stream;

@@ -11,6 +11,11 @@ pub const MODEL_DIR_ENV: &str = "NEWSDIGEST_MODEL_DIR";
 /// Folder name of the default embedding model, under a `models/` folder.
 pub const EMBEDDING_MODEL_NAME: &str = "all-minilm-l6-v2";
 
+/// The sha256 of the weights of embedding models trained on English text only (all-MiniLM-L6-v2, the
+/// default): runs with one of these warn when much of the input is in other scripts.
+pub const ENGLISH_ONLY_WEIGHTS: &[&str] =
+    &["53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"];
+
 /// Where `scripts/install` puts the models, relative to the folder of the installed executable.
 pub const INSTALLED_MODELS: &str = "../share/newsdigest/models";
 

@@ -19,7 +19,9 @@ pub struct InputArgs {
     /// Dumps (.txt), JSONL files (.jsonl), directories of them, or `-` for stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// How to read the inputs: auto goes by file extension (.jsonl is JSONL, anything else a dump).
+    /// How to read the inputs: auto goes by file extension (.jsonl is JSONL, anything else a dump); dump,
+    /// jsonl; article: every file (and stdin) is one article, not segmented (its first line the headline when
+    /// it looks like one).
     #[arg(long, value_enum, default_value_t = InputFormat::Auto, hide_possible_values = true)]
     pub input_format: InputFormat,
 }

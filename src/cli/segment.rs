@@ -1,15 +1,16 @@
 //! `newsdigest segment`: the articles segmentation finds, as JSONL, and with `--explain` why.
 
 use super::args::{InputArgs, ModelArgs, OutputArgs};
-use super::common::{input_bytes, next_document, report_warning_count, OutputFile};
+use super::common::{input_bytes, next_document, report_warning, report_warning_count, OutputFile};
 use super::progress::{bytes_text, duration_text, Progress, Unit};
 use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
 use newsdigest::article::Article;
 use newsdigest::ingest::{Document, InputStream};
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
+use newsdigest::script::{first_words, ScriptTally};
 use newsdigest::segment::Segmentation;
-use newsdigest::stream::WindowNumbering;
+use newsdigest::stream::{english_only_warning, WindowNumbering};
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
@@ -74,12 +75,7 @@ fn article_record<'a>(article: &'a Article, reason: Option<&'a str>) -> Record<'
         start_line: article.start_line,
         end_line: article.end_line,
         title: article.title.as_deref(),
-        first_words: article
-            .text
-            .split_whitespace()
-            .take(12)
-            .collect::<Vec<_>>()
-            .join(" "),
+        first_words: first_words(&article.text, 12),
         reason,
     }
 }
@@ -151,9 +147,14 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     progress.start("segmenting", Unit::Bytes, input_bytes(&args.input.inputs));
     let mut numbering = WindowNumbering::default();
     let (mut warnings, mut articles) = (0, 0);
+    let mut scripts = ScriptTally::default();
     let mut out = OutputFile::create(args.output.output.as_deref())?;
     loop {
-        match next_document(&mut input, &progress, &mut warnings) {
+        let document = next_document(&mut input, &progress, &mut warnings);
+        if let Some(document) = &document {
+            scripts.add_document(document);
+        }
+        match document {
             None => break,
             Some(Document::Record(article)) => {
                 serde_json::to_writer(&mut out, &article_record(&article, None))?;
@@ -178,6 +179,9 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     }
     out.finish()?;
     progress.finish();
+    if let Some(warning) = english_only_warning(&pipeline, &scripts)? {
+        report_warning(&warning);
+    }
     report_warning_count(warnings);
     if !args.output.quiet {
         let output = args.output.output.as_deref().map(Path::display);

@@ -3,7 +3,7 @@
 //! reproduces sentence-transformers' embeddings.
 
 use super::bert::{BertConfig, BertEncoder};
-use super::{embed_length_sorted, normalize, Embedder, Precision};
+use super::{embed_length_sorted, normalize, padded_length, Embedder, Precision};
 use crate::error::{Error, Result};
 use crate::models::ModelDir;
 use std::path::Path;
@@ -39,6 +39,8 @@ pub struct MiniLmEmbedder {
     model: BertEncoder,
     tokenizer: MiniLmTokenizer,
     dimension: usize,
+    /// Positions the model has: no batch is padded beyond them.
+    positions: usize,
     sha256: String,
 }
 
@@ -71,6 +73,7 @@ impl MiniLmEmbedder {
             model,
             tokenizer: MiniLmTokenizer(tokenizer),
             dimension: config.hidden_size as usize,
+            positions: config.max_position_embeddings,
             sha256: model_dir.sha256("model.safetensors")?,
         })
     }
@@ -81,6 +84,7 @@ impl MiniLmEmbedder {
             model: self.model.share(),
             tokenizer: self.tokenizer.clone(),
             dimension: self.dimension,
+            positions: self.positions,
             sha256: self.sha256.clone(),
         }
     }
@@ -90,10 +94,11 @@ impl MiniLmEmbedder {
         &self.tokenizer
     }
 
-    /// Embeds one batch of token ids (padded to the longest), one L2-normalised vector per entry. Callers that
-    /// spread batches over several models use this with [`super::embed_length_sorted`].
+    /// Embeds one batch of token ids (padded to the [`padded_length`] of the longest), one L2-normalised vector
+    /// per entry. Callers that spread batches over several models use this with [`super::embed_length_sorted`].
     pub fn embed_tokens(&self, batch: &[&[u32]]) -> Result<Vec<Vec<f32>>> {
         let longest = batch.iter().map(|ids| ids.len()).max().unwrap_or(0);
+        let longest = padded_length(longest).min(self.positions).max(longest);
         let mut ids = Vec::with_capacity(batch.len() * longest);
         let mut mask = Vec::with_capacity(batch.len() * longest);
         for tokens in batch {

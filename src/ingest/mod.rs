@@ -32,6 +32,9 @@ pub enum InputFormat {
     Dump,
     /// JSONL records `{id, title?, text}`, one article per line.
     Jsonl,
+    /// Every file (and stdin) is one article, not segmented: its first line is the headline when it looks like
+    /// one, bylines and date lines are metadata, and boilerplate lines are dropped, as in a dump.
+    Article,
 }
 
 /// A problem with some input that was skipped or repaired; the run goes on.

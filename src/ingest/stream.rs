@@ -54,6 +54,8 @@ impl Read for Counted {
 enum Kind {
     Jsonl,
     Dump,
+    /// A file that is one article: read whole, never cut into windows.
+    Article,
 }
 
 /// The file being read.
@@ -196,6 +198,7 @@ impl InputStream {
         input.kind = match self.format {
             InputFormat::Dump => Kind::Dump,
             InputFormat::Jsonl => Kind::Jsonl,
+            InputFormat::Article => Kind::Article,
             InputFormat::Auto if input.name == "-" => {
                 let first = loop {
                     match self.read_line(&mut input) {
@@ -280,7 +283,7 @@ impl InputStream {
         while let Some(line) = self.next_line(input) {
             let blank = line.trim().is_empty();
             if !blank && !lines.is_empty() {
-                if let Some(budget) = self.window_bytes {
+                if let Some(budget) = self.window_bytes.filter(|_| input.kind == Kind::Dump) {
                     let cut = (bytes >= budget && (blank_run >= 2 || after_separator))
                         || (bytes >= 2 * budget && blank_run >= 1)
                         || bytes >= 4 * budget;
@@ -310,6 +313,7 @@ impl InputStream {
         let mut dump = Dump::new(input.name.clone(), lines);
         dump.stem = input.stem.clone();
         dump.line_offset = line_offset;
+        dump.one_article = input.kind == Kind::Article;
         Some(Document::Dump(dump))
     }
 }
@@ -325,7 +329,7 @@ impl Iterator for InputStream {
             let mut input = self.current.take()?;
             let document = match input.kind {
                 Kind::Jsonl => self.next_record(&mut input),
-                Kind::Dump => self.next_window(&mut input),
+                Kind::Dump | Kind::Article => self.next_window(&mut input),
             };
             if document.is_some() {
                 self.current = Some(input);

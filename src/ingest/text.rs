@@ -15,6 +15,9 @@ pub struct Dump {
     /// Lines of the file before these: 0 for a whole dump, more for a later window of a dump too large to
     /// segment at once (see [`super::InputStream`]).
     pub line_offset: usize,
+    /// The whole dump is one article (`--input-format article`): the segmenter finds its headline, metadata
+    /// and boilerplate but does not split it.
+    pub one_article: bool,
 }
 
 impl Dump {
@@ -33,6 +36,7 @@ impl Dump {
             stem,
             lines,
             line_offset: 0,
+            one_article: false,
         }
     }
 }

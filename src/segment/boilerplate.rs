@@ -140,7 +140,7 @@ static MENU_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| regex(r"\s[|·•]\s")
 
 /// Recognises a boilerplate line by its phrasing alone (repetition is found by [`mark_repeated`]).
 pub fn classify(line: &str) -> Option<Boilerplate> {
-    let words = line.split_whitespace().count();
+    let words = crate::script::word_count(line);
     let short = words <= 25;
     if LEGAL.is_match(line) && (words <= 80) {
         return Some(Boilerplate::Legal);

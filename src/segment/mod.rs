@@ -163,6 +163,8 @@ pub struct PreparedDump {
     words_before: Vec<usize>,
     total_words: usize,
     unit_sentences: Vec<Vec<String>>,
+    /// The dump is one article: no brief or topic splitting.
+    one_article: bool,
 }
 
 impl PreparedDump {
@@ -296,6 +298,7 @@ impl Segmenter for DumpSegmenter {
             words_before,
             total_words,
             unit_sentences,
+            one_article: dump.one_article,
         }
     }
 
@@ -306,26 +309,32 @@ impl Segmenter for DumpSegmenter {
         vectors: Vec<Vec<f32>>,
         dimension: usize,
     ) -> Segmentation {
-        let candidates = prepared.candidates(&vectors, dimension);
-        let decoded = self
-            .model
-            .decode(&candidates, &prepared.words_before, prepared.total_words);
+        let starts: Vec<(usize, String)> = match prepared.one_article {
+            true => Vec::new(),
+            false => {
+                let candidates = prepared.candidates(&vectors, dimension);
+                let decoded =
+                    self.model
+                        .decode(&candidates, &prepared.words_before, prepared.total_words);
+                decoded
+                    .starts
+                    .iter()
+                    .map(|&c| {
+                        (
+                            candidates[c].line,
+                            self.explain(&candidates[c], decoded.logits[c]),
+                        )
+                    })
+                    .collect()
+            }
+        };
         let PreparedDump {
             kinds,
             units,
             unit_sentences,
+            one_article,
             ..
         } = prepared;
-        let starts: Vec<(usize, String)> = decoded
-            .starts
-            .iter()
-            .map(|&c| {
-                (
-                    candidates[c].line,
-                    self.explain(&candidates[c], decoded.logits[c]),
-                )
-            })
-            .collect();
         let mut vectors = vectors.into_iter();
         let sentences: Vec<UnitSentences> = unit_sentences
             .into_iter()
@@ -334,7 +343,11 @@ impl Segmenter for DumpSegmenter {
         let (mut units, sentences) = split_units(dump, units, sentences, &starts);
         let mut drafts = vec![Draft {
             units: 0..units.len(),
-            reason: "first text of the dump".to_string(),
+            reason: match one_article {
+                true => "one article per input (--input-format article)",
+                false => "first text of the dump",
+            }
+            .to_string(),
             chosen: false,
         }];
         for (line, reason) in starts {
@@ -362,8 +375,17 @@ impl Segmenter for DumpSegmenter {
             }
         }
         let drafts = merged;
-        // A headline that opens no story is a heading inside one.
-        let opening: Vec<usize> = drafts.iter().map(|d| d.units.start).collect();
+        // A headline that opens no story is a heading inside one. One article per input keeps the first
+        // headline before its text, wherever the header lines put it.
+        let mut opening: Vec<usize> = drafts.iter().map(|d| d.units.start).collect();
+        if one_article {
+            opening.extend(
+                units
+                    .iter()
+                    .take_while(|u| !u.is_prose())
+                    .position(|u| u.kind == units::UnitKind::Headline),
+            );
+        }
         for (u, unit) in units.iter_mut().enumerate() {
             if unit.kind == units::UnitKind::Headline && !opening.contains(&u) {
                 unit.kind = units::UnitKind::Subheading;
@@ -380,6 +402,9 @@ impl Segmenter for DumpSegmenter {
         dimension: usize,
         margin: f32,
     ) -> BTreeSet<usize> {
+        if prepared.one_article {
+            return BTreeSet::new();
+        }
         let candidates = prepared.candidates(vectors, dimension);
         self.model
             .close_calls(

@@ -1,42 +1,53 @@
 //! Line shape: the cheap, layout-independent cues (length, terminal punctuation, capitalisation) that tell a
 //! headline from a paragraph of prose.
 
-/// Characters that may close a sentence after its final punctuation: quotes and brackets.
-const CLOSERS: &[char] = &['"', '\'', '”', '’', '»', ')', ']'];
+use crate::script::is_spaceless;
+pub use crate::script::word_count;
 
-/// Number of whitespace-separated tokens.
-pub fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
-}
+/// Characters that may close a sentence after its final punctuation: quotes and brackets, full-width ones
+/// included.
+const CLOSERS: &[char] = &[
+    '"', '\'', '”', '’', '»', ')', ']', '」', '』', '）', '】', '》', '〉', '〕', '＂', '］',
+];
 
-/// The first whitespace-separated token, or "" for a blank text.
+/// Punctuation that ends a sentence: `.`, `!`, `?`, `…`, and the ideographic full stop and full-width forms
+/// (`。` `！` `？` `．` `｡`) of Chinese and Japanese.
+pub const SENTENCE_ENDS: &[char] = &['.', '!', '?', '…', '。', '！', '？', '．', '｡'];
+
+/// The first word, or "" for a blank text: the first whitespace-separated token, or its first character when
+/// it starts in a script written without spaces.
 pub fn first_word(text: &str) -> &str {
-    text.split_whitespace().next().unwrap_or("")
+    let token = text.split_whitespace().next().unwrap_or("");
+    match token.chars().next() {
+        Some(c) if is_spaceless(c) => &token[..c.len_utf8()],
+        _ => token,
+    }
 }
 
-/// Whether the text ends like a sentence: `.`, `!`, `?` or `…`, possibly followed by closing quotes or brackets,
-/// or by a bracketed agency tag after the sentence ("... at home. (KNS)").
+/// Whether the text ends like a sentence: one of [`SENTENCE_ENDS`], possibly followed by closing quotes or
+/// brackets, or by a bracketed agency tag after the sentence ("... at home. (KNS)").
 pub fn ends_sentence(text: &str) -> bool {
     let text = text.trim_end();
-    let closes = |t: &str| t.trim_end_matches(CLOSERS).ends_with(['.', '!', '?', '…']);
-    let after_tag = text.ends_with(')')
+    let closes = |t: &str| t.trim_end_matches(CLOSERS).ends_with(SENTENCE_ENDS);
+    let after_tag = (text.ends_with(')') || text.ends_with('）'))
         && text
-            .rfind('(')
+            .rfind(['(', '（'])
             .is_some_and(|open| closes(text[..open].trim_end()));
     closes(text) || after_tag
 }
 
-/// Whether the first letter or digit is an upper-case letter or a digit (quotes and brackets before it are
-/// skipped).
+/// Whether the first letter or digit is an upper-case letter, a digit, or a letter of a script without case
+/// (Chinese, Japanese, Arabic...); quotes and brackets before it are skipped.
 pub fn starts_capitalised(text: &str) -> bool {
     text.chars()
         .find(|c| c.is_alphanumeric())
-        .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+        .is_some_and(|c| !c.is_lowercase())
 }
 
-/// Whether the text has letters and none of them is lower case ("EU AGREES ARMS PACKAGE").
+/// Whether the text has upper-case letters and no lower-case one ("EU AGREES ARMS PACKAGE"); text in a
+/// script without case is not in capitals.
 pub fn is_all_caps(text: &str) -> bool {
-    text.chars().any(char::is_alphabetic) && !text.chars().any(char::is_lowercase)
+    text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase)
 }
 
 /// Whether a one-line unit is shaped like a headline: a capitalised phrase of 3 to 25 words with no sentence
@@ -52,8 +63,11 @@ pub fn looks_like_headline(text: &str) -> bool {
     }
     let last = text.trim_end_matches(CLOSERS).chars().last();
     match last {
-        Some('.' | ',' | ';' | ':' | '…' | '-' | '–' | '—') => false,
-        Some('?' | '!') => words <= 15,
+        Some(
+            '.' | ',' | ';' | ':' | '…' | '-' | '–' | '—' | '。' | '，' | '、' | '；' | '：' | '．'
+            | '｡',
+        ) => false,
+        Some('?' | '!' | '？' | '！') => words <= 15,
         Some(_) => true,
         None => false,
     }
@@ -87,6 +101,21 @@ mod tests {
         assert!(looks_like_prose("\"We have learned that.\""));
         assert!(looks_like_prose("Residents stayed at home. (KNS)"));
         assert!(!looks_like_prose("The war on the roads"));
+    }
+
+    #[test]
+    fn chinese_and_japanese_headlines_and_prose_are_told_apart_by_shape() {
+        assert!(looks_like_headline("台风“海葵”登陆福建 数万人紧急转移"));
+        assert!(looks_like_headline("能登半島で震度６強　住宅倒壊相次ぐ"));
+        assert!(!looks_like_headline(
+            "截至5日中午，福建全省共紧急转移群众4.3万人，沿海渔船全部回港避风。"
+        ));
+        assert!(looks_like_prose("政府は首相官邸に対策室を設置した。"));
+        assert!(looks_like_prose("「被害は甚大だ」と述べた。（共同）"));
+        assert!(looks_like_prose("他说：“我们会坚持下去！”"));
+        assert!(!is_all_caps("台风登陆"));
+        assert!(starts_capitalised("「能登半島"));
+        assert_eq!(first_word("能登半島で"), "能");
     }
 
     #[test]

@@ -16,8 +16,10 @@ use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::ingest::{Document, InputStream, Warning};
 use crate::limits::{self, GROUP_SIZE};
+use crate::models::ENGLISH_ONLY_WEIGHTS;
 use crate::output::WrittenIds;
 use crate::pipeline::{Annotated, Pipeline};
+use crate::script::ScriptTally;
 
 /// An annotated article as the stream hands it out.
 #[derive(Clone, Debug)]
@@ -109,6 +111,7 @@ pub fn annotate_stream(
     let mut documents = Vec::new();
     let mut bytes = 0;
     let mut articles = 0;
+    let mut scripts = ScriptTally::default();
     loop {
         let limit_reached = options
             .limit
@@ -120,6 +123,7 @@ pub fn annotate_stream(
         }
         let done = document.is_none();
         if let Some(document) = document {
+            scripts.add_document(&document);
             bytes += document_bytes(&document);
             articles += match &document {
                 Document::Record(_) => 1,
@@ -135,6 +139,9 @@ pub fn annotate_stream(
             articles = 0;
         }
         if done {
+            if let Some(warning) = english_only_warning(pipeline, &scripts)? {
+                run.sink.warning(warning);
+            }
             let held = run.resume.as_ref().map_or(0, WrittenIds::count);
             if held > run.report.articles {
                 return Err(Error::Config(format!(
@@ -146,6 +153,17 @@ pub fn annotate_stream(
             return Ok(run.report);
         }
     }
+}
+
+/// The warning [`ScriptTally::english_only_warning`] gives, when the pipeline's embedding model is one of the
+/// English-only ones ([`ENGLISH_ONLY_WEIGHTS`]). It is not an input problem: the output is complete.
+pub fn english_only_warning(pipeline: &Pipeline, scripts: &ScriptTally) -> Result<Option<Warning>> {
+    let Some(warning) = scripts.english_only_warning() else {
+        return Ok(None);
+    };
+    let english_only =
+        pipeline.with_embedder(|e| Ok(ENGLISH_ONLY_WEIGHTS.contains(&e.model_sha256())))?;
+    Ok(english_only.then_some(warning))
 }
 
 /// The state of one streaming run.

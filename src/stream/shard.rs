@@ -135,7 +135,7 @@ fn is_dump_file(path: &std::path::Path, format: InputFormat) -> bool {
         return false;
     }
     match format {
-        InputFormat::Dump => true,
+        InputFormat::Dump | InputFormat::Article => true,
         InputFormat::Jsonl => false,
         InputFormat::Auto => !path.display().to_string().ends_with(".jsonl"),
     }

@@ -66,7 +66,7 @@ impl ExtractiveSummarizer {
             .take(self.options.max_sentences)
             .enumerate()
         {
-            words += extract.text.split_whitespace().count();
+            words += crate::script::word_count(extract.text);
             if k > 0 && words > self.options.max_words {
                 break;
             }
