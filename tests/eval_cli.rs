@@ -43,9 +43,12 @@ fn eval_scores_a_saved_run_and_gates_on_thresholds() {
     };
 
     let report: Value = serde_json::from_str(&stdout(eval(&["--format", "json"]))).unwrap();
-    assert_eq!(report["alignment"]["matched"], 7);
-    assert_eq!(report["segmentation"]["total"]["boundary_f1"], 1.0);
-    assert!(report["labels"]["accuracy"].as_f64().unwrap() >= 5.0 / 7.0);
+    // The boundary model splits one brief of this dump at the wrong line (line 9 instead of 38): 6 of the 7
+    // gold articles align by span, and the boundary F1 says so (5 of 7 starts right each way).
+    assert_eq!(report["alignment"]["gold"], 7);
+    assert_eq!(report["alignment"]["matched"], 6);
+    assert_eq!(report["segmentation"]["total"]["boundary_f1"], 0.7143);
+    assert!(report["labels"]["accuracy"].as_f64().unwrap() >= 5.0 / 6.0);
     for metric in ["rouge1", "rouge2", "rougeL", "rougeLsum"] {
         let system = report["summaries"]["system"][metric]["f"].as_f64().unwrap();
         let lead3 = report["summaries"]["lead3"][metric]["f"].as_f64().unwrap();
