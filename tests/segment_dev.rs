@@ -464,8 +464,7 @@ fn settling_close_calls_gives_the_segmentation_of_exact_vectors() {
         "embedded again: {} of {} sentences",
         light.embedded_again, light.sentences
     );
-    // Only part of the text should be embedded again; the boundary model's close-call bound (a rival path within
-    // four times the largest reach) is still so wide that every sentence of these dumps is: a cost, not a
-    // wrong answer, recorded on issue 11. The test asserts what holds: some are, and none is missed.
-    assert!(light.embedded_again > 0 && light.embedded_again <= light.sentences);
+    // Only part of the text is embedded again, though most of it today (922 of 1138 sentences): a close call
+    // re-embeds every paragraph its similarity windows read, up to 8 each side (a cost recorded on issue 11).
+    assert!(light.embedded_again > 0 && light.embedded_again < light.sentences);
 }

@@ -370,7 +370,8 @@ impl<'a> Lattice<'a> {
     }
 
     /// Candidates whose decision could flip when each node score moves by up to `reach[c]`: a rival path
-    /// differing there scores within four times the largest reach.
+    /// differing there scores within the reach of the nodes that differ next to it (the candidate and its
+    /// neighbours on the best path), doubled since both paths may move.
     fn close_calls(&self, reach: &[f32]) -> Vec<usize> {
         let (forward, _) = self.forward();
         let backward = self.backward();
@@ -382,20 +383,29 @@ impl<'a> Lattice<'a> {
         for c in self.best_path() {
             chosen[c + 1] = true;
         }
-        let slack = 4.0 * reach.iter().copied().fold(0.0, f32::max);
+        // Node j (candidate j - 1) moves by at most `reach[j - 1]`; the dump start does not move.
+        let moves = |j: usize| if j == 0 { 0.0 } else { reach[j - 1] };
+        let path: Vec<usize> = std::iter::once(0)
+            .chain((1..n).filter(|&j| chosen[j]))
+            .collect();
         let mut close = vec![false; n];
-        // Off the path: the best path through the candidate is near the best.
+        // Off the path: the best path through the candidate is near the best. The rival replaces the chosen
+        // starts around it, so their reach counts with its own.
         for j in 1..n {
-            if !chosen[j] && forward[j] + backward[j] >= best - slack {
+            if chosen[j] {
+                continue;
+            }
+            let after = path.partition_point(|&p| p < j);
+            let around = moves(path[after - 1]).max(path.get(after).map_or(0.0, |&p| moves(p)));
+            if forward[j] + backward[j] >= best - 2.0 * (moves(j) + around) {
                 close[j] = true;
             }
         }
         // On the path: a path skipping it (an article from the chosen start before it to the one after it)
         // scores near the best.
-        let path: Vec<usize> = std::iter::once(0)
-            .chain((1..n).filter(|&j| chosen[j]))
-            .collect();
         for (k, &j) in path.iter().enumerate().skip(1) {
+            let slack = 2.0
+                * (moves(j) + moves(path[k - 1]).max(path.get(k + 1).map_or(0.0, |&p| moves(p))));
             let before = path[k - 1];
             let skipped = match path.get(k + 1) {
                 Some(&after) => {
