@@ -30,9 +30,9 @@ fn the_seed_dump_becomes_four_labelled_articles() {
         })
         .collect();
     let stem = "000_aa71b4222196df8c";
-    // The seed's last brief (line 18) is its own article in the gold; at the default precision the boundary
-    // model joins it to the brief before it today (a known miss on issue 11, see tests/segment_seed.rs), and
-    // the joined article then reads as either of its two stories.
+    // The seed's last brief (line 18) is its own article in the gold; through the binary the boundary model
+    // joins it to the brief before it today (a known miss on issue 11, see tests/segment_seed.rs), and the
+    // joined article then reads as either of its two stories.
     assert_eq!(
         summary[..2],
         [
