@@ -4,10 +4,11 @@ mod common;
 
 use common::{newsdigest, newsdigest_ok, project_path};
 use newsdigest::classify::head::{
-    fit_head, read_gold_spans, read_labeled_jsonl, stratified_folds, Example, FitOptions,
-    HeadMethod, LabeledArticle, ZeroShotBase,
+    fit_head, read_gold_spans, read_labeled_jsonl, Example, FitOptions, HeadMethod, LabeledArticle,
+    ZeroShotBase,
 };
 use newsdigest::classify::{Classifier, Head, HeadClassifier, LabelSet};
+use newsdigest::eval::stratified_folds;
 use newsdigest::pipeline::{Labeller, Pipeline, PipelineOptions};
 use serde_json::Value;
 

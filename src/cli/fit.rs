@@ -5,10 +5,10 @@ use super::args::{LabelSetArgs, ModelArgs, OutputArgs};
 use super::progress::{duration_text, Progress, Unit};
 use anyhow::{bail, Context};
 use newsdigest::classify::head::{
-    cross_validate, fit_head, read_gold_spans, read_labeled_jsonl, Example, FitOptions, HeadMethod,
-    ZeroShotBase,
+    fit_head, read_gold_spans, read_labeled_jsonl, Example, FitOptions, HeadMethod, ZeroShotBase,
 };
 use newsdigest::embed::Precision;
+use newsdigest::eval::cross_validate;
 use newsdigest::limits::GROUP_SIZE;
 use newsdigest::output::to_rounded_json;
 use newsdigest::pipeline::{Pipeline, PipelineOptions};

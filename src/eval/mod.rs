@@ -8,6 +8,7 @@
 //! [`crate::sentences::SentenceSplitter`] to [`EvalReport::evaluate`], which also gives Lead-3 its sentences.
 
 pub mod align;
+pub mod crossval;
 pub mod html;
 pub mod labels;
 pub mod render;
@@ -18,6 +19,7 @@ pub mod summaries;
 pub mod thresholds;
 
 pub use align::{align, read_records, AlignBy, Alignment, GoldArticle, PredictedArticle};
+pub use crossval::{cross_validate, stratified_folds, CrossValidation, FoldScores, Scores};
 pub use html::HtmlRenderer;
 pub use render::{JsonRenderer, MarkdownRenderer, Renderer, ReportFormat, TextRenderer};
 pub use report::{

@@ -9,7 +9,7 @@ const MONTH: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Ju
 const WEEKDAY: &str = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?";
 
 /// The days of the week, Monday first: capitalised words that name no story in particular (also used by
-/// [`crate::synth`] to print dates).
+/// the dump synthesiser to print dates).
 pub const WEEKDAYS: [&str; 7] = [
     "Monday",
     "Tuesday",

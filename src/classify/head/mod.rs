@@ -10,12 +10,10 @@
 //! vectors, so loading checks it), and how it was trained.
 
 mod base;
-mod crossval;
 mod examples;
 mod fit;
 
 pub use base::ZeroShotBase;
-pub use crossval::{cross_validate, stratified_folds, CrossValidation, FoldScores, Scores};
 pub use examples::{read_gold_spans, read_labeled_jsonl, Example, LabeledArticle};
 pub use fit::{fit_head, FitOptions, HeadMethod};
 
@@ -137,7 +135,7 @@ impl Head {
 
     /// The highest-scoring label and every label's softmax score, for one article vector; `base` is the head's
     /// zero-shot base, embedded.
-    fn predict(&self, vector: &[f32], base: Option<&ZeroShotBase>) -> Prediction {
+    pub fn predict(&self, vector: &[f32], base: Option<&ZeroShotBase>) -> Prediction {
         let mut logits: Vec<f32> = self
             .weights
             .iter()

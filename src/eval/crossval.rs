@@ -1,9 +1,10 @@
-//! K-fold cross-validation of a head against the zero-shot classifier, on the same deterministic folds.
+//! K-fold cross-validation of a trained head against the zero-shot classifier, on the same deterministic folds,
+//! scored with the evaluation's label metrics.
 
-use super::{fit_head, Example, FitOptions, ZeroShotBase};
+use super::labels::{LabelPair, LabelReport, MultiLabelReport};
 use crate::classify::assigned_labels;
+use crate::classify::head::{fit_head, Example, FitOptions, ZeroShotBase};
 use crate::error::{Error, Result};
-use crate::eval::labels::{LabelPair, LabelReport, MultiLabelReport};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
