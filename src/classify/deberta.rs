@@ -8,6 +8,7 @@
 //! Face names (`deberta.encoder.layer.0.attention.self.in_proj.weight`, ...) through
 //! [`crate::checkpoint::Checkpoint::load_into`].
 
+use crate::embed::Activation;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -23,33 +24,6 @@ pub enum Version {
     /// DeBERTa-v2 and v3: separate projections, log-bucketed relative positions, optional convolution.
     #[serde(rename = "deberta-v2")]
     V2,
-}
-
-/// Activations DeBERTa configs name (`hidden_act`, `pooler_hidden_act`, `conv_act`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-pub enum Activation {
-    /// Exact GELU (erf), transformers' `gelu`.
-    #[default]
-    #[serde(rename = "gelu")]
-    Gelu,
-    /// GELU's tanh approximation.
-    #[serde(rename = "gelu_new", alias = "gelu_pytorch_tanh", alias = "gelu_fast")]
-    GeluTanh,
-    #[serde(rename = "relu")]
-    Relu,
-    #[serde(rename = "tanh")]
-    Tanh,
-}
-
-impl Activation {
-    fn apply(self, xs: &Tensor) -> Result<Tensor> {
-        Ok(match self {
-            Activation::Gelu => xs.f_gelu("none")?,
-            Activation::GeluTanh => xs.f_gelu("tanh")?,
-            Activation::Relu => xs.f_relu()?,
-            Activation::Tanh => xs.f_tanh()?,
-        })
-    }
 }
 
 /// The position terms added to DeBERTa's attention scores (`pos_att_type`).

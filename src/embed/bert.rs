@@ -35,18 +35,23 @@ fn default_layer_norm_eps() -> f64 {
     1e-12
 }
 
-/// The feed-forward activations BERT configs name (`hidden_act`); another name fails when the config is read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+/// The activations transformer configs name (`hidden_act`, and DeBERTa's `pooler_hidden_act`, `conv_act`);
+/// another name fails when the config is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 pub enum Activation {
-    /// Exact GELU (erf).
+    /// Exact GELU (erf), transformers' `gelu`.
+    #[default]
     #[serde(rename = "gelu")]
     Gelu,
     /// GELU's tanh approximation.
-    #[serde(rename = "gelu_new", alias = "gelu_pytorch_tanh")]
+    #[serde(rename = "gelu_new", alias = "gelu_pytorch_tanh", alias = "gelu_fast")]
     GeluTanh,
     /// max(0, x).
     #[serde(rename = "relu")]
     Relu,
+    /// tanh, as DeBERTa's pooler uses.
+    #[serde(rename = "tanh")]
+    Tanh,
 }
 
 /// How token positions are embedded (`position_embedding_type`). Only BERT's learnt absolute position
@@ -122,11 +127,13 @@ impl BertEncoder {
 }
 
 impl Activation {
-    fn apply(self, xs: &Tensor) -> Result<Tensor> {
+    /// The activation applied to `xs`.
+    pub fn apply(self, xs: &Tensor) -> Result<Tensor> {
         Ok(match self {
             Activation::Gelu => xs.f_gelu("none")?,
             Activation::GeluTanh => xs.f_gelu("tanh")?,
             Activation::Relu => xs.f_relu()?,
+            Activation::Tanh => xs.f_tanh()?,
         })
     }
 }

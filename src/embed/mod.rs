@@ -5,6 +5,7 @@ mod bert;
 mod minilm;
 mod precision;
 
+pub use bert::Activation;
 pub use minilm::{MiniLmEmbedder, MiniLmTokenizer};
 pub use precision::{native_bf16, Precision, CLOSE_CALL, SEGMENTATION_CLOSE_CALL};
 
