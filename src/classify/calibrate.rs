@@ -133,10 +133,9 @@ mod tests {
         .unwrap()
     }
 
-    #[test]
-    fn names_only_labels_get_offsets_that_equalise_their_mean_similarity() {
-        let mut calibrator = Calibrator::new(&names_only(), &mut Words).unwrap();
-        // Three articles near alpha, one near beta: alpha's mean similarity is higher, so it is held back.
+    /// Calibrates `labels` on three articles near alpha and one near beta.
+    fn calibrated_on_four(labels: &LabelSet) -> LabelSet {
+        let mut calibrator = Calibrator::new(labels, &mut Words).unwrap();
         for vector in [
             [0.8, 0.6, 0.0],
             [0.8, 0.6, 0.0],
@@ -145,9 +144,14 @@ mod tests {
         ] {
             calibrator.add(&vector);
         }
-        let calibrated = calibrator.finish("sha").unwrap();
+        calibrator.finish("sha").unwrap()
+    }
+
+    #[test]
+    fn names_only_labels_get_offsets_that_equalise_their_mean_similarity() {
+        let calibrated = calibrated_on_four(&names_only());
         let offsets: Vec<f32> = calibrated.labels.iter().map(|l| l.offset).collect();
-        // Means: alpha 0.75, beta 0.65; their level 0.70.
+        // Means: alpha 0.75, beta 0.65; their level 0.70. Alpha, closer to every article, is held back.
         assert_eq!(offsets, [-0.05, 0.05, 0.0]);
         assert_eq!(
             calibrated.calibration,
@@ -157,16 +161,7 @@ mod tests {
             })
         );
         // Calibrating again on the same articles changes nothing.
-        let mut again = Calibrator::new(&calibrated, &mut Words).unwrap();
-        for vector in [
-            [0.8, 0.6, 0.0],
-            [0.8, 0.6, 0.0],
-            [0.8, 0.6, 0.0],
-            [0.6, 0.8, 0.0],
-        ] {
-            again.add(&vector);
-        }
-        let again = again.finish("sha").unwrap();
+        let again = calibrated_on_four(&calibrated);
         assert_eq!(
             again.labels.iter().map(|l| l.offset).collect::<Vec<_>>(),
             offsets

@@ -16,7 +16,8 @@ pub struct LabelSpec {
     pub descriptions: Vec<String>,
     /// Added to the label's similarity (a cosine) before the softmax: a prior that favours the label (above 0)
     /// or holds it back (below 0). `newsdigest calibrate` sets it for labels given by name only, from the
-    /// articles of a corpus (see [`crate::classify::calibrate`]); 0 by default.
+    /// articles of a corpus (see [`crate::classify::calibrate`]); 0 by default. The zero-shot classifier (and a
+    /// head's zero-shot base) use it; NLI entailment scores do not.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub offset: f32,
 }

@@ -4,6 +4,7 @@
 use super::args::{InputArgs, LabelSetArgs, ModelArgs, OutputArgs};
 use super::common::{input_bytes, next_document, report_warning_count, OutputFile};
 use super::progress::{duration_text, Progress, Unit};
+use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
 use newsdigest::article::Article;
 use newsdigest::classify::Calibrator;
@@ -114,7 +115,11 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
             duration_text(started.elapsed())
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if warnings == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_INPUT_WARNINGS)
+    })
 }
 
 /// What `run` says about its zero-shot label set: a warning when its offsets were calibrated with another
