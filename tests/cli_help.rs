@@ -7,7 +7,7 @@ mod common;
 use common::project_path;
 use std::process::Command;
 
-const SUBCOMMANDS: [&str; 5] = ["run", "segment", "eval", "table", "fit"];
+const SUBCOMMANDS: [&str; 6] = ["run", "segment", "eval", "table", "fit", "calibrate"];
 
 /// The help text, wrapped at clap's default width: stdout is a pipe here, and COLUMNS is removed so the
 /// caller's terminal does not change it.

@@ -69,6 +69,7 @@ fn with_extra_label() -> LabelSet {
     labels.labels.push(LabelSpec {
         name: "sports".to_string(),
         descriptions: vec!["A match, a race or a tournament.".to_string()],
+        offset: 0.0,
     });
     labels
 }

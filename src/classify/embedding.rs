@@ -12,11 +12,12 @@ use crate::error::Result;
 pub const POOLED_DESCRIPTIONS: usize = 2;
 
 /// Compares the article embedding with the embeddings of every label description; a class's similarity is the
-/// mean of its [`POOLED_DESCRIPTIONS`] closest descriptions' cosines.
+/// mean of its [`POOLED_DESCRIPTIONS`] closest descriptions' cosines, plus the label's offset.
 #[derive(Clone, Debug)]
 pub struct EmbeddingClassifier {
     names: Vec<String>,
     descriptions: Vec<Vec<Vec<f32>>>,
+    offsets: Vec<f32>,
     labels: LabelSet,
 }
 
@@ -30,6 +31,7 @@ impl EmbeddingClassifier {
             descriptions.push(embedder.embed(&texts)?);
         }
         Ok(EmbeddingClassifier {
+            offsets: classes.iter().map(|c| c.offset).collect(),
             names: classes.into_iter().map(|c| c.name).collect(),
             descriptions,
             labels: labels.clone(),
@@ -42,15 +44,16 @@ impl EmbeddingClassifier {
     }
 
     /// Each class's similarity to the article vector: the mean cosine of its [`POOLED_DESCRIPTIONS`] closest
-    /// descriptions (of all of them when it has fewer).
+    /// descriptions (of all of them when it has fewer), plus the label's offset.
     pub fn similarities(&self, vector: &[f32]) -> Vec<f32> {
         self.descriptions
             .iter()
-            .map(|class| {
+            .zip(&self.offsets)
+            .map(|(class, offset)| {
                 let mut cosines: Vec<f32> = class.iter().map(|d| cosine(vector, d)).collect();
                 cosines.sort_by(|a, b| b.total_cmp(a));
                 let closest = &cosines[..cosines.len().min(POOLED_DESCRIPTIONS)];
-                closest.iter().sum::<f32>() / closest.len().max(1) as f32
+                closest.iter().sum::<f32>() / closest.len().max(1) as f32 + offset
             })
             .collect()
     }

@@ -14,6 +14,27 @@ pub struct LabelSpec {
     /// empty (a label given by its name only), the label set's `templates` around the name stand in for them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub descriptions: Vec<String>,
+    /// Added to the label's similarity (a cosine) before the softmax: a prior that favours the label (above 0)
+    /// or holds it back (below 0). `newsdigest calibrate` sets it for labels given by name only, from the
+    /// articles of a corpus (see [`crate::classify::calibrate`]); 0 by default. The zero-shot classifier (and a
+    /// head's zero-shot base) use it; NLI entailment scores do not.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub offset: f32,
+}
+
+fn is_zero(value: &f32) -> bool {
+    *value == 0.0
+}
+
+/// Where a label set's offsets came from: written by `newsdigest calibrate`, so a run's output and a reader of
+/// the file can tell a calibrated label set, and the model its similarities were measured with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calibration {
+    /// The number of articles whose similarities set the offsets.
+    pub articles: usize,
+    /// The sha256 of the embedding model's weights the similarities were measured with.
+    pub model_sha256: String,
 }
 
 /// The labels an article may get, and when to give none of them.
@@ -41,6 +62,9 @@ pub struct LabelSet {
     /// descriptions (default [`DEFAULT_TEMPLATES`]).
     #[serde(default = "default_templates")]
     pub templates: Vec<String>,
+    /// Set by `newsdigest calibrate`: the corpus sample and model behind the labels' offsets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Calibration>,
     /// The labels, in output order.
     #[serde(rename = "label")]
     pub labels: Vec<LabelSpec>,
@@ -102,6 +126,9 @@ const MIN_SCORE_RANGE: (f64, f64) = (0.0, 1.0);
 /// The range `temperature` must be in: below it the softmax overflows, above it every score is the same.
 const TEMPERATURE_RANGE: (f64, f64) = (0.001, 100.0);
 
+/// The range a label's `offset` must be in: cosine similarities differ by at most 2.
+const OFFSET_RANGE: (f64, f64) = (-2.0, 2.0);
+
 impl LabelSet {
     /// Reads a label set from a `.toml` or `.json` file; see [`LabelSet::from_file_with_warnings`].
     pub fn from_file(path: &Path) -> Result<Self> {
@@ -159,6 +186,14 @@ impl LabelSet {
             if !seen.insert(label.name.as_str()) {
                 return Err(format!("two labels are named `{}`", label.name));
             }
+            let (low, high) = OFFSET_RANGE;
+            crate::limits::check_range(
+                &format!("the offset of `{}`", label.name),
+                f64::from(label.offset),
+                low,
+                high,
+            )
+            .map_err(|e| e.to_string())?;
         }
         let (low, high) = MIN_SCORE_RANGE;
         crate::limits::check_range("min_score", f64::from(self.min_score), low, high)
@@ -219,12 +254,14 @@ impl LabelSet {
             .map(|label| LabelSpec {
                 name: label.name.clone(),
                 descriptions: self.descriptions_of(label),
+                offset: label.offset,
             })
             .collect();
         if !self.fallback_descriptions.is_empty() {
             classes.push(LabelSpec {
                 name: self.fallback.clone(),
                 descriptions: self.fallback_descriptions.clone(),
+                offset: 0.0,
             });
         }
         classes

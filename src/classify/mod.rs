@@ -1,14 +1,18 @@
 //! Classify: gives each article a topic label and a score for every label.
 
+pub mod calibrate;
 mod deberta;
 mod embedding;
 pub mod head;
 mod labels;
 mod nli;
 
+pub use calibrate::Calibrator;
 pub use embedding::EmbeddingClassifier;
 pub use head::{Head, HeadClassifier};
-pub use labels::{assigned_labels, LabelSet, LabelSpec, DEFAULT_LABELS_TOML, DEFAULT_TEMPLATES};
+pub use labels::{
+    assigned_labels, Calibration, LabelSet, LabelSpec, DEFAULT_LABELS_TOML, DEFAULT_TEMPLATES,
+};
 pub use nli::{NliClassifier, NliOptions, DEFAULT_HYPOTHESIS_TEMPLATE};
 
 use crate::article::EmbeddedArticle;

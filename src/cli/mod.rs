@@ -2,6 +2,7 @@
 //! [`args`].
 
 mod args;
+mod calibrate;
 mod checkpoints;
 mod common;
 mod completions;
@@ -56,6 +57,9 @@ enum Command {
     /// Train a classifier head on hand-labelled articles (for `run --head`); optionally cross-validate it.
     #[command(after_help = fit::EXAMPLES)]
     Fit(fit::FitArgs),
+    /// Fit the priors of labels given by name only to a corpus; write the label set for `run --labels`.
+    #[command(after_help = calibrate::EXAMPLES)]
+    Calibrate(calibrate::CalibrateArgs),
     /// Print the version, libtorch, the models and their hashes, and the defaults this machine gets.
     Info(info::InfoArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -74,6 +78,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Table(args) => table::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Fit(args) => fit::run(args),
+        Command::Calibrate(args) => calibrate::run(args),
         Command::Info(args) => info::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),

@@ -122,6 +122,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             return Err(e).context("loading the pipeline");
         }
     };
+    progress.suspend(|| super::calibrate::report_on_labels(&pipeline, args.output.quiet));
     let run = RunInfo::new(
         pipeline.options(),
         pipeline.model_sha256(),
