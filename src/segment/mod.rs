@@ -7,10 +7,13 @@
 //! [`metadata`]) → [`features`] (what the boundary model sees at every line where a story could start:
 //! layout measured against the dump's own statistics, and sentence-vector similarities across the gap) →
 //! [`model`] (boosted trees trained on synthesised dumps, decoded over the whole dump with an article-length
-//! prior) → [`assemble`] (articles, dropped lines and the reasons for every decision).
+//! prior; in a dump with no blank line between paragraphs, only its surer starts stand and [`content`] finds
+//! the rest from the topic shifts of the prose's sentence vectors) → [`assemble`] (articles, dropped lines and
+//! the reasons for every decision).
 
 pub mod assemble;
 pub mod boilerplate;
+pub mod content;
 pub mod features;
 pub mod lines;
 pub mod metadata;
@@ -167,6 +170,9 @@ pub struct PreparedDump {
     unit_sentences: Vec<Vec<String>>,
     /// The dump is one article: no brief or topic splitting.
     one_article: bool,
+    /// No blank line stands between any two paragraphs: the content segmenter finds the stories between the
+    /// boundary model's surer starts (see [`DumpSegmenter`]).
+    cueless: bool,
 }
 
 impl PreparedDump {
@@ -224,6 +230,7 @@ pub struct Draft {
 #[derive(Clone, Debug)]
 pub struct DumpSegmenter {
     model: Arc<model::BoundaryModel>,
+    content: &'static content::ContentSegmenter,
 }
 
 impl Default for DumpSegmenter {
@@ -233,6 +240,7 @@ impl Default for DumpSegmenter {
             LazyLock::new(|| Arc::new(model::BoundaryModel::committed()));
         DumpSegmenter {
             model: Arc::clone(&COMMITTED),
+            content: content::ContentSegmenter::committed(),
         }
     }
 }
@@ -242,6 +250,7 @@ impl DumpSegmenter {
     pub fn with_model(model: model::BoundaryModel) -> Self {
         DumpSegmenter {
             model: Arc::new(model),
+            content: content::ContentSegmenter::committed(),
         }
     }
 
@@ -266,6 +275,99 @@ impl DumpSegmenter {
             strongest.join(", ")
         )
     }
+
+    /// The prose the content segmenter reads, where the layout gives no paragraph cues (no blank line between
+    /// any two paragraphs: stories may follow each other with only the subject changing); `None` elsewhere.
+    fn cueless_prose<'c>(
+        &self,
+        prepared: &PreparedDump,
+        vectors: &[Vec<f32>],
+        dimension: usize,
+        candidates: &'c [features::Candidate],
+    ) -> Option<CuelessProse<'c>> {
+        if !prepared.cueless {
+            return None;
+        }
+        let kept: Vec<(&features::Candidate, f32)> = candidates
+            .iter()
+            .map(|c| (c, self.model.logit(&c.features)))
+            .filter(|&(_, logit)| logit > KEEP_BOUNDARY_LOGIT)
+            .collect();
+        let unit_vectors = unit_vectors(
+            &prepared.units,
+            &prepared.unit_sentences,
+            vectors,
+            dimension,
+        );
+        let (mut units, mut prose_vectors, mut sentences) = (Vec::new(), Vec::new(), Vec::new());
+        for (u, vector) in unit_vectors.into_iter().enumerate() {
+            if let Some(vector) = vector {
+                units.push(u);
+                prose_vectors.push(vector);
+                sentences.push(prepared.unit_sentences[u].len().max(1));
+            }
+        }
+        // A kept start begins the first prose unit at or after its line.
+        let fixed = kept
+            .iter()
+            .map(|(c, _)| {
+                units.partition_point(|&u| prepared.units[u].paragraph.last_line() < c.line)
+            })
+            .collect();
+        Some(CuelessProse {
+            units,
+            vectors: prose_vectors,
+            sentences,
+            fixed,
+            kept,
+        })
+    }
+
+    /// The starts of a dump without layout cues: the boundary model's sure ones, and between them those the
+    /// content segmenter finds.
+    fn content_starts(&self, prepared: &PreparedDump, prose: CuelessProse) -> Vec<(usize, String)> {
+        let found = self
+            .content
+            .starts_between(&prose.vectors, &prose.sentences, &prose.fixed);
+        let mut starts: Vec<(usize, String)> = prose
+            .kept
+            .iter()
+            .map(|&(c, logit)| (c.line, self.explain(c, logit)))
+            .collect();
+        // A start after a run of lines that are not prose (a headline, a short line) takes them along.
+        starts.extend(found.into_iter().map(|(p, logit)| {
+            (
+                prepared.units[prose.units[p - 1] + 1]
+                    .paragraph
+                    .first_line(),
+                format!("content segmenter (no layout cues): topic shift, log-odds {logit:.1}"),
+            )
+        }));
+        starts.sort_by_key(|(line, _)| *line);
+        starts.dedup_by_key(|(line, _)| *line);
+        starts
+    }
+}
+
+/// Log-odds above which a start of the boundary model stands in a dump without blank lines (where the content
+/// segmenter decides the rest): the highest that keeps the dev dumps' stories told apart by headlines and
+/// end notices rather than blank lines; the flat training dumps score within 0.005 Pk from -1 to 2
+/// (docs/benchmarks.md).
+const KEEP_BOUNDARY_LOGIT: f32 = -1.0;
+
+/// A cue-less dump's prose units with what the content segmenter needs of them.
+struct CuelessProse<'c> {
+    /// Indexes of the prose units in the dump's units.
+    units: Vec<usize>,
+    /// Each prose unit's vector.
+    vectors: Vec<Vec<f32>>,
+    /// Each prose unit's sentence count.
+    sentences: Vec<usize>,
+    /// Indexes into `units` where the boundary model starts a story whatever the content says.
+    fixed: Vec<usize>,
+    /// The candidates the boundary model is sure of (log-odds above [`KEEP_BOUNDARY_LOGIT`]), with their
+    /// log-odds: a story starts there whatever the content says.
+    kept: Vec<(&'c features::Candidate, f32)>,
 }
 
 impl Segmenter for DumpSegmenter {
@@ -293,6 +395,8 @@ impl Segmenter for DumpSegmenter {
                 false => Vec::new(),
             })
             .collect();
+        let cueless =
+            !dump.one_article && units.iter().skip(1).all(|u| u.paragraph.blanks_before == 0);
         PreparedDump {
             kinds,
             units,
@@ -301,6 +405,7 @@ impl Segmenter for DumpSegmenter {
             total_words,
             unit_sentences,
             one_article: dump.one_article,
+            cueless,
         }
     }
 
@@ -315,19 +420,26 @@ impl Segmenter for DumpSegmenter {
             true => Vec::new(),
             false => {
                 let candidates = prepared.candidates(&vectors, dimension);
-                let decoded =
-                    self.model
-                        .decode(&candidates, &prepared.words_before, prepared.total_words);
-                decoded
-                    .starts
-                    .iter()
-                    .map(|&c| {
-                        (
-                            candidates[c].line,
-                            self.explain(&candidates[c], decoded.logits[c]),
-                        )
-                    })
-                    .collect()
+                match self.cueless_prose(&prepared, &vectors, dimension, &candidates) {
+                    Some(prose) => self.content_starts(&prepared, prose),
+                    None => {
+                        let decoded = self.model.decode(
+                            &candidates,
+                            &prepared.words_before,
+                            prepared.total_words,
+                        );
+                        decoded
+                            .starts
+                            .iter()
+                            .map(|&c| {
+                                (
+                                    candidates[c].line,
+                                    self.explain(&candidates[c], decoded.logits[c]),
+                                )
+                            })
+                            .collect()
+                    }
+                }
             }
         };
         let PreparedDump {
@@ -408,17 +520,38 @@ impl Segmenter for DumpSegmenter {
             return BTreeSet::new();
         }
         let candidates = prepared.candidates(vectors, dimension);
-        self.model
-            .close_calls(
-                &candidates,
-                &prepared.words_before,
-                prepared.total_words,
-                margin,
-            )
-            .into_iter()
-            .flat_map(|c| candidates[c].depends_on.clone())
+        let Some(prose) = self.cueless_prose(prepared, vectors, dimension, &candidates) else {
+            return self
+                .model
+                .close_calls(
+                    &candidates,
+                    &prepared.words_before,
+                    prepared.total_words,
+                    margin,
+                )
+                .into_iter()
+                .flat_map(|c| candidates[c].depends_on.clone())
+                .filter(|&u| prepared.units[u].is_prose())
+                .collect();
+        };
+        // Without layout cues, a boundary model's start stands or not by its log-odds alone.
+        let mut close: BTreeSet<usize> = candidates
+            .iter()
+            .filter(|c| {
+                let logit = self.model.logit(&c.features);
+                (logit - KEEP_BOUNDARY_LOGIT).abs() <= self.model.sensitivity(c, margin)
+            })
+            .flat_map(|c| c.depends_on.clone())
             .filter(|&u| prepared.units[u].is_prose())
-            .collect()
+            .collect();
+        let units = self.content.close_calls_between(
+            &prose.vectors,
+            &prose.sentences,
+            &prose.fixed,
+            margin,
+        );
+        close.extend(units.into_iter().map(|p| prose.units[p]));
+        close
     }
 }
 

@@ -1,0 +1,351 @@
+//! Trains and measures the content segmenter (`src/segment/content.rs`) on dumps with gold spans whose
+//! stories follow each other with nothing between them (`newsdigest synth --families sentence-lines-flat,...`,
+//! `cnndm/dumps/flat`). Every non-blank line of a dump is one unit; its vector is the normalised mean of the
+//! MiniLM (float32) vectors of its sentences, cached per sentence text in the `--cache` file so reruns embed
+//! nothing new. Driven by `scripts/train_content_segmenter`.
+//!
+//! usage:
+//!   content_segmenter export  --cache FILE --out FEATURES.jsonl (--dumps DIR GOLD)...
+//!       writes each dump's gap features, gold starts and sentences per unit, for the fit
+//!   content_segmenter tune    --cache FILE --model JSON (--dumps DIR GOLD)...
+//!       chooses the length prior's weight and per-article score on these dumps (lowest mean Pk, then
+//!       highest F1) and rewrites the model file
+//!   content_segmenter measure --cache FILE [--model JSON] (--dumps NAME DIR GOLD)...
+//!       prints articles, boundary F1, Pk and WindowDiff per named set of dumps
+
+use anyhow::{bail, Context};
+use newsdigest::embed::{normalized_mean, Embedder, MiniLmEmbedder, Precision};
+use newsdigest::eval::segmentation::{aggregate, score_dump, AggregateScore, Span};
+use newsdigest::ingest::decode_lines;
+use newsdigest::segment::content::{ContentModel, ContentSegmenter};
+use newsdigest::sentences::{RuleSplitter, SentenceSplitter};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One dump ready for the segmenter: its units and their gold.
+struct UnitDump {
+    name: String,
+    lines: usize,
+    /// 1-based line of each unit.
+    unit_lines: Vec<usize>,
+    vectors: Vec<Vec<f32>>,
+    sentences: Vec<usize>,
+    gold: Vec<Span>,
+}
+
+impl UnitDump {
+    /// Whether a gold story starts at each unit after the first.
+    fn starts(&self) -> Vec<bool> {
+        self.unit_lines[1..]
+            .iter()
+            .map(|line| self.gold.iter().any(|g| g.start == *line))
+            .collect()
+    }
+
+    /// Sentences of each gold article.
+    fn article_sentences(&self) -> Vec<usize> {
+        self.gold
+            .iter()
+            .map(|g| {
+                self.unit_lines
+                    .iter()
+                    .zip(&self.sentences)
+                    .filter(|(line, _)| g.start <= **line && **line <= g.end)
+                    .map(|(_, s)| s)
+                    .sum()
+            })
+            .collect()
+    }
+
+    /// The spans of the articles starting at the given units (and at unit 0).
+    fn spans(&self, starts: &[usize]) -> Vec<Span> {
+        let mut firsts: Vec<usize> = vec![self.unit_lines[0]];
+        firsts.extend(starts.iter().map(|&u| self.unit_lines[u]));
+        let last = *self.unit_lines.last().unwrap_or(&1);
+        firsts
+            .iter()
+            .enumerate()
+            .map(|(k, &start)| Span {
+                start,
+                end: firsts.get(k + 1).map_or(last, |next| next - 1),
+                title: None,
+            })
+            .collect()
+    }
+}
+
+/// Sentence vectors cached by the xxh3 of the sentence text: a file of records (8-byte hash, then the vector
+/// as little-endian f32), appended to as new sentences are embedded.
+struct VectorCache {
+    path: PathBuf,
+    vectors: HashMap<u64, Vec<f32>>,
+    embedder: Option<MiniLmEmbedder>,
+    dimension: usize,
+}
+
+const DIMENSION: usize = 384;
+
+impl VectorCache {
+    fn open(path: &Path) -> anyhow::Result<Self> {
+        let mut vectors = HashMap::new();
+        if path.exists() {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            for record in bytes.chunks_exact(8 + 4 * DIMENSION) {
+                let (hash, rest) = record.split_at(8);
+                let hash = u64::from_le_bytes(hash.try_into()?);
+                let vector = rest
+                    .chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect();
+                vectors.insert(hash, vector);
+            }
+        }
+        Ok(VectorCache {
+            path: path.to_path_buf(),
+            vectors,
+            embedder: None,
+            dimension: DIMENSION,
+        })
+    }
+
+    /// Embeds the sentences not cached yet and appends them to the file.
+    fn fill(&mut self, sentences: &[&str]) -> anyhow::Result<()> {
+        let mut missing: Vec<&str> = sentences
+            .iter()
+            .copied()
+            .filter(|s| !self.vectors.contains_key(&hash(s)))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        if self.embedder.is_none() {
+            let embedder = MiniLmEmbedder::load(
+                &newsdigest::models::default_embedding_model_dir(),
+                Precision::Fp32,
+            )?;
+            if embedder.dimension() != DIMENSION {
+                bail!("the cache holds {DIMENSION}-dimensional vectors");
+            }
+            self.embedder = Some(embedder);
+        }
+        let embedder = self.embedder.as_mut().context("embedder")?;
+        eprintln!(
+            "content_segmenter: embedding {} new sentences",
+            missing.len()
+        );
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .with_context(|| format!("opening {}", self.path.display()))?;
+        for chunk in missing.chunks(512) {
+            let vectors = embedder.embed(chunk)?;
+            let mut bytes = Vec::with_capacity(chunk.len() * (8 + 4 * DIMENSION));
+            for (text, vector) in chunk.iter().zip(vectors) {
+                bytes.extend(hash(text).to_le_bytes());
+                for v in &vector {
+                    bytes.extend(v.to_le_bytes());
+                }
+                self.vectors.insert(hash(text), vector);
+            }
+            file.write_all(&bytes)?;
+        }
+        Ok(())
+    }
+
+    fn get(&self, sentence: &str) -> &[f32] {
+        self.vectors.get(&hash(sentence)).map_or(&[], Vec::as_slice)
+    }
+}
+
+fn hash(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// Reads every dump of `dir` named in `gold` (JSONL of `dump`, `start_line`, `end_line`), in name order.
+fn read_dumps(dir: &Path, gold: &Path, cache: &mut VectorCache) -> anyhow::Result<Vec<UnitDump>> {
+    let text =
+        std::fs::read_to_string(gold).with_context(|| format!("reading {}", gold.display()))?;
+    let mut spans: std::collections::BTreeMap<String, Vec<Span>> = Default::default();
+    for (index, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let record: serde_json::Value = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}", gold.display(), index + 1))?;
+        let dump = record["dump"]
+            .as_str()
+            .context("gold record without dump")?;
+        spans
+            .entry(dump.to_string())
+            .or_default()
+            .push(serde_json::from_value(record.clone())?);
+    }
+    let splitter = RuleSplitter::default();
+    let mut raw = Vec::new();
+    for (name, gold) in spans {
+        let path = dir.join(&name);
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let (lines, _) = decode_lines(&name, &bytes);
+        let units: Vec<(usize, Vec<String>)> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| (i + 1, splitter.split(l)))
+            .filter(|(_, s)| !s.is_empty())
+            .collect();
+        raw.push((name, lines.len(), units, gold));
+    }
+    let all: Vec<&str> = raw
+        .iter()
+        .flat_map(|(_, _, units, _)| units.iter().flat_map(|(_, s)| s.iter().map(String::as_str)))
+        .collect();
+    cache.fill(&all)?;
+    Ok(raw
+        .into_iter()
+        .map(|(name, lines, units, mut gold)| {
+            gold.sort_by_key(|g| g.start);
+            UnitDump {
+                name,
+                lines,
+                unit_lines: units.iter().map(|(l, _)| *l).collect(),
+                vectors: units
+                    .iter()
+                    .map(|(_, s)| normalized_mean(s.iter().map(|s| cache.get(s)), cache.dimension))
+                    .collect(),
+                sentences: units.iter().map(|(_, s)| s.len()).collect(),
+                gold,
+            }
+        })
+        .collect())
+}
+
+/// Segments every dump and scores it against its gold, summed over the dumps.
+fn measure(segmenter: &ContentSegmenter, dumps: &[UnitDump]) -> AggregateScore {
+    let scores: Vec<_> = dumps
+        .iter()
+        .map(|d| {
+            let starts = segmenter.segment(&d.vectors, Some(&d.sentences));
+            score_dump(&d.name, d.lines, &d.gold, &d.spans(&starts))
+        })
+        .collect();
+    aggregate(&scores)
+}
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let command = args.next().unwrap_or_default();
+    let (mut cache, mut model, mut out) = (None, None, None);
+    let mut sets: Vec<(String, PathBuf, PathBuf)> = Vec::new();
+    let named = command == "measure";
+    while let Some(arg) = args.next() {
+        let mut value = |what: &str| args.next().with_context(|| format!("{arg} needs {what}"));
+        match arg.as_str() {
+            "--cache" => cache = Some(PathBuf::from(value("FILE")?)),
+            "--model" => model = Some(PathBuf::from(value("JSON")?)),
+            "--out" => out = Some(PathBuf::from(value("FILE")?)),
+            "--dumps" => {
+                let name = if named { value("NAME")? } else { String::new() };
+                let dir = value("DIR")?;
+                let gold = value("GOLD")?;
+                sets.push((name, dir.into(), gold.into()));
+            }
+            _ => bail!("unknown argument {arg}"),
+        }
+    }
+    let mut cache = VectorCache::open(&cache.context("--cache FILE is required")?)?;
+    let mut read = |dir: &Path, gold: &Path| read_dumps(dir, gold, &mut cache);
+    match command.as_str() {
+        "export" => {
+            let out = out.context("export needs --out")?;
+            let mut text = String::new();
+            for (_, dir, gold) in &sets {
+                for dump in read(dir, gold)? {
+                    let record = serde_json::json!({
+                        "dump": format!("{}/{}", dir.display(), dump.name),
+                        "features": ContentSegmenter::features(&dump.vectors),
+                        "starts": dump.starts(),
+                        "sentences": dump.sentences,
+                        "article_sentences": dump.article_sentences(),
+                    });
+                    text.push_str(&format!("{record}\n"));
+                }
+            }
+            std::fs::write(&out, text).with_context(|| format!("writing {}", out.display()))?;
+        }
+        "tune" => {
+            let path = model.context("tune needs --model")?;
+            let mut dumps = Vec::new();
+            for (_, dir, gold) in &sets {
+                dumps.extend(read(dir, gold)?);
+            }
+            let text = std::fs::read_to_string(&path)?;
+            let mut fitted: ContentModel = serde_json::from_str(&text)?;
+            let mut best = (f64::NEG_INFINITY, 0.0, 0.0, 0.0);
+            for weight in [0.0, 0.5, 1.0, 2.0] {
+                for cohesion in [0.0, 0.05, 0.1, 0.2, 0.4] {
+                    for per_article in [-6.0, -4.0, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0] {
+                        let prior = &mut fitted.length_prior;
+                        (prior.weight, prior.cohesion, prior.per_article) =
+                            (weight, cohesion, per_article);
+                        let total = measure(&ContentSegmenter::new(fitted.clone())?, &dumps).total;
+                        let value = total.boundary_f1 - total.pk;
+                        eprintln!(
+                            "prior weight {weight:4.2} cohesion {cohesion:4.2} per article {per_article:5.2}: \
+                             F1 {:.3} Pk {:.3}",
+                            total.boundary_f1, total.pk
+                        );
+                        if value > best.0 + 1e-9 {
+                            best = (value, weight, cohesion, per_article);
+                        }
+                    }
+                }
+            }
+            let prior = &mut fitted.length_prior;
+            (prior.weight, prior.cohesion, prior.per_article) = (best.1, best.2, best.3);
+            std::fs::write(&path, serde_json::to_string_pretty(&fitted)? + "\n")?;
+            eprintln!(
+                "content_segmenter: prior weight {}, cohesion {}, per article {}",
+                best.1, best.2, best.3
+            );
+        }
+        "measure" => {
+            let segmenter = match &model {
+                Some(path) => ContentSegmenter::from_json(&std::fs::read_to_string(path)?)?,
+                None => ContentSegmenter::load(),
+            };
+            println!(
+                "| {:<28} | {:>5} | {:>8} | {:>5} | {:>5} | {:>5} | {:>5} |",
+                "dumps", "dumps", "articles", "found", "F1", "Pk", "WD"
+            );
+            println!(
+                "|{:-<30}|{:-<7}|{:-<10}|{:-<7}|{:-<7}|{:-<7}|{:-<7}|",
+                "", "", "", "", "", "", ""
+            );
+            for (name, dir, gold) in &sets {
+                let dumps = read(dir, gold)?;
+                let score = measure(&segmenter, &dumps);
+                let total = &score.total;
+                println!(
+                    "| {:<28} | {:>5} | {:>8} | {:>5} | {:>5.3} | {:>5.3} | {:>5.3} |",
+                    name,
+                    score.dumps,
+                    total.counts.gold_articles,
+                    total.counts.predicted_articles,
+                    total.boundary_f1,
+                    total.pk,
+                    total.window_diff
+                );
+            }
+        }
+        _ => {
+            bail!("usage: content_segmenter export|tune|measure --cache FILE ... (see the source)")
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Fits the content segmenter's logistic regression (src/segment/content.rs) on gap features exported by
+`content_segmenter export`, and its article-length prior's mean and spread; writes the model file with the
+prior's weight and per-article score left for `content_segmenter tune`.
+
+Newton's method on the mean log-loss plus l2/2 |w|^2 over standardised features (the intercept is not
+penalised), in float64: deterministic, the same features give the same weights.
+
+usage: fit_content_segmenter.py FEATURES.jsonl MODEL.json DESCRIPTION [--l2 L2]
+"""
+import argparse
+import json
+
+import numpy as np
+
+FEATURES = ["sim_1", "depth_1", "dip_1", "sim_2", "depth_2", "dip_2", "sim_4", "depth_4", "dip_4",
+            "sim_8", "depth_8", "dip_8", "lean_after", "lean_before", "edge"]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("features")
+    parser.add_argument("model")
+    parser.add_argument("description")
+    parser.add_argument("--l2", type=float, default=1e-3)
+    args = parser.parse_args()
+    rows, labels, lengths = [], [], []
+    with open(args.features) as f:
+        for line in f:
+            record = json.loads(line)
+            rows.extend(record["features"])
+            labels.extend(record["starts"])
+            lengths.extend(n for n in record["article_sentences"] if n > 0)
+    x = np.asarray(rows, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.float64)
+    if x.shape[1] != len(FEATURES):
+        raise SystemExit(f"{x.shape[1]} features, expected {len(FEATURES)}")
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    penalty = np.full(z.shape[1], args.l2)
+    penalty[-1] = 0.0
+    w = np.zeros(z.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-(z @ w)))
+        gradient = z.T @ (p - y) / len(y) + penalty * w
+        hessian = (z * (p * (1 - p))[:, None]).T @ z / len(y) + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    logs = np.log(np.maximum(np.asarray(lengths, dtype=np.float64), 1.0))
+    model = {
+        "format": 1,
+        "features": FEATURES,
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale],
+        "weights": [round(float(v), 6) for v in w[:-1]],
+        "bias": round(float(w[-1]), 6),
+        "length_prior": {
+            "mean_log_sentences": round(float(logs.mean()), 6),
+            "std_log_sentences": round(float(max(logs.std(), 0.1)), 6),
+            "weight": 1.0,
+            "per_article": 0.0,
+        },
+        "training": {"data": args.description, "gaps": int(len(y)), "starts": int(y.sum()), "l2": args.l2},
+    }
+    with open(args.model, "w") as f:
+        f.write(json.dumps(model, indent=2) + "\n")
+    p = 1.0 / (1.0 + np.exp(-(z @ w)))
+    order = np.argsort(-p, kind="stable")
+    ranks = np.empty(len(p))
+    ranks[order] = np.arange(len(p))
+    positives = y == 1
+    auc = 1.0 - (ranks[positives].mean() - (positives.sum() - 1) / 2) / (~positives).sum()
+    print(f"fit: {len(y)} gaps, {int(y.sum())} starts, training AUC {auc:.3f}")
+    for name, weight in sorted(zip(FEATURES, w[:-1]), key=lambda t: -abs(t[1])):
+        print(f"  {name:12} {weight:+.3f}")
+
+
+if __name__ == "__main__":
+    main()
