@@ -7,7 +7,8 @@
 //! named `xsum`, whose references are one sentence) and, for each prefix of the summariser's candidate
 //! sentences (at most `max_sentences`), its word count, its ROUGE F and the length model's features for adding
 //! its last sentence. Then it prints, per corpus, the committed model's mean ROUGE F beside the baseline (on
-//! every article: in-sample for the corpora it was fitted on; `xsum` with one-sentence summaries).
+//! every article: in-sample for the corpora it was fitted on; `xsum` with one-sentence summaries) and the time
+//! the summariser takes an article (sentences already split; the mean over 20 passes).
 //!
 //! usage: summary_budget [--export FILE] CORPUS_DIR...
 
@@ -19,6 +20,7 @@ use newsdigest::summarize::length_model::{features, ArticleWords};
 use newsdigest::summarize::{candidates, ExtractiveOptions, ExtractiveSummarizer};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 /// One article: its sentences and its reference, one sentence per line.
 struct Example {
@@ -89,12 +91,22 @@ fn main() -> anyhow::Result<()> {
             lead.push(lead_baseline(corpus, example));
         }
         words.sort_unstable();
+        let passes = 20;
+        let started = Instant::now();
+        for _ in 0..passes {
+            for example in &corpus.examples {
+                std::hint::black_box(summarizer.select(&example.sentences));
+            }
+        }
+        let per_article = started.elapsed().as_secs_f64() * 1000.0
+            / (passes * corpus.examples.len().max(1)) as f64;
         println!(
-            "{:<8} {:>4} articles  summary {} (median {} words)  {} {}",
+            "{:<8} {:>4} articles  summary {} (median {} words, {:.3} ms an article)  {} {}",
             corpus.name,
             corpus.examples.len(),
             triple(&mean_scores(&system)),
             words.get(words.len() / 2).copied().unwrap_or(0),
+            per_article,
             if corpus.one_sentence {
                 "Lead-1"
             } else {
