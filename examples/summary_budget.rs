@@ -2,8 +2,8 @@
 //! committed model scores.
 //!
 //! Reads `articles.jsonl` records (`text`, `summary`) of each corpus given and splits articles and references
-//! with the pipeline's sentence splitter, as `newsdigest eval` does. For every article it writes one JSON line
-//! (`--export FILE`): the corpus, the ROUGE F (1, 2, Lsum) of the lead baseline (Lead-3, or Lead-1 for corpora
+//! with the pipeline's sentence splitter, as `newsdigest eval` does. With `--export FILE` it writes a first JSON
+//! line naming the features, then one line for every article: the corpus, the ROUGE F (1, 2, Lsum) of the lead baseline (Lead-3, or Lead-1 for corpora
 //! named `xsum`, whose references are one sentence) and, for each prefix of the summariser's candidate
 //! sentences (at most `max_sentences`), its word count, its ROUGE F and the length model's features for adding
 //! its last sentence. Then it prints, per corpus, the committed model's mean ROUGE F beside the baseline (on
@@ -16,7 +16,7 @@ use anyhow::{bail, Context};
 use newsdigest::eval::rouge::{mean_scores, rouge, RougeScores};
 use newsdigest::eval::summaries::{lead3, one_sentence_per_line};
 use newsdigest::sentences::{RuleSplitter, SentenceSplitter};
-use newsdigest::summarize::length_model::{features, ArticleWords};
+use newsdigest::summarize::length_model::{features, ArticleWords, FEATURE_NAMES};
 use newsdigest::summarize::{candidates, ExtractiveOptions, ExtractiveSummarizer};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -56,6 +56,7 @@ fn main() -> anyhow::Result<()> {
         let mut out = std::io::BufWriter::new(
             std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?,
         );
+        writeln!(out, "{}", serde_json::json!({ "features": FEATURE_NAMES }))?;
         for corpus in &corpora {
             for example in &corpus.examples {
                 writeln!(out, "{}", export_record(corpus, example))?;

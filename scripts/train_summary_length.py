@@ -1,8 +1,8 @@
 """Fits the extractive summariser's length model: a ridge regression of the ROUGE-1 F gain of adding each next
 candidate sentence to the summary, on the features `examples/summary_budget.rs --export` writes.
 
-The summariser adds the next sentence while the predicted gain is positive (within 100 words and 5 sentences),
-so a model is judged by the summaries that rule makes. 5-fold cross-validation, folds by article (article i of
+The summariser takes the leading candidates up to where the predicted gains, summed, peak (within 100 words and
+5 sentences), so a model is judged by the summaries that rule makes. 5-fold cross-validation, folds by article (article i of
 a corpus is in fold i % 5): each fold of CNN/DailyMail and dev is summarised by a model fitted on every other
 article of both corpora, with the ridge penalty chosen by an inner 5-fold cross-validation on those. XSum (one-sentence references) is not fitted on. Prints the held-out ROUGE F beside
 Lead-3 and the difference per fold; with --write, fits on all articles and writes src/summarize/length_model.json.
@@ -19,21 +19,6 @@ FOLDS = 5
 FITTED = ("cnndm", "dev")
 RIDGES = (0.1, 1.0, 10.0)
 MAX_WORDS = 100
-FEATURES = [
-    "bias",
-    "summary_words/50",
-    "sentence_words/30",
-    "total_words/50",
-    "(total_words/50)^2",
-    "words_already_in_summary",
-    "article_frequency_of_words",
-    "opens_with_quote",
-    "position",
-    "first_sentence_words/30",
-    "ln_article_sentences",
-    "ln_article_sentences*total_words/50",
-    "first_sentence_words/30*total_words/50",
-]
 
 
 def fit(articles, ridge):
@@ -51,12 +36,17 @@ def fit(articles, ridge):
 
 
 def chosen(a, w):
-    """How many candidates the summariser takes with weights w (the rule of ExtractiveSummarizer::select)."""
+    """How many candidates the summariser takes with weights w (the rule of ExtractiveSummarizer::select): where
+    the predicted gains, summed from the second candidate on, peak within MAX_WORDS (the first peak on a tie)."""
     p = a["prefixes"]
-    k = 1
-    while k < len(p) and p[k]["words"] <= MAX_WORDS and np.dot(p[k]["features"], w) > 0:
-        k += 1
-    return k
+    best, best_gain, gain = 1, 0.0, 0.0
+    for k in range(1, len(p)):
+        if p[k]["words"] > MAX_WORDS:
+            break
+        gain += float(np.dot(p[k]["features"], w))
+        if gain > best_gain:
+            best, best_gain = k + 1, gain
+    return best
 
 
 def scores(a, w):
@@ -78,7 +68,8 @@ def choose_ridge(articles):
 
 
 def main():
-    records = [json.loads(line) for line in open(sys.argv[1])]
+    with open(sys.argv[1]) as f:
+        header, *records = [json.loads(line) for line in f]
     corpora = {}
     for r in records:
         corpora.setdefault(r["corpus"], []).append(r)
@@ -110,7 +101,7 @@ def main():
     if "--write" in sys.argv[2:]:
         path = "src/summarize/length_model.json"
         with open(path, "w") as f:
-            json.dump({"features": FEATURES, "weights": [round(float(v), 6) for v in w]}, f, indent=1)
+            json.dump({"features": header["features"], "weights": [round(float(v), 6) for v in w]}, f, indent=1)
             f.write("\n")
         print(f"wrote {path} (ridge {ridge}, fitted on all {sum(len(corpora[c]) for c in FITTED)} articles)")
 

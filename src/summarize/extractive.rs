@@ -6,7 +6,7 @@
 //! furniture or a dateline opening a sentence is cut.
 
 use super::furniture::story_text;
-use super::length_model::{features, worth_adding, ArticleWords};
+use super::length_model::{features, predicted_gain, ArticleWords};
 use super::{Summarizer, Summary};
 use crate::article::EmbeddedArticle;
 use crate::error::Result;
@@ -40,7 +40,7 @@ pub struct Extract<'a> {
     pub text: &'a str,
 }
 
-/// Takes the article's leading story sentences while the length model expects each to help.
+/// Takes the article's leading story sentences, as many as the length model expects to score best.
 #[derive(Clone, Debug, Default)]
 pub struct ExtractiveSummarizer {
     options: ExtractiveOptions,
@@ -53,8 +53,9 @@ impl ExtractiveSummarizer {
     }
 
     /// The sentences of the summary, in article order: of the story sentences (see [`candidates`]), the first
-    /// one, then each next one while the length model expects it to raise ROUGE-1, up to `max_sentences` and
-    /// without passing `max_words`. Empty when the article has no story sentence.
+    /// k, where k (at least 1, at most `max_sentences`, without passing `max_words` unless k is 1) is where the
+    /// length model's predicted ROUGE-1 gains, summed from the second sentence on, peak (the smaller k on a
+    /// tie). Empty when the article has no story sentence.
     pub fn select<'a>(&self, sentences: &'a [String]) -> Vec<Extract<'a>> {
         let mut candidates = candidates(sentences).take(self.options.max_sentences);
         let Some(first) = candidates.next() else {
@@ -63,24 +64,28 @@ impl ExtractiveSummarizer {
         let article = ArticleWords::new(sentences);
         let first_words = crate::script::word_count(first.text);
         let (mut chosen, mut words) = (vec![first], first_words);
+        let (mut best, mut best_gain, mut gain) = (1, 0.0, 0.0);
         for (position, next) in (1..).zip(candidates) {
             let next_words = crate::script::word_count(next.text);
-            let texts: Vec<&str> = chosen.iter().map(|e| e.text).collect();
-            if words + next_words > self.options.max_words
-                || !worth_adding(&features(
-                    &article,
-                    &texts,
-                    next.text,
-                    position,
-                    words,
-                    first_words,
-                ))
-            {
+            if words + next_words > self.options.max_words {
                 break;
             }
+            let texts: Vec<&str> = chosen.iter().map(|e| e.text).collect();
+            gain += predicted_gain(&features(
+                &article,
+                &texts,
+                next.text,
+                position,
+                words,
+                first_words,
+            ));
             chosen.push(next);
             words += next_words;
+            if gain > best_gain {
+                (best, best_gain) = (chosen.len(), gain);
+            }
         }
+        chosen.truncate(best);
         chosen
     }
 }

@@ -1,5 +1,5 @@
-//! When to stop adding leading sentences: a linear model, fitted by `scripts/summary_budget` on CNN/DailyMail
-//! highlights and the dev references, that scores the ROUGE-1 gain of adding the next story sentence to the
+//! How many leading sentences to take: a linear model, fitted by `scripts/summary_budget` on CNN/DailyMail
+//! highlights and the dev references, that predicts the ROUGE-1 gain of adding each next story sentence to the
 //! summary from what the article shows (the summary's length so far, the sentence's length, how many of its
 //! words the summary already has, how common its words are in the article, whether it opens with a quote, the
 //! length of the first sentence and of the article). Its weights live in `length_model.json`.
@@ -129,14 +129,13 @@ pub fn features(
     ]
 }
 
-/// True when the model expects adding the sentence with these features to raise ROUGE-1.
-pub fn worth_adding(features: &[f64; 13]) -> bool {
+/// The ROUGE-1 F the model expects adding the sentence with these features to gain (negative: to lose).
+pub fn predicted_gain(features: &[f64; 13]) -> f64 {
     features
         .iter()
         .zip(WEIGHTS.iter())
         .map(|(f, w)| f * w)
-        .sum::<f64>()
-        > 0.0
+        .sum()
 }
 
 /// Lower-cased words of three or more letters and digits, stop words left out.
