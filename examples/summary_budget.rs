@@ -1,25 +1,26 @@
-//! Chooses the extractive summariser's target length by K-fold cross-validation and prints what it measures.
+//! Exports what `scripts/summary_budget` fits the extractive summariser's length model on, and prints how the
+//! committed model scores.
 //!
 //! Reads `articles.jsonl` records (`text`, `summary`) of each corpus given and splits articles and references
-//! with the pipeline's sentence splitter, as `newsdigest eval` does. Corpora named `xsum` (one-sentence
-//! references) are measured with one-sentence summaries against Lead-1 and take no part in the choice. For the
-//! others, articles are dealt into K folds by position; for each fold the target (40 to 100 words, step 2) with
-//! the best mean ROUGE-1 F over every other fold of every corpus is chosen and the fold is summarised with it.
-//! Prints, per corpus, the held-out ROUGE F beside Lead-3 and the difference per fold; then ROUGE by
-//! target on all articles and the target all of them choose (the default of `ExtractiveOptions`).
+//! with the pipeline's sentence splitter, as `newsdigest eval` does. With `--export FILE` it writes a first JSON
+//! line naming the features, then one line for every article: the corpus, the ROUGE F (1, 2, Lsum) of the lead baseline (Lead-3, or Lead-1 for corpora
+//! named `xsum`, whose references are one sentence) and, for each prefix of the summariser's candidate
+//! sentences (at most `max_sentences`), its word count, its ROUGE F and the length model's features for adding
+//! its last sentence. Then it prints, per corpus, the committed model's mean ROUGE F beside the baseline (on
+//! every article: in-sample for the corpora it was fitted on; `xsum` with one-sentence summaries) and the time
+//! the summariser takes an article (sentences already split; the mean over 20 passes).
 //!
-//! usage: summary_budget [--folds K] CORPUS_DIR...
+//! usage: summary_budget [--export FILE] CORPUS_DIR...
 
 use anyhow::{bail, Context};
 use newsdigest::eval::rouge::{mean_scores, rouge, RougeScores};
 use newsdigest::eval::summaries::{lead3, one_sentence_per_line};
 use newsdigest::sentences::{RuleSplitter, SentenceSplitter};
-use newsdigest::summarize::{ExtractiveOptions, ExtractiveSummarizer};
+use newsdigest::summarize::length_model::{features, ArticleWords, FEATURE_NAMES};
+use newsdigest::summarize::{candidates, ExtractiveOptions, ExtractiveSummarizer};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-
-/// Candidate targets, in words.
-const TARGETS: std::ops::RangeInclusive<usize> = 40..=100;
-const TARGET_STEP: usize = 2;
+use std::time::Instant;
 
 /// One article: its sentences and its reference, one sentence per line.
 struct Example {
@@ -34,136 +35,92 @@ struct Corpus {
 }
 
 fn main() -> anyhow::Result<()> {
-    let mut folds = 5usize;
+    let mut export: Option<PathBuf> = None;
     let mut dirs: Vec<PathBuf> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--folds" => folds = args.next().context("--folds K")?.parse()?,
+            "--export" => export = Some(args.next().context("--export FILE")?.into()),
             _ => dirs.push(arg.into()),
         }
     }
-    if dirs.is_empty() || folds < 2 {
-        bail!("usage: summary_budget [--folds K>=2] CORPUS_DIR...");
+    if dirs.is_empty() {
+        bail!("usage: summary_budget [--export FILE] CORPUS_DIR...");
     }
     let splitter = RuleSplitter::default();
     let corpora: Vec<Corpus> = dirs
         .iter()
         .map(|dir| read_corpus(&splitter, dir))
         .collect::<anyhow::Result<_>>()?;
-    let targets: Vec<usize> = TARGETS.step_by(TARGET_STEP).collect();
-    // scores[c][t][a]: ROUGE of article a of corpus c summarised with target t.
-    let scores: Vec<Vec<Vec<RougeScores>>> = corpora
-        .iter()
-        .map(|corpus| {
-            targets
-                .iter()
-                .map(|&target| summaries(corpus, target))
-                .collect()
-        })
-        .collect();
-    let fitted = |c: usize| !corpora[c].one_sentence;
-    // Mean ROUGE-1 F of target t over the articles `keep` lets through, pooled over the fitted corpora.
-    let pooled_r1 = |t: usize, keep: &dyn Fn(usize, usize) -> bool| {
-        let values: Vec<f64> = (0..corpora.len())
-            .filter(|&c| fitted(c))
-            .flat_map(|c| {
-                scores[c][t]
-                    .iter()
-                    .enumerate()
-                    .filter(move |(a, _)| keep(c, *a))
-                    .map(|(_, s)| s.rouge1.f)
-            })
-            .collect();
-        values.iter().sum::<f64>() / values.len().max(1) as f64
-    };
-    let best_target = |keep: &dyn Fn(usize, usize) -> bool| {
-        (0..targets.len())
-            .max_by(|&a, &b| {
-                pooled_r1(a, keep)
-                    .total_cmp(&pooled_r1(b, keep))
-                    .then(b.cmp(&a))
-            })
-            .unwrap_or(0)
-    };
-
-    println!("{folds}-fold cross-validation of the target length (folds by article; chosen on the other folds of all corpora but xsum)");
-    for (c, corpus) in corpora.iter().enumerate() {
-        let lead: Vec<RougeScores> = corpus
-            .examples
-            .iter()
-            .map(|e| lead_baseline(corpus, e))
-            .collect();
-        let mut held_out: Vec<Option<RougeScores>> = vec![None; corpus.examples.len()];
-        let mut chosen = Vec::new();
-        for fold in 0..folds {
-            let t = if fitted(c) {
-                best_target(&|d, a| d != c || a % folds != fold)
-            } else {
-                0
-            };
-            chosen.push(targets[t]);
-            for a in (fold..corpus.examples.len()).step_by(folds) {
-                held_out[a] = Some(scores[c][t][a]);
+    if let Some(path) = export {
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?,
+        );
+        writeln!(out, "{}", serde_json::json!({ "features": FEATURE_NAMES }))?;
+        for corpus in &corpora {
+            for example in &corpus.examples {
+                writeln!(out, "{}", export_record(corpus, example))?;
             }
         }
-        let held_out: Vec<RougeScores> = held_out.into_iter().flatten().collect();
-        let differences: Vec<String> = (0..folds)
-            .map(|fold| {
-                let pick = |v: &[RougeScores]| {
-                    mean_scores(
-                        &v.iter()
-                            .skip(fold)
-                            .step_by(folds)
-                            .cloned()
-                            .collect::<Vec<_>>(),
-                    )
-                };
-                let (s, l) = (pick(&held_out), pick(&lead));
-                format!(
-                    "{:+.2}/{:+.2}",
-                    100.0 * (s.rouge1.f - l.rouge1.f),
-                    100.0 * (s.rouge2.f - l.rouge2.f)
-                )
-            })
-            .collect();
-        let (s, l) = (mean_scores(&held_out), mean_scores(&lead));
+        out.flush()?;
+    }
+    println!("committed length model, every article (in-sample where fitted):");
+    for corpus in &corpora {
+        let defaults = ExtractiveOptions::default();
+        let summarizer = ExtractiveSummarizer::new(ExtractiveOptions {
+            max_sentences: if corpus.one_sentence {
+                1
+            } else {
+                defaults.max_sentences
+            },
+            ..defaults
+        });
+        let (mut system, mut lead, mut words) = (Vec::new(), Vec::new(), Vec::new());
+        for example in &corpus.examples {
+            let summary: Vec<String> = summarizer
+                .select(&example.sentences)
+                .iter()
+                .map(|extract| extract.text.to_string())
+                .collect();
+            words.push(
+                summary
+                    .iter()
+                    .map(|s| s.split_whitespace().count())
+                    .sum::<usize>(),
+            );
+            system.push(rouge(&example.reference, &one_sentence_per_line(&summary)));
+            lead.push(lead_baseline(corpus, example));
+        }
+        words.sort_unstable();
+        let passes = 20;
+        let started = Instant::now();
+        for _ in 0..passes {
+            for example in &corpus.examples {
+                std::hint::black_box(summarizer.select(&example.sentences));
+            }
+        }
+        let per_article = started.elapsed().as_secs_f64() * 1000.0
+            / (passes * corpus.examples.len().max(1)) as f64;
         println!(
-            "{:<8} {:>4} articles  summary {}  {} {}  targets {:?}  R-1/R-2 difference by fold {}",
+            "{:<8} {:>4} articles  summary {} (median {} words, {:.3} ms an article)  {} {}",
             corpus.name,
             corpus.examples.len(),
-            triple(&s),
+            triple(&mean_scores(&system)),
+            words.get(words.len() / 2).copied().unwrap_or(0),
+            per_article,
             if corpus.one_sentence {
                 "Lead-1"
             } else {
                 "Lead-3"
             },
-            triple(&l),
-            if fitted(c) { chosen } else { vec![] },
-            differences.join(" "),
+            triple(&mean_scores(&lead)),
         );
     }
-    println!("ROUGE-1 / ROUGE-2 F by target on all articles:");
-    for (t, target) in targets.iter().enumerate() {
-        let row: Vec<String> = (0..corpora.len())
-            .filter(|&c| fitted(c))
-            .map(|c| {
-                let m = mean_scores(&scores[c][t]);
-                format!(
-                    "{} {:.2} / {:.2}",
-                    corpora[c].name,
-                    100.0 * m.rouge1.f,
-                    100.0 * m.rouge2.f
-                )
-            })
-            .collect();
-        println!("  {target:>3} words  {}", row.join("   "));
-    }
-    println!(
-        "target chosen on all articles: {} words",
-        targets[best_target(&|_, _| true)]
-    );
     Ok(())
+}
+
+fn f_scores(s: &RougeScores) -> [f64; 3] {
+    [s.rouge1.f, s.rouge2.f, s.rouge_lsum.f]
 }
 
 fn triple(s: &RougeScores) -> String {
@@ -175,30 +132,32 @@ fn triple(s: &RougeScores) -> String {
     )
 }
 
-/// ROUGE of every article's summary with this target (one sentence for one-sentence corpora).
-fn summaries(corpus: &Corpus, target_words: usize) -> Vec<RougeScores> {
-    let defaults = ExtractiveOptions::default();
-    let summarizer = ExtractiveSummarizer::new(ExtractiveOptions {
-        target_words,
-        max_sentences: if corpus.one_sentence {
-            1
-        } else {
-            defaults.max_sentences
-        },
-        ..defaults
-    });
-    corpus
-        .examples
-        .iter()
-        .map(|example| {
-            let summary: Vec<String> = summarizer
-                .select(&example.sentences)
-                .iter()
-                .map(|extract| extract.text.to_string())
-                .collect();
-            rouge(&example.reference, &one_sentence_per_line(&summary))
-        })
-        .collect()
+/// The article's export line: baseline scores and, per prefix of candidates, words, scores and features.
+fn export_record(corpus: &Corpus, example: &Example) -> serde_json::Value {
+    let max_sentences = ExtractiveOptions::default().max_sentences;
+    let chosen: Vec<_> = candidates(&example.sentences).take(max_sentences).collect();
+    let article = ArticleWords::new(&example.sentences);
+    let first_words = chosen
+        .first()
+        .map_or(0, |e| newsdigest::script::word_count(e.text));
+    let mut words = 0;
+    let mut prefixes = Vec::new();
+    for (k, extract) in chosen.iter().enumerate() {
+        let texts: Vec<&str> = chosen[..k].iter().map(|e| e.text).collect();
+        let added = features(&article, &texts, extract.text, k, words, first_words);
+        words += newsdigest::script::word_count(extract.text);
+        let summary: Vec<String> = chosen[..=k].iter().map(|e| e.text.to_string()).collect();
+        prefixes.push(serde_json::json!({
+            "words": words,
+            "rouge": f_scores(&rouge(&example.reference, &one_sentence_per_line(&summary))),
+            "features": added,
+        }));
+    }
+    serde_json::json!({
+        "corpus": corpus.name,
+        "baseline": f_scores(&lead_baseline(corpus, example)),
+        "prefixes": prefixes,
+    })
 }
 
 /// ROUGE of Lead-3, or Lead-1 for one-sentence corpora.

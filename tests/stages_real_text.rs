@@ -101,7 +101,6 @@ fn extractive_summaries_respect_the_budget_and_keep_article_order() {
     let options = ExtractiveOptions {
         max_words: 45,
         max_sentences: 2,
-        ..ExtractiveOptions::default()
     };
     let summarizer = ExtractiveSummarizer::new(options.clone());
     for article in &embedded {

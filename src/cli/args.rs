@@ -179,7 +179,6 @@ impl PipelineArgs {
             summarizer: self.checkpoints.summarizer(ExtractiveOptions {
                 max_words: self.summary.summary_words,
                 max_sentences: self.summary.summary_sentences,
-                ..ExtractiveOptions::default()
             })?,
             labeller,
             ..defaults

@@ -4,6 +4,7 @@ mod abstractive;
 mod chunking;
 mod extractive;
 mod furniture;
+pub mod length_model;
 
 pub use abstractive::{AbstractiveOptions, AbstractiveSummarizer, GenerationSettings};
 pub use extractive::{candidates, Extract, ExtractiveOptions, ExtractiveSummarizer};
