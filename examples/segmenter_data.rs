@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! segmenter_data --set NAME=GOLD.jsonl[:DUMPS]... [--features-out FILE.jsonl] [--model MODEL.json]
-//!                [--score] [--family F] [--cache FILE]
+//!                [--score] [--misses] [--family F] [--cache FILE]
 //! ```
 //! `--set`: gold spans `{dump, start_line, end_line}` (records may carry `family` and `split`, as
 //! `newsdigest synth` writes them) with the dumps under DUMPS (default: GOLD's folder; a dump is looked for
@@ -12,7 +12,9 @@
 //! `.names`): one JSON line per dump with every
 //! candidate line, its label (a gold story starts there) and features, the words before it, and the words of
 //! the gold articles. `--score`: segments every dump with `--model` (default: the committed model) and prints
-//! boundary F1 and Pk per set and per family (`--family`: only that family's dumps). Sentence vectors are
+//! boundary F1 and Pk per set and per family (`--family`: only that family's dumps); `--misses`: every gold
+//! start missed and every start made that gold has not, with the model's log-odds and strongest features.
+//! Sentence vectors are
 //! cached by sentence in `--cache` (default `/work/cache/segmenter-vectors.bin`), so each is embedded once;
 //! `--also-read FILE` reads more vectors of the same format (never written to).
 
@@ -55,6 +57,7 @@ struct Options {
     features_out: Option<PathBuf>,
     model: Option<PathBuf>,
     score: bool,
+    misses: bool,
     family: Option<String>,
     cache: PathBuf,
     also_read: Vec<PathBuf>,
@@ -66,6 +69,7 @@ fn options() -> anyhow::Result<Options> {
         features_out: None,
         model: None,
         score: false,
+        misses: false,
         family: None,
         cache: PathBuf::from("/work/cache/segmenter-vectors.bin"),
         also_read: Vec::new(),
@@ -92,6 +96,7 @@ fn options() -> anyhow::Result<Options> {
             "--features-out" => options.features_out = Some(value()?.into()),
             "--model" => options.model = Some(value()?.into()),
             "--score" => options.score = true,
+            "--misses" => options.misses = true,
             "--family" => options.family = Some(value()?),
             "--cache" => options.cache = value()?.into(),
             "--also-read" => options.also_read.push(value()?.into()),
@@ -299,6 +304,57 @@ fn article_words(d: &GoldDump) -> Vec<usize> {
         .collect()
 }
 
+/// Prints every gold start the segmenter missed and every start it made that gold has not, with the
+/// boundary model's log-odds there and its strongest features, to see what a model has not learned.
+fn print_misses(model: &BoundaryModel, dumps: &[&GoldDump], dimension: usize) {
+    let segmenter = DumpSegmenter::with_model(model.clone());
+    for d in dumps {
+        let segmentation =
+            segmenter.finish(&d.dump, d.prepared.clone(), d.vectors.clone(), dimension);
+        let found: Vec<usize> = segmentation
+            .articles
+            .iter()
+            .filter_map(|a| a.start_line)
+            .collect();
+        let gold: Vec<usize> = d.gold.iter().map(|g| g.start).collect();
+        let candidates = d.prepared.candidates(&d.vectors, dimension);
+        let report = |line: usize, what: &str| {
+            let text: String = d.dump.lines[line - 1].chars().take(70).collect();
+            let Some(candidate) = candidates.iter().find(|c| c.line + 1 == line) else {
+                println!("  {what} {line}: (no candidate) {text:?}");
+                return;
+            };
+            let strongest: Vec<String> = model
+                .contributions(&candidate.features)
+                .iter()
+                .take(5)
+                .map(|c| format!("{} {:+.1}", c.name, c.value))
+                .collect();
+            println!(
+                "  {what} {line} ({:+.1}): {text:?}\n      {}",
+                model.logit(&candidate.features),
+                strongest.join(", ")
+            );
+        };
+        let missed: Vec<usize> = gold
+            .iter()
+            .copied()
+            .filter(|g| !found.contains(g))
+            .collect();
+        let extra: Vec<usize> = found
+            .iter()
+            .copied()
+            .filter(|f| !gold.contains(f))
+            .collect();
+        if missed.is_empty() && extra.is_empty() {
+            continue;
+        }
+        println!("{} ({}):", d.name, d.family);
+        missed.iter().for_each(|&l| report(l, "missed"));
+        extra.iter().for_each(|&l| report(l, "false"));
+    }
+}
+
 /// Segments the dumps with `model` and scores them against their gold.
 fn score(model: &BoundaryModel, dumps: &[&GoldDump], dimension: usize) -> DumpScore {
     let segmenter = DumpSegmenter::with_model(model.clone());
@@ -364,6 +420,15 @@ fn main() -> anyhow::Result<()> {
         out.flush()?;
         let names = path.with_extension("names");
         std::fs::write(&names, FEATURE_NAMES.join("\n") + "\n")?;
+    }
+    if options.misses {
+        let model = match &options.model {
+            Some(path) => BoundaryModel::from_json(&std::fs::read_to_string(path)?)?,
+            None => BoundaryModel::committed(),
+        };
+        for (_, dumps) in &sets {
+            print_misses(&model, &dumps.iter().collect::<Vec<_>>(), dimension);
+        }
     }
     if options.score {
         let model = match &options.model {

@@ -43,11 +43,11 @@ fn eval_scores_a_saved_run_and_gates_on_thresholds() {
     };
 
     let report: Value = serde_json::from_str(&stdout(eval(&["--format", "json"]))).unwrap();
-    // The boundary model splits one brief of this dump at the wrong line (line 9 instead of 38): 6 of the 7
-    // gold articles align by span, and the boundary F1 says so (5 of 7 starts right each way).
+    // The boundary model misses one start of this dump (line 38, a one-paragraph brief after another) and
+    // splits the first story's last paragraph off (line 9): 6 of the 7 starts right each way.
     assert_eq!(report["alignment"]["gold"], 7);
     assert_eq!(report["alignment"]["matched"], 6);
-    assert_eq!(report["segmentation"]["total"]["boundary_f1"], 0.7143);
+    assert_eq!(report["segmentation"]["total"]["boundary_f1"], 0.8571);
     assert!(report["labels"]["accuracy"].as_f64().unwrap() >= 5.0 / 6.0);
     for metric in ["rouge1", "rouge2", "rougeL", "rougeLsum"] {
         let system = report["summaries"]["system"][metric]["f"].as_f64().unwrap();

@@ -5,6 +5,7 @@
 //! content features compare the sentence vectors of the prose on either side of the line over several window
 //! sizes, against the dump's usual similarity across a gap.
 
+use super::boilerplate::Boilerplate;
 use super::lines::LineKind;
 use super::metadata::{agency_tag, dateline};
 use super::shape::{
@@ -25,7 +26,7 @@ const CONTEXT: usize = 16;
 const CONTEXT_AFTER: usize = 4;
 
 /// Names of the features, in the order of [`Candidate::features`] (also the order the model file names).
-pub const FEATURE_NAMES: [&str; 57] = [
+pub const FEATURE_NAMES: [&str; 62] = [
     "blank lines before",
     "blank lines beyond the dump's usual gap",
     "blank gap rare in this dump",
@@ -83,6 +84,11 @@ pub const FEATURE_NAMES: [&str; 57] = [
     "prose paragraphs in the dump",
     "share of the dump's gaps with a layout cue",
     "prose paragraphs since the last layout cue",
+    "story-closing line since the last story text",
+    "opening shape's share of the dump's paragraphs",
+    "opening shape recurs across the dump",
+    "numbered in sequence with another opening",
+    "paragraphs to the nearest number in sequence",
 ];
 
 /// Index of the first content feature in [`FEATURE_NAMES`] (those that move when sentence vectors move).
@@ -91,8 +97,15 @@ pub const FIRST_CONTENT: usize = 39;
 const CONTENT_FEATURES: usize = 12;
 
 static TIME_OR_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\W{0,3}(\d{1,2}[:.]\d{2}\b|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})")
-        .expect("valid pattern")
+    Regex::new(
+        r"^\W{0,3}(\d{1,2}[:.]\d{2}(\s?[AaPp]\.?[Mm]\.?)?\b|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})",
+    )
+    .expect("valid pattern")
+});
+
+/// A number opening a line as a list or story number (`3.`, `3)`, `[3]`, `#3`, `(3)`), and its form.
+static LEADING_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\W{0,3}?([\[#(]?)(\d{1,3})([.)\]:]?)\s").expect("valid pattern")
 });
 
 static LIST_OR_QUOTE: LazyLock<Regex> =
@@ -170,6 +183,95 @@ fn robust_scale(values: &[f32]) -> (f32, f32) {
     let median = sorted[sorted.len() / 2];
     let spread = values.iter().map(|v| (v - median).abs()).sum::<f32>() / values.len() as f32;
     (median, spread.max(0.02))
+}
+
+/// The shape of a line's opening, to count how often the same opening recurs in a dump: the class of each of
+/// its first two words (a time, a number, a word in capitals, a capitalised or a lower-case word, or the
+/// punctuation it opens with) with the punctuation the first ends with, and whether the line is short.
+fn opening_shape(text: &str) -> String {
+    let mut shape = String::new();
+    for word in text.split_whitespace().take(2) {
+        let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let class = if TIME_OR_DATE.is_match(word) {
+            "T".to_string()
+        } else if core.chars().all(|c| c.is_ascii_digit()) && !core.is_empty() {
+            "N".to_string()
+        } else if core.is_empty() {
+            word.chars().take(2).collect()
+        } else if is_all_caps(core) && core.chars().count() > 1 {
+            "A".to_string()
+        } else if starts_capitalised(core) {
+            "C".to_string()
+        } else {
+            "l".to_string()
+        };
+        let lead: String = word.chars().take_while(|c| !c.is_alphanumeric()).collect();
+        let tail: String = word
+            .chars()
+            .rev()
+            .take_while(|c| !c.is_alphanumeric())
+            .collect();
+        shape.push_str(&format!("{lead}{class}{tail} "));
+    }
+    shape.push(if word_count(text) <= 4 { 's' } else { 'l' });
+    shape
+}
+
+/// How each unit's opening shape recurs in the dump: the share of units opening with the same shape, and
+/// how far apart (as a share of the dump's units) its first and last occurrences lie.
+fn shape_recurrence(units: &[Unit], lines: &[String]) -> Vec<(f32, f32)> {
+    let shapes: Vec<String> = units
+        .iter()
+        .map(|u| opening_shape(lines[u.paragraph.first_line()].trim()))
+        .collect();
+    let mut seen: std::collections::HashMap<&str, (usize, usize, usize)> =
+        std::collections::HashMap::new();
+    for (u, shape) in shapes.iter().enumerate() {
+        let entry = seen.entry(shape.as_str()).or_insert((0, u, u));
+        entry.0 += 1;
+        entry.2 = u;
+    }
+    let total = units.len().max(1) as f32;
+    shapes
+        .iter()
+        .map(|shape| {
+            let (count, first, last) = seen[shape.as_str()];
+            (count as f32 / total, (last - first) as f32 / total)
+        })
+        .collect()
+}
+
+/// For each unit opening with a number, whether another opening of the same form carries the next or the
+/// previous number, and how many units away the nearest such one is.
+fn number_sequences(units: &[Unit], lines: &[String]) -> Vec<Option<usize>> {
+    let numbers: Vec<Option<(String, u32)>> = units
+        .iter()
+        .map(|u| {
+            let captures = LEADING_NUMBER.captures(lines[u.paragraph.first_line()].trim())?;
+            let form = format!("{}{}", &captures[1], &captures[3]);
+            Some((form, captures[2].parse().ok()?))
+        })
+        .collect();
+    (0..units.len())
+        .map(|u| {
+            let (form, n) = numbers[u].as_ref()?;
+            let neighbour = |other: &Option<(String, u32)>, wanted: u32| {
+                other
+                    .as_ref()
+                    .is_some_and(|(f, m)| f == form && *m == wanted)
+            };
+            let before = (0..u)
+                .rev()
+                .find(|&v| numbers[v].is_some())
+                .filter(|&v| neighbour(&numbers[v], n.wrapping_sub(1)))
+                .map(|v| u - v);
+            let after = (u + 1..units.len())
+                .find(|&v| numbers[v].is_some())
+                .filter(|&v| neighbour(&numbers[v], n + 1))
+                .map(|v| v - u);
+            before.into_iter().chain(after).min()
+        })
+        .collect()
 }
 
 /// What kind of opening a unit makes, for counting how common each is in the dump.
@@ -265,10 +367,37 @@ fn context_similarities(prose: &[&[f32]], dimension: usize) -> (Vec<f32>, f32, f
     (context, median, spread)
 }
 
+/// Lines looked back over for a story-closing line before a candidate.
+const CLOSING_REACH: usize = 6;
+
+/// Whether a story-closing line (an end mark, a copyright or share line, a separator) stands between line `l`
+/// and the last story text before it, looking back over blank lines and short fragments (a slug, a section
+/// label, a breadcrumb) only. Lines that merely repeat are left out: in real text short fragments repeat too
+/// (a quote mark, a name cut off by a broken sentence split).
+fn closed_before(l: usize, kinds: &[LineKind], units: &[Unit], unit_of_line: &[usize]) -> bool {
+    (0..l)
+        .rev()
+        .filter(|&j| kinds[j] != LineKind::Blank)
+        .take(CLOSING_REACH)
+        .map(|j| match kinds[j] {
+            LineKind::Separator => Some(true),
+            LineKind::Boilerplate(Boilerplate::Repeated) => None,
+            LineKind::Boilerplate(b) if b.ends_story() => Some(true),
+            LineKind::Boilerplate(_) => None,
+            _ => match units.get(unit_of_line[j]).map(|u| &u.kind) {
+                Some(UnitKind::Fragment) => None,
+                _ => Some(false),
+            },
+        })
+        .find_map(|closed| closed)
+        .unwrap_or(false)
+}
+
 /// Whether a unit opens with a strong layout cue: a blank gap wider than usual, a separator, a headline, a
-/// digest item.
+/// digest item, a dateline.
 fn cued(unit: &Unit, kinds: &[LineKind], typical_gap: usize) -> bool {
     unit.paragraph.blanks_before > typical_gap
+        || (unit.kind == UnitKind::Prose && dateline(&unit.paragraph.text).is_some())
         || unit
             .paragraph
             .junk_before
@@ -335,6 +464,8 @@ pub fn candidates(
         .filter(|u| cued(u, kinds, profile.typical_gap))
         .count() as f32
         / (units.len().max(2) - 1) as f32;
+    let recurrence = shape_recurrence(units, lines);
+    let sequences = number_sequences(units, lines);
     let flag = |b: bool| f32::from(u8::from(b));
     text_lines[1..]
         .iter()
@@ -425,6 +556,13 @@ pub fn candidates(
                 prose_units.len() as f32,
                 cue_share,
                 since_cue[u] as f32,
+                flag(first && closed_before(l, kinds, units, &unit_of_line)),
+                if first { recurrence[u].0 } else { 0.0 },
+                if first { recurrence[u].1 } else { 0.0 },
+                flag(first && sequences[u].is_some()),
+                sequences[u]
+                    .filter(|_| first)
+                    .map_or(0.0, |d| (d as f32).ln_1p()),
             ]);
             debug_assert_eq!(features.len(), FEATURE_NAMES.len());
             Candidate {

@@ -49,6 +49,22 @@ const AGENCIES: [(&str, &str); 10] = [
     ("Anadolu Agency", "AA"),
     ("Press Trust of India", "PTI"),
 ];
+
+/// Countries printed after the city in a dateline ("SYLHET, Bangladesh, May 10 (NWA) - ").
+const COUNTRIES: [&str; 10] = [
+    "Bangladesh",
+    "Kenya",
+    "Sudan",
+    "Philippines",
+    "Nigeria",
+    "Pakistan",
+    "Colombia",
+    "Ukraine",
+    "Haiti",
+    "Myanmar",
+];
+
+/// Cities of datelines.
 const CITIES: [&str; 24] = [
     "NAIROBI",
     "GENEVA",
@@ -232,8 +248,13 @@ pub fn date_line(moment: Moment, rng: &mut dyn RngCore) -> String {
 pub fn dateline(moment: Moment, rng: &mut dyn RngCore) -> String {
     let city = CITIES.choose(rng).copied().unwrap_or("GENEVA");
     let (name, tag) = agency(rng);
-    match rng.gen_range(0..5) {
+    match rng.gen_range(0..6) {
         0 => format!("{city}, {} ({name}) - ", moment.short_date(rng)),
+        5 => format!(
+            "{city}, {}, {} ({tag}) - ",
+            COUNTRIES.choose(rng).copied().unwrap_or("Kenya"),
+            moment.short_date(rng)
+        ),
         1 => format!("{city} ({tag}) — "),
         2 => format!("{city} — "),
         3 => format!("{}, {}: ", title_case_word(city), moment.short_date(rng)),

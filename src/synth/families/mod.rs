@@ -15,6 +15,7 @@ use super::DumpWriter;
 use rand::seq::SliceRandom;
 use rand::{Rng, RngCore};
 use serde::{Deserialize, Serialize};
+use std::cell::Cell;
 
 /// A layout family: how the articles of a dump are laid out and what surrounds them. The kebab-case name is
 /// what `newsdigest synth --families` takes and what gold records carry, so that a model can be trained on
@@ -192,6 +193,14 @@ pub(crate) struct Dress {
     date: f64,
     dateline: f64,
     tag: f64,
+    /// How often an article opens with a time or date stamp on a line of its own (above the body when there
+    /// is no headline, under the headline otherwise), as live blogs and feeds print them.
+    stamp: f64,
+    /// How often an article is cut to a one-paragraph brief, whatever the family.
+    brief: f64,
+    /// How the dump numbers its stories, if it does (`1. `, `2) `, `[3] `, `#4 ` in front of the headline, or
+    /// of the first paragraph when there is none), and the number of the next one.
+    numbering: Option<(usize, Cell<usize>)>,
     /// Fewest and most body blocks kept (paragraphs and list items; subheadings come free).
     blocks: (usize, usize),
 }
@@ -199,8 +208,10 @@ pub(crate) struct Dress {
 /// An article dressed for printing.
 #[derive(Clone, Debug)]
 pub(crate) struct Dressed {
-    /// The headline as it will be printed, if any.
+    /// The headline as it will be printed (with the story's number in a numbered dump), if any.
     pub headline: Option<String>,
+    /// The headline without the number (the gold title).
+    pub title: Option<String>,
     /// Byline and date lines, printed under the headline.
     pub meta: Vec<String>,
     /// The body to print: dateline in front of the first paragraph, agency tag after the last.
@@ -221,7 +232,7 @@ impl Dressed {
 
     /// Opens the article in `out` with this headline and body.
     pub fn begin(&self, article: &SourceArticle, out: &mut DumpWriter) {
-        out.begin(article, self.headline.clone(), self.text());
+        out.begin(article, self.title.clone(), self.text());
     }
 }
 
@@ -230,18 +241,24 @@ impl Dress {
     pub fn random(rng: &mut dyn RngCore) -> Dress {
         let rate = |rng: &mut dyn RngCore, rates: &[f64]| rates.choose(rng).copied().unwrap_or(0.0);
         Dress {
-            headline: rate(rng, &[0.0, 0.5, 0.8, 1.0, 1.0, 1.0]),
+            headline: rate(rng, &[0.0, 0.0, 0.5, 0.8, 1.0, 1.0, 1.0]),
             case: HeadlineCase::random(rng),
             byline: rate(rng, &[0.0, 0.0, 0.3, 0.7, 1.0]),
             date: rate(rng, &[0.0, 0.0, 0.3, 0.7, 1.0]),
-            dateline: rate(rng, &[0.0, 0.0, 0.3, 0.6, 1.0]),
+            dateline: rate(rng, &[0.0, 0.0, 0.3, 0.6, 1.0, 1.0]),
             tag: rate(rng, &[0.0, 0.0, 0.0, 0.3, 1.0]),
+            stamp: rate(rng, &[0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 1.0]),
+            brief: rate(rng, &[0.0, 0.0, 0.0, 0.15, 0.4]),
+            numbering: rng
+                .gen_bool(0.1)
+                .then(|| (rng.gen_range(0..4), Cell::new(1))),
             blocks: (3, 30),
         }
     }
 
-    /// No cue at all: no headline, byline, date line, dateline or tag.
-    pub fn bare() -> Dress {
+    /// No cue at all: no headline, byline, date line, dateline or tag; some dumps cut many stories to
+    /// one-paragraph briefs.
+    pub fn bare(rng: &mut dyn RngCore) -> Dress {
         Dress {
             headline: 0.0,
             case: HeadlineCase::AsWritten,
@@ -249,6 +266,9 @@ impl Dress {
             date: 0.0,
             dateline: 0.0,
             tag: 0.0,
+            stamp: 0.0,
+            brief: [0.0, 0.0, 0.2, 0.5].choose(rng).copied().unwrap_or(0.0),
+            numbering: None,
             blocks: (3, 30),
         }
     }
@@ -269,12 +289,37 @@ impl Dress {
         }
     }
 
+    /// The same dressing without numbered stories (for families that number stories their own way).
+    pub fn unnumbered(self) -> Dress {
+        Dress {
+            numbering: None,
+            ..self
+        }
+    }
+
+    /// The next story's number as printed in front of its opening line, in a numbered dump.
+    fn next_number(&self) -> Option<String> {
+        let (style, next) = self.numbering.as_ref()?;
+        let number = next.get();
+        next.set(number + 1);
+        Some(match style {
+            0 => format!("{number}. "),
+            1 => format!("{number}) "),
+            2 => format!("[{number}] "),
+            _ => format!("#{number} "),
+        })
+    }
+
     /// Dresses one article.
     pub fn dress(&self, article: &SourceArticle, rng: &mut dyn RngCore) -> Dressed {
         let moment = Moment::random(rng);
-        let headline = rng
+        let title = rng
             .gen_bool(self.headline)
             .then(|| self.case.apply(&style::headline_for(article, rng)));
+        let number = self.next_number();
+        let headline = title
+            .as_ref()
+            .map(|t| format!("{}{t}", number.as_deref().unwrap_or("")));
         let mut meta = Vec::new();
         // Bylines and date lines stand under a headline; without one the body opens the article.
         let byline = if headline.is_some() { self.byline } else { 0.0 };
@@ -290,7 +335,40 @@ impl Dress {
                 meta.push(line);
             }
         }
-        let keep = rng.gen_range(self.blocks.0..=self.blocks.1.max(self.blocks.0));
+        // A stamp stands on a line of its own, or in front of the headline (or of the text without one).
+        let stamp = rng.gen_bool(self.stamp).then(|| {
+            if rng.gen_bool(0.7) {
+                moment.time(rng)
+            } else {
+                format!("{} {}", moment.date(rng), moment.time(rng))
+            }
+        });
+        let stamp_in_front = match stamp {
+            Some(stamp) if rng.gen_bool(0.5) => Some(
+                [
+                    format!("{stamp} | "),
+                    format!("[{stamp}] "),
+                    format!("{stamp} — "),
+                ]
+                .choose(rng)
+                .cloned()
+                .unwrap_or_default(),
+            ),
+            Some(stamp) => {
+                meta.insert(0, stamp);
+                None
+            }
+            None => None,
+        };
+        let headline = match (headline, &stamp_in_front) {
+            (Some(headline), Some(front)) => Some(format!("{front}{headline}")),
+            (headline, _) => headline,
+        };
+        let keep = if rng.gen_bool(self.brief) {
+            1
+        } else {
+            rng.gen_range(self.blocks.0..=self.blocks.1.max(self.blocks.0))
+        };
         let mut blocks = Vec::new();
         let mut kept = 0;
         // Without a headline, an opening subheading ("Summary", "Highlights") would read as one: start at the
@@ -339,8 +417,23 @@ impl Dress {
                 last.push_str(&style::agency_tag(rng));
             }
         }
+        if headline.is_none() {
+            let front = format!(
+                "{}{}",
+                number.as_deref().unwrap_or(""),
+                stamp_in_front.as_deref().unwrap_or("")
+            );
+            if let Some(first) = blocks
+                .first_mut()
+                .filter(|b| b.kind == BlockKind::Paragraph)
+                .and_then(|b| b.sentences.first_mut())
+            {
+                *first = format!("{front}{first}");
+            }
+        }
         Dressed {
             headline,
+            title,
             meta,
             blocks,
             moment,

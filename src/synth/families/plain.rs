@@ -3,7 +3,7 @@
 
 use super::{bullet, Body, Dress, Dressed, Separator};
 use crate::synth::source::SourceArticle;
-use crate::synth::DumpWriter;
+use crate::synth::{style, DumpWriter};
 use rand::seq::SliceRandom;
 use rand::{Rng, RngCore};
 
@@ -19,6 +19,54 @@ fn feed_header(rng: &mut dyn RngCore, out: &mut DumpWriter) {
         ];
         out.line(header.choose(rng).copied().unwrap_or("Saved articles"));
         out.blanks(rng.gen_range(1..=2));
+    }
+}
+
+/// Lines some exports print around every story whatever their layout (outside the story): a slug, section or
+/// breadcrumb line before it, an end mark, copyright, share or "Read more" line after it. Most dumps have none;
+/// the cue is shared with the wire, web and feed families so that a model learns it as a cue of its own.
+struct Trim {
+    before: Option<usize>,
+    after: Option<usize>,
+}
+
+impl Trim {
+    fn random(rng: &mut dyn RngCore) -> Trim {
+        if rng.gen_bool(0.75) {
+            return Trim {
+                before: None,
+                after: None,
+            };
+        }
+        Trim {
+            before: rng.gen_bool(0.5).then(|| rng.gen_range(0..4)),
+            after: rng.gen_bool(0.7).then(|| rng.gen_range(0..6)),
+        }
+    }
+
+    fn before(&self, index: usize, total: usize, rng: &mut dyn RngCore, out: &mut DumpWriter) {
+        const SECTIONS: [&str; 6] = ["World", "Africa", "Asia", "Politics", "Health", "Climate"];
+        let section = SECTIONS.choose(rng).copied().unwrap_or("World");
+        match self.before {
+            Some(0) => out.furniture(format!("BC-{section}-{}", rng.gen_range(100..999))),
+            Some(1) => out.furniture(format!("Home > {section}")),
+            Some(2) => out.furniture(section.to_uppercase()),
+            Some(_) => out.furniture(format!("Story {} of {total}", index + 1)),
+            None => {}
+        }
+    }
+
+    fn after(&self, dressed: &Dressed, rng: &mut dyn RngCore, out: &mut DumpWriter) {
+        let line = match self.after {
+            Some(0) => "ENDS".to_string(),
+            Some(1) => "-30-".to_string(),
+            Some(2) => format!("(c) {} {}", dressed.moment.year(), style::agency(rng).0),
+            Some(3) => "Share | Copy link".to_string(),
+            Some(4) => "Read more".to_string(),
+            Some(_) => "###".to_string(),
+            None => return,
+        };
+        out.furniture(line);
     }
 }
 
@@ -60,18 +108,26 @@ pub(super) fn blank_paragraphs(
 ) {
     let dress = Dress::random(rng);
     let paragraph_gap = if rng.gen_bool(0.85) { 1 } else { 2 };
-    let separator = Separator::random(rng, paragraph_gap);
+    // At times articles are apart by the paragraph gap only: the headline, dateline or stamp tells them apart.
+    let separator = if rng.gen_bool(0.2) {
+        Separator::Blanks(paragraph_gap)
+    } else {
+        Separator::random(rng, paragraph_gap)
+    };
     let head_gap = rng.gen_range(0..=1);
+    let trim = Trim::random(rng);
     feed_header(rng, out);
     for (index, article) in articles.iter().enumerate() {
         if index > 0 {
             separator.write(out);
         }
+        trim.before(index, articles.len(), rng, out);
         let dressed = dress.dress(article, rng);
         dressed.begin(article, out);
         head(&dressed, head_gap, out);
         body(&dressed, Body::Paragraphs, paragraph_gap, rng, out);
         out.end();
+        trim.after(&dressed, rng, out);
     }
 }
 
@@ -86,7 +142,7 @@ pub(super) fn lines(
     out: &mut DumpWriter,
 ) {
     let (dress, separator) = if flat {
-        (Dress::bare(), Separator::Nothing)
+        (Dress::bare(rng), Separator::Nothing)
     } else {
         let separator = if rng.gen_bool(0.75) {
             Separator::Blanks(1)
@@ -95,18 +151,26 @@ pub(super) fn lines(
         };
         (Dress::random(rng), separator)
     };
-    if !flat {
+    let trim = if flat {
+        Trim {
+            before: None,
+            after: None,
+        }
+    } else {
         feed_header(rng, out);
-    }
+        Trim::random(rng)
+    };
     for (index, article) in articles.iter().enumerate() {
         if index > 0 {
             separator.write(out);
         }
+        trim.before(index, articles.len(), rng, out);
         let dressed = dress.dress(article, rng);
         dressed.begin(article, out);
         head(&dressed, 0, out);
         body(&dressed, layout, 0, rng, out);
         out.end();
+        trim.after(&dressed, rng, out);
     }
 }
 
@@ -125,11 +189,13 @@ pub(super) fn hard_wrapped(
     let separator = Separator::random(rng, 2);
     let head_gap = rng.gen_range(0..=1);
     let layout = Body::Wrapped { width, hyphenate };
+    let trim = Trim::random(rng);
     feed_header(rng, out);
     for (index, article) in articles.iter().enumerate() {
         if index > 0 {
             separator.write(out);
         }
+        trim.before(index, articles.len(), rng, out);
         let dressed = dress.dress(article, rng);
         dressed.begin(article, out);
         head(&dressed, head_gap, out);
@@ -144,5 +210,6 @@ pub(super) fn hard_wrapped(
             body(&dressed, layout, paragraph_gap, rng, out);
         }
         out.end();
+        trim.after(&dressed, rng, out);
     }
 }
