@@ -86,8 +86,13 @@ pub struct LengthPrior {
 impl LengthPrior {
     /// The prior's score for an article of `sentences` sentences.
     pub fn score(&self, sentences: usize) -> f32 {
-        let z = ((sentences.max(1) as f32).ln() - self.mean_log_sentences) / self.std_log_sentences;
-        self.per_article - self.weight * 0.5 * z * z
+        super::model::log_normal_length_score(
+            sentences,
+            self.mean_log_sentences,
+            self.std_log_sentences,
+            self.weight,
+            self.per_article,
+        )
     }
 }
 

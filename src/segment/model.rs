@@ -34,9 +34,28 @@ pub struct LengthPrior {
 impl LengthPrior {
     /// The prior's score for an article of `words` words.
     pub fn score(&self, words: usize) -> f32 {
-        let z = ((words.max(1) as f32).ln() - self.mean_log_words) / self.std_log_words;
-        self.per_article - self.weight * 0.5 * z * z
+        log_normal_length_score(
+            words,
+            self.mean_log_words,
+            self.std_log_words,
+            self.weight,
+            self.per_article,
+        )
     }
+}
+
+/// A log-normal length prior's score for an article of `count` units (words here, sentences for the content
+/// segmenter): `per_article` minus `weight` times half the squared z-score of ln(count). One formula for both
+/// decoders, so their priors stay comparable.
+pub(crate) fn log_normal_length_score(
+    count: usize,
+    mean_log: f32,
+    std_log: f32,
+    weight: f32,
+    per_article: f32,
+) -> f32 {
+    let z = ((count.max(1) as f32).ln() - mean_log) / std_log;
+    per_article - weight * 0.5 * z * z
 }
 
 /// One regression tree. Internal nodes are `0..split_feature.len()`; a child index below zero is the leaf
