@@ -14,14 +14,16 @@
 //!       prints articles, boundary F1, Pk and WindowDiff per named set of dumps
 
 use anyhow::{bail, Context};
-use newsdigest::embed::{normalized_mean, Embedder, MiniLmEmbedder, Precision};
+use newsdigest::embed::{normalized_mean, MiniLmEmbedder, Precision};
 use newsdigest::eval::segmentation::{aggregate, score_dump, AggregateScore, Span};
 use newsdigest::ingest::decode_lines;
 use newsdigest::segment::content::{ContentModel, ContentSegmenter};
 use newsdigest::sentences::{RuleSplitter, SentenceSplitter};
-use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
+
+#[path = "common/sentence_vectors.rs"]
+mod sentence_vectors;
+use sentence_vectors::SentenceVectors;
 
 /// One dump ready for the segmenter: its units and their gold.
 struct UnitDump {
@@ -75,99 +77,14 @@ impl UnitDump {
     }
 }
 
-/// Sentence vectors cached by the xxh3 of the sentence text: a file of records (8-byte hash, then the vector
-/// as little-endian f32), appended to as new sentences are embedded.
-struct VectorCache {
-    path: PathBuf,
-    vectors: HashMap<u64, Vec<f32>>,
-    embedder: Option<MiniLmEmbedder>,
-    dimension: usize,
-}
-
 const DIMENSION: usize = 384;
 
-impl VectorCache {
-    fn open(path: &Path) -> anyhow::Result<Self> {
-        let mut vectors = HashMap::new();
-        if path.exists() {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            for record in bytes.chunks_exact(8 + 4 * DIMENSION) {
-                let (hash, rest) = record.split_at(8);
-                let hash = u64::from_le_bytes(hash.try_into()?);
-                let vector = rest
-                    .chunks_exact(4)
-                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                    .collect();
-                vectors.insert(hash, vector);
-            }
-        }
-        Ok(VectorCache {
-            path: path.to_path_buf(),
-            vectors,
-            embedder: None,
-            dimension: DIMENSION,
-        })
-    }
-
-    /// Embeds the sentences not cached yet and appends them to the file.
-    fn fill(&mut self, sentences: &[&str]) -> anyhow::Result<()> {
-        let mut missing: Vec<&str> = sentences
-            .iter()
-            .copied()
-            .filter(|s| !self.vectors.contains_key(&hash(s)))
-            .collect();
-        missing.sort_unstable();
-        missing.dedup();
-        if missing.is_empty() {
-            return Ok(());
-        }
-        if self.embedder.is_none() {
-            let embedder = MiniLmEmbedder::load(
-                &newsdigest::models::default_embedding_model_dir(),
-                Precision::Fp32,
-            )?;
-            if embedder.dimension() != DIMENSION {
-                bail!("the cache holds {DIMENSION}-dimensional vectors");
-            }
-            self.embedder = Some(embedder);
-        }
-        let embedder = self.embedder.as_mut().context("embedder")?;
-        eprintln!(
-            "content_segmenter: embedding {} new sentences",
-            missing.len()
-        );
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .with_context(|| format!("opening {}", self.path.display()))?;
-        for chunk in missing.chunks(512) {
-            let vectors = embedder.embed(chunk)?;
-            let mut bytes = Vec::with_capacity(chunk.len() * (8 + 4 * DIMENSION));
-            for (text, vector) in chunk.iter().zip(vectors) {
-                bytes.extend(hash(text).to_le_bytes());
-                for v in &vector {
-                    bytes.extend(v.to_le_bytes());
-                }
-                self.vectors.insert(hash(text), vector);
-            }
-            file.write_all(&bytes)?;
-        }
-        Ok(())
-    }
-
-    fn get(&self, sentence: &str) -> &[f32] {
-        self.vectors.get(&hash(sentence)).map_or(&[], Vec::as_slice)
-    }
-}
-
-fn hash(text: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
-}
-
 /// Reads every dump of `dir` named in `gold` (JSONL of `dump`, `start_line`, `end_line`), in name order.
-fn read_dumps(dir: &Path, gold: &Path, cache: &mut VectorCache) -> anyhow::Result<Vec<UnitDump>> {
+fn read_dumps(
+    dir: &Path,
+    gold: &Path,
+    cache: &mut SentenceVectors,
+) -> anyhow::Result<Vec<UnitDump>> {
     let text =
         std::fs::read_to_string(gold).with_context(|| format!("reading {}", gold.display()))?;
     let mut spans: std::collections::BTreeMap<String, Vec<Span>> = Default::default();
@@ -205,7 +122,18 @@ fn read_dumps(dir: &Path, gold: &Path, cache: &mut VectorCache) -> anyhow::Resul
         .iter()
         .flat_map(|(_, _, units, _)| units.iter().flat_map(|(_, s)| s.iter().map(String::as_str)))
         .collect();
-    cache.fill(&all)?;
+    let missing = cache.missing(&all);
+    if !missing.is_empty() {
+        eprintln!(
+            "content_segmenter: embedding {} new sentences",
+            missing.len()
+        );
+        let mut embedder = MiniLmEmbedder::load(
+            &newsdigest::models::default_embedding_model_dir(),
+            Precision::Fp32,
+        )?;
+        cache.add(&mut embedder, &missing)?;
+    }
     Ok(raw
         .into_iter()
         .map(|(name, lines, units, mut gold)| {
@@ -258,7 +186,8 @@ fn main() -> anyhow::Result<()> {
             _ => bail!("unknown argument {arg}"),
         }
     }
-    let mut cache = VectorCache::open(&cache.context("--cache FILE is required")?)?;
+    let mut cache =
+        SentenceVectors::open(&cache.context("--cache FILE is required")?, &[], DIMENSION)?;
     let mut read = |dir: &Path, gold: &Path| read_dumps(dir, gold, &mut cache);
     match command.as_str() {
         "export" => {

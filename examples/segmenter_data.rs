@@ -26,9 +26,13 @@ use newsdigest::segment::features::FEATURE_NAMES;
 use newsdigest::segment::model::BoundaryModel;
 use newsdigest::segment::{DumpSegmenter, PreparedDump, Segmenter};
 use newsdigest::sentences::RuleSplitter;
-use std::collections::{BTreeMap, HashMap};
-use std::io::{Read, Write};
+use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+
+#[path = "common/sentence_vectors.rs"]
+mod sentence_vectors;
+use sentence_vectors::SentenceVectors;
 
 #[derive(serde::Deserialize)]
 struct GoldRecord {
@@ -108,83 +112,6 @@ fn options() -> anyhow::Result<Options> {
     Ok(options)
 }
 
-/// Sentence vectors by the xxh3 hash of the sentence, kept in a file between runs.
-struct Cache {
-    path: PathBuf,
-    vectors: HashMap<u64, Vec<f32>>,
-    dimension: usize,
-}
-
-impl Cache {
-    fn open(path: &Path, also_read: &[PathBuf], dimension: usize) -> Self {
-        let mut vectors = HashMap::new();
-        for path in also_read.iter().map(PathBuf::as_path).chain([path]) {
-            let Ok(mut file) = std::fs::File::open(path) else {
-                continue;
-            };
-            let mut bytes = Vec::new();
-            if file.read_to_end(&mut bytes).is_ok() {
-                for chunk in bytes.chunks_exact(8 + 4 * dimension) {
-                    let key = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
-                    let vector = chunk[8..]
-                        .chunks_exact(4)
-                        .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
-                        .collect();
-                    vectors.insert(key, vector);
-                }
-            }
-        }
-        eprintln!("{} cached sentence vectors", vectors.len());
-        Cache {
-            path: path.to_path_buf(),
-            vectors,
-            dimension,
-        }
-    }
-
-    fn embed(
-        &mut self,
-        embedder: &mut dyn Embedder,
-        texts: &[&str],
-    ) -> anyhow::Result<Vec<Vec<f32>>> {
-        let key = |t: &str| xxhash_rust::xxh3::xxh3_64(t.as_bytes());
-        let mut missing: Vec<&str> = texts
-            .iter()
-            .copied()
-            .filter(|t| !self.vectors.contains_key(&key(t)))
-            .collect();
-        missing.sort_unstable();
-        missing.dedup();
-        missing.sort_by_key(|t| t.len());
-        eprintln!("{} sentences to embed", missing.len());
-        if !missing.is_empty() {
-            if let Some(folder) = self.path.parent() {
-                std::fs::create_dir_all(folder)?;
-            }
-            let mut file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&self.path)
-                .with_context(|| format!("{}", self.path.display()))?;
-            for chunk in missing.chunks(256) {
-                let vectors = embedder.embed(chunk)?;
-                let mut bytes = Vec::with_capacity(chunk.len() * (8 + 4 * self.dimension));
-                for (text, vector) in chunk.iter().zip(vectors) {
-                    bytes.extend(key(text).to_le_bytes());
-                    vector.iter().for_each(|v| bytes.extend(v.to_le_bytes()));
-                    self.vectors.insert(key(text), vector);
-                }
-                file.write_all(&bytes)?;
-                eprintln!("  embedded {} sentences", chunk.len());
-            }
-        }
-        Ok(texts
-            .iter()
-            .map(|t| self.vectors[&key(t)].clone())
-            .collect())
-    }
-}
-
 fn read_jsonl(path: &Path) -> anyhow::Result<Vec<GoldRecord>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
     text.lines()
@@ -259,11 +186,15 @@ fn load(gold: &Path, dumps: &Path, family_filter: Option<&str>) -> anyhow::Resul
 /// Embeds the sentences of every dump at once (the new ones in long, length-sorted batches).
 fn embed_all(
     dumps: &mut [&mut GoldDump],
-    cache: &mut Cache,
+    cache: &mut SentenceVectors,
     embedder: &mut dyn Embedder,
 ) -> anyhow::Result<()> {
     let all: Vec<&str> = dumps.iter().flat_map(|d| d.prepared.sentences()).collect();
-    let mut vectors = cache.embed(embedder, &all)?.into_iter();
+    let missing = cache.missing(&all);
+    eprintln!("{} sentences to embed", missing.len());
+    cache.add(embedder, &missing)?;
+    let vectors: Vec<Vec<f32>> = all.iter().map(|t| cache.get(t).to_vec()).collect();
+    let mut vectors = vectors.into_iter();
     for d in dumps.iter_mut() {
         d.vectors = vectors.by_ref().take(d.prepared.sentence_count()).collect();
     }
@@ -397,7 +328,7 @@ fn main() -> anyhow::Result<()> {
         Precision::Fp32,
     )?;
     let dimension = embedder.dimension();
-    let mut cache = Cache::open(&options.cache, &options.also_read, dimension);
+    let mut cache = SentenceVectors::open(&options.cache, &options.also_read, dimension)?;
     let mut sets = Vec::new();
     for (name, gold, dumps) in &options.sets {
         let loaded = load(gold, dumps, options.family.as_deref())?;
