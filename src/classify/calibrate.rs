@@ -57,11 +57,6 @@ impl Calibrator {
         self.articles += 1;
     }
 
-    /// The number of articles added so far.
-    pub fn articles(&self) -> usize {
-        self.articles
-    }
-
     /// The label set with the calibrated labels' offsets set and the calibration recorded. Each calibrated
     /// label's mean similarity over the sample (its current offset included, so calibrating a calibrated set on
     /// the same articles changes nothing) is moved to the mean of those means, which leaves the calibrated labels

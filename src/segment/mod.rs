@@ -288,9 +288,13 @@ impl DumpSegmenter {
         if !prepared.cueless {
             return None;
         }
+        let logits: Vec<f32> = candidates
+            .iter()
+            .map(|c| self.model.logit(&c.features))
+            .collect();
         let kept: Vec<(&features::Candidate, f32)> = candidates
             .iter()
-            .map(|c| (c, self.model.logit(&c.features)))
+            .zip(logits.iter().copied())
             .filter(|&(_, logit)| logit > KEEP_BOUNDARY_LOGIT)
             .collect();
         let unit_vectors = unit_vectors(
@@ -320,6 +324,7 @@ impl DumpSegmenter {
             sentences,
             fixed,
             kept,
+            logits,
         })
     }
 
@@ -368,6 +373,9 @@ struct CuelessProse<'c> {
     /// The candidates the boundary model is sure of (log-odds above [`KEEP_BOUNDARY_LOGIT`]), with their
     /// log-odds: a story starts there whatever the content says.
     kept: Vec<(&'c features::Candidate, f32)>,
+    /// The boundary model's log-odds at every candidate, in order (walked once, for the starts and the close
+    /// calls alike).
+    logits: Vec<f32>,
 }
 
 impl Segmenter for DumpSegmenter {
@@ -537,10 +545,11 @@ impl Segmenter for DumpSegmenter {
         // Without layout cues, a boundary model's start stands or not by its log-odds alone.
         let mut close: BTreeSet<usize> = candidates
             .iter()
-            .filter(|c| {
-                let logit = self.model.logit(&c.features);
+            .zip(&prose.logits)
+            .filter(|&(c, &logit)| {
                 (logit - KEEP_BOUNDARY_LOGIT).abs() <= self.model.sensitivity(c, margin)
             })
+            .map(|(c, _)| c)
             .flat_map(|c| c.depends_on.clone())
             .filter(|&u| prepared.units[u].is_prose())
             .collect();
