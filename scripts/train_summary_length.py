@@ -1,11 +1,15 @@
-"""Fits the extractive summariser's length model: a ridge regression of the ROUGE-1 F gain of adding each next
+"""Fits the extractive summariser's length model: a ridge regression of the ROUGE gain of adding each next
 candidate sentence to the summary, on the features `examples/summary_budget.rs --export` writes.
 
 The summariser takes the leading candidates up to where the predicted gains, summed, peak (within 100 words and
-5 sentences), so a model is judged by the summaries that rule makes. 5-fold cross-validation, folds by article (article i of
-a corpus is in fold i % 5): each fold of CNN/DailyMail and dev is summarised by a model fitted on every other
-article of both corpora, with the ridge penalty chosen by an inner 5-fold cross-validation on those. XSum (one-sentence references) is not fitted on. Prints the held-out ROUGE F beside
-Lead-3 and the difference per fold; with --write, fits on all articles and writes src/summarize/length_model.json.
+5 sentences), so a model is judged by the summaries that rule makes. What the model predicts (the gain in ROUGE-1
+F, in ROUGE-2 F, or their mean) and the ridge penalty are chosen together by a 5-fold cross-validation: the
+pair whose summaries score the best mean ROUGE-1 + ROUGE-2 F. 5-fold cross-validation, folds by article (article
+i of a corpus is in fold i % 5): each fold of CNN/DailyMail and dev is summarised by a model fitted on every
+other article of both corpora, its target and penalty chosen by an inner 5-fold cross-validation on those. XSum
+(one-sentence references) is not fitted on. Prints the held-out ROUGE F beside Lead-3 and the difference per
+fold; with --write, fits on all articles (target and penalty chosen the same way) and writes
+src/summarize/length_model.json.
 
 usage: train_summary_length.py PREFIXES.jsonl [--write]
 """
@@ -18,17 +22,20 @@ import numpy as np
 FOLDS = 5
 FITTED = ("cnndm", "dev")
 RIDGES = (0.1, 1.0, 10.0)
+# Weights of the ROUGE-1, ROUGE-2 and ROUGE-Lsum F gains in what the model predicts.
+TARGETS = ((1.0, 0.0, 0.0), (0.5, 0.5, 0.0), (0.0, 1.0, 0.0))
 MAX_WORDS = 100
 
 
-def fit(articles, ridge):
-    """Ridge weights (the bias not penalised) predicting each added sentence's ROUGE-1 gain."""
+def fit(articles, ridge, target):
+    """Ridge weights (the bias not penalised) predicting each added sentence's ROUGE gain, the F gains weighted
+    by target."""
     rows, gains = [], []
     for a in articles:
         p = a["prefixes"]
         for k in range(1, len(p)):
             rows.append(p[k]["features"])
-            gains.append(p[k]["rouge"][0] - p[k - 1]["rouge"][0])
+            gains.append(float(np.dot(target, np.subtract(p[k]["rouge"], p[k - 1]["rouge"]))))
     x, y = np.array(rows), np.array(gains)
     penalty = ridge * np.eye(x.shape[1])
     penalty[0, 0] = 0.0
@@ -53,18 +60,23 @@ def scores(a, w):
     return np.array(a["prefixes"][chosen(a, w) - 1]["rouge"]) if a["prefixes"] else np.zeros(3)
 
 
-def choose_ridge(articles):
-    """The ridge penalty whose summaries score the best mean ROUGE-1 F in a 5-fold cross-validation on these
-    articles (nested inside the outer folds, so no fold reported helps choose its own penalty)."""
+def choose_model(articles):
+    """The (ridge penalty, target) whose summaries score the best mean ROUGE-1 + ROUGE-2 F in a 5-fold
+    cross-validation on these articles (nested inside the outer folds, so no fold reported helps choose its own)."""
 
-    def inner(ridge):
+    def inner(choice):
+        ridge, target = choice
         total = 0.0
         for fold in range(FOLDS):
-            w = fit([a for i, a in enumerate(articles) if i % FOLDS != fold], ridge)
-            total += sum(scores(a, w)[0] for a in articles[fold::FOLDS])
+            w = fit([a for i, a in enumerate(articles) if i % FOLDS != fold], ridge, target)
+            total += sum(scores(a, w)[:2].sum() for a in articles[fold::FOLDS])
         return total
 
-    return max(RIDGES, key=inner)
+    return max(((ridge, target) for target in TARGETS for ridge in RIDGES), key=inner)
+
+
+def describe(target):
+    return "+".join(f"{t:g}*{name}" for t, name in zip(target, ("R1", "R2", "RLsum")) if t)
 
 
 def main():
@@ -77,12 +89,12 @@ def main():
     for name in FITTED:
         articles = corpora[name]
         held_out = [None] * len(articles)
-        chosen_ridges = []
+        choices = []
         for fold in range(FOLDS):
             train = [a for c in FITTED for i, a in enumerate(corpora[c]) if not (c == name and i % FOLDS == fold)]
-            ridge = choose_ridge(train)
-            chosen_ridges.append(ridge)
-            w = fit(train, ridge)
+            ridge, target = choose_model(train)
+            choices.append(f"{ridge:g}:{describe(target)}")
+            w = fit(train, ridge, target)
             for i in range(fold, len(articles), FOLDS):
                 held_out[i] = scores(articles[i], w)
         system = np.array(held_out) * 100
@@ -93,17 +105,17 @@ def main():
         s, l = system.mean(0), lead.mean(0)
         print(
             f"{name:<8} {len(articles):>4} articles  held out {s[0]:.2f} / {s[1]:.2f} / {s[2]:.2f}  "
-            f"Lead-3 {l[0]:.2f} / {l[1]:.2f} / {l[2]:.2f}  R-1/R-2 difference by fold {by_fold}  ridge by fold {chosen_ridges}"
+            f"Lead-3 {l[0]:.2f} / {l[1]:.2f} / {l[2]:.2f}  R-1/R-2 difference by fold {by_fold}  ridge:target by fold {' '.join(choices)}"
         )
     everything = [a for c in FITTED for a in corpora[c]]
-    ridge = choose_ridge(everything)
-    w = fit(everything, ridge)
+    ridge, target = choose_model(everything)
+    w = fit(everything, ridge, target)
     if "--write" in sys.argv[2:]:
         path = "src/summarize/length_model.json"
         with open(path, "w") as f:
             json.dump({"features": header["features"], "weights": [round(float(v), 6) for v in w]}, f, indent=1)
             f.write("\n")
-        print(f"wrote {path} (ridge {ridge}, fitted on all {sum(len(corpora[c]) for c in FITTED)} articles)")
+        print(f"wrote {path} (ridge {ridge:g}, target {describe(target)}, fitted on all {sum(len(corpora[c]) for c in FITTED)} articles)")
 
 
 if __name__ == "__main__":
