@@ -7,8 +7,8 @@ F, in ROUGE-2 F, or their mean) and the ridge penalty are chosen together by a 5
 pair whose summaries score the best mean ROUGE-1 + ROUGE-2 F. 5-fold cross-validation, folds by article (article
 i of a corpus is in fold i % 5): each fold of CNN/DailyMail and dev is summarised by a model fitted on every
 other article of both corpora, its target and penalty chosen by an inner 5-fold cross-validation on those. XSum
-(one-sentence references) is not fitted on. Prints the held-out ROUGE F beside Lead-3 and the difference per
-fold; with --write, fits on all articles (target and penalty chosen the same way) and writes
+(one-sentence references) is not fitted on. Prints the held-out ROUGE F beside Lead-3, the difference per
+fold and a bootstrap interval of the difference; with --write, fits on all articles (target and penalty chosen the same way) and writes
 src/summarize/length_model.json.
 
 usage: train_summary_length.py PREFIXES.jsonl [--write]
@@ -75,6 +75,15 @@ def choose_model(articles):
     return max(((ridge, target) for target in TARGETS for ridge in RIDGES), key=inner)
 
 
+def bootstrap_interval(differences, resamples=2000):
+    """The 2.5 and 97.5 percentiles of the mean per-article difference over articles resampled with replacement
+    (seeded): how far the held-out margin could move on another sample of articles like these."""
+    rng = np.random.default_rng(0)
+    n = len(differences)
+    means = [differences[rng.integers(0, n, n)].mean(0) for _ in range(resamples)]
+    return np.percentile(means, 2.5, axis=0), np.percentile(means, 97.5, axis=0)
+
+
 def describe(target):
     return "+".join(f"{t:g}*{name}" for t, name in zip(target, ("R1", "R2", "RLsum")) if t)
 
@@ -103,9 +112,12 @@ def main():
             "{:+.2f}/{:+.2f}".format(*(system[f::FOLDS].mean(0) - lead[f::FOLDS].mean(0))[:2]) for f in range(FOLDS)
         )
         s, l = system.mean(0), lead.mean(0)
+        low, high = bootstrap_interval(system - lead)
         print(
             f"{name:<8} {len(articles):>4} articles  held out {s[0]:.2f} / {s[1]:.2f} / {s[2]:.2f}  "
-            f"Lead-3 {l[0]:.2f} / {l[1]:.2f} / {l[2]:.2f}  R-1/R-2 difference by fold {by_fold}  ridge:target by fold {' '.join(choices)}"
+            f"Lead-3 {l[0]:.2f} / {l[1]:.2f} / {l[2]:.2f}  R-1/R-2 difference by fold {by_fold}  "
+            f"95% interval of the difference R-1 [{low[0]:+.2f}, {high[0]:+.2f}] R-2 [{low[1]:+.2f}, {high[1]:+.2f}]  "
+            f"ridge:target by fold {' '.join(choices)}"
         )
     everything = [a for c in FITTED for a in corpora[c]]
     ridge, target = choose_model(everything)
