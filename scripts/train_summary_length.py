@@ -8,7 +8,8 @@ pair whose summaries score the best mean ROUGE-1 + ROUGE-2 F. 5-fold cross-valid
 i of a corpus is in fold i % 5): each fold of CNN/DailyMail and dev is summarised by a model fitted on every
 other article of both corpora, its target and penalty chosen by an inner 5-fold cross-validation on those. XSum
 (one-sentence references) is not fitted on. Prints the held-out ROUGE F beside Lead-3, the difference per
-fold and a bootstrap interval of the difference; with --write, fits on all articles (target and penalty chosen the same way) and writes
+fold and a bootstrap interval of the difference, then the difference again over 8 seeded reshuffles of the
+articles into folds; with --write, fits on all articles (target and penalty chosen the same way) and writes
 src/summarize/length_model.json.
 
 usage: train_summary_length.py PREFIXES.jsonl [--write]
@@ -25,6 +26,7 @@ RIDGES = (0.1, 1.0, 10.0)
 # Weights of the ROUGE-1, ROUGE-2 and ROUGE-Lsum F gains in what the model predicts.
 TARGETS = ((1.0, 0.0, 0.0), (0.5, 0.5, 0.0), (0.0, 1.0, 0.0))
 MAX_WORDS = 100
+REPEATS = 8
 
 
 def fit(articles, ridge, target):
@@ -75,6 +77,23 @@ def choose_model(articles):
     return max(((ridge, target) for target in TARGETS for ridge in RIDGES), key=inner)
 
 
+def cross_validate(corpora, name):
+    """Held-out ROUGE F of every article of corpora[name] (fold i % FOLDS), each fold summarised by a model fitted
+    on every other article of the FITTED corpora, its target and penalty chosen by the inner cross-validation;
+    and the (ridge:target) chosen per fold."""
+    articles = corpora[name]
+    held_out = [None] * len(articles)
+    choices = []
+    for fold in range(FOLDS):
+        train = [a for c in FITTED for i, a in enumerate(corpora[c]) if not (c == name and i % FOLDS == fold)]
+        ridge, target = choose_model(train)
+        choices.append(f"{ridge:g}:{describe(target)}")
+        w = fit(train, ridge, target)
+        for i in range(fold, len(articles), FOLDS):
+            held_out[i] = scores(articles[i], w)
+    return held_out, choices
+
+
 def bootstrap_interval(differences, resamples=2000):
     """The 2.5 and 97.5 percentiles of the mean per-article difference over articles resampled with replacement
     (seeded): how far the held-out margin could move on another sample of articles like these."""
@@ -97,15 +116,7 @@ def main():
     print(f"{FOLDS}-fold cross-validation (folds by article; fitted on the other folds of {' and '.join(FITTED)})")
     for name in FITTED:
         articles = corpora[name]
-        held_out = [None] * len(articles)
-        choices = []
-        for fold in range(FOLDS):
-            train = [a for c in FITTED for i, a in enumerate(corpora[c]) if not (c == name and i % FOLDS == fold)]
-            ridge, target = choose_model(train)
-            choices.append(f"{ridge:g}:{describe(target)}")
-            w = fit(train, ridge, target)
-            for i in range(fold, len(articles), FOLDS):
-                held_out[i] = scores(articles[i], w)
+        held_out, choices = cross_validate(corpora, name)
         system = np.array(held_out) * 100
         lead = np.array([a["baseline"] for a in articles]) * 100
         by_fold = " ".join(
@@ -118,6 +129,22 @@ def main():
             f"Lead-3 {l[0]:.2f} / {l[1]:.2f} / {l[2]:.2f}  R-1/R-2 difference by fold {by_fold}  "
             f"95% interval of the difference R-1 [{low[0]:+.2f}, {high[0]:+.2f}] R-2 [{low[1]:+.2f}, {high[1]:+.2f}]  "
             f"ridge:target by fold {' '.join(choices)}"
+        )
+    print(f"the same, repeated over {REPEATS} seeded shuffles of the articles before the folds are cut "
+          "(how much the figures above owe to one fold assignment):")
+    margins = {name: [] for name in FITTED}
+    for seed in range(REPEATS):
+        rng = np.random.default_rng(seed + 1)
+        shuffled = {c: [corpora[c][i] for i in rng.permutation(len(corpora[c]))] for c in FITTED}
+        for name in FITTED:
+            held_out, _ = cross_validate(shuffled, name)
+            lead = [a["baseline"] for a in shuffled[name]]
+            margins[name].append((np.mean(held_out, 0) - np.mean(lead, 0))[:2] * 100)
+    for name, m in margins.items():
+        m = np.array(m)
+        print(
+            f"{name:<8} R-1/R-2 difference to Lead-3: mean {m[:, 0].mean():+.2f}/{m[:, 1].mean():+.2f}, "
+            f"from {m[:, 0].min():+.2f}/{m[:, 1].min():+.2f} to {m[:, 0].max():+.2f}/{m[:, 1].max():+.2f}"
         )
     everything = [a for c in FITTED for a in corpora[c]]
     ridge, target = choose_model(everything)
