@@ -138,20 +138,13 @@ fn summary_seconds(summarizer: &ExtractiveSummarizer, articles: &[&[String]]) ->
 
 /// `--time FILE`: splits the `text` of every JSONL record and times the default summariser on them.
 fn time_summaries(splitter: &RuleSplitter, path: &Path) -> anyhow::Result<()> {
-    let content =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let records = jsonl_records(path)?;
     let started = Instant::now();
     let mut articles = Vec::new();
-    for (line, record) in content
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let value: serde_json::Value = serde_json::from_str(record)
-            .with_context(|| format!("{}:{}", path.display(), line + 1))?;
+    for (line, value) in &records {
         let text = value["text"]
             .as_str()
-            .with_context(|| format!("{}:{}: a record needs text", path.display(), line + 1))?;
+            .with_context(|| format!("{}:{line}: a record needs text", path.display()))?;
         articles.push(splitter.split(text));
     }
     let split_seconds = started.elapsed().as_secs_f64();
@@ -227,23 +220,11 @@ fn read_corpus(splitter: &RuleSplitter, dir: &Path) -> anyhow::Result<Corpus> {
         || dir.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let content =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let mut examples = Vec::new();
-    for (line, record) in content
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let value: serde_json::Value = serde_json::from_str(record)
-            .with_context(|| format!("{}:{}", path.display(), line + 1))?;
+    for (line, value) in jsonl_records(&path)? {
         let (Some(text), Some(summary)) = (value["text"].as_str(), value["summary"].as_str())
         else {
-            bail!(
-                "{}:{}: a record needs text and summary",
-                path.display(),
-                line + 1
-            );
+            bail!("{}:{line}: a record needs text and summary", path.display());
         };
         examples.push(Example {
             sentences: splitter.split(text),
@@ -255,4 +236,20 @@ fn read_corpus(splitter: &RuleSplitter, dir: &Path) -> anyhow::Result<Corpus> {
         name,
         examples,
     })
+}
+
+/// The records of a JSONL file with their line numbers (from 1), blank lines skipped.
+fn jsonl_records(path: &Path) -> anyhow::Result<Vec<(usize, serde_json::Value)>> {
+    let content =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    content
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, record)| {
+            serde_json::from_str(record)
+                .map(|value| (i + 1, value))
+                .with_context(|| format!("{}:{}", path.display(), i + 1))
+        })
+        .collect()
 }
