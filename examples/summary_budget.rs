@@ -10,7 +10,13 @@
 //! every article: in-sample for the corpora it was fitted on; `xsum` with one-sentence summaries) and the time
 //! the summariser takes an article (sentences already split; the mean over 20 passes).
 //!
+//! With `--time FILE` it only times the summariser, with its default options, on the `text` of every record of a
+//! JSONL file (references not needed), and prints one JSON line: articles, sentences, the split texts' and the
+//! summariser's seconds (the summariser's the mean of 20 passes). `scripts/bench --summaries` sets this beside
+//! the CPU time of a `newsdigest run` on the same records.
+//!
 //! usage: summary_budget [--export FILE] CORPUS_DIR...
+//!        summary_budget --time FILE
 
 use anyhow::{bail, Context};
 use newsdigest::eval::rouge::{mean_scores, rouge, RougeScores};
@@ -36,18 +42,23 @@ struct Corpus {
 
 fn main() -> anyhow::Result<()> {
     let mut export: Option<PathBuf> = None;
+    let mut time: Option<PathBuf> = None;
     let mut dirs: Vec<PathBuf> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--export" => export = Some(args.next().context("--export FILE")?.into()),
+            "--time" => time = Some(args.next().context("--time FILE")?.into()),
             _ => dirs.push(arg.into()),
         }
     }
-    if dirs.is_empty() {
-        bail!("usage: summary_budget [--export FILE] CORPUS_DIR...");
-    }
     let splitter = RuleSplitter::default();
+    if let Some(path) = time {
+        return time_summaries(&splitter, &path);
+    }
+    if dirs.is_empty() {
+        bail!("usage: summary_budget [--export FILE] CORPUS_DIR... | --time FILE");
+    }
     let corpora: Vec<Corpus> = dirs
         .iter()
         .map(|dir| read_corpus(&splitter, dir))
@@ -92,15 +103,9 @@ fn main() -> anyhow::Result<()> {
             lead.push(lead_baseline(corpus, example));
         }
         words.sort_unstable();
-        let passes = 20;
-        let started = Instant::now();
-        for _ in 0..passes {
-            for example in &corpus.examples {
-                std::hint::black_box(summarizer.select(&example.sentences));
-            }
-        }
-        let per_article = started.elapsed().as_secs_f64() * 1000.0
-            / (passes * corpus.examples.len().max(1)) as f64;
+        let articles: Vec<&[String]> = corpus.examples.iter().map(|e| &e.sentences[..]).collect();
+        let per_article =
+            summary_seconds(&summarizer, &articles) * 1000.0 / articles.len().max(1) as f64;
         println!(
             "{:<8} {:>4} articles  summary {} (median {} words, {:.3} ms an article)  {} {}",
             corpus.name,
@@ -116,6 +121,44 @@ fn main() -> anyhow::Result<()> {
             triple(&mean_scores(&lead)),
         );
     }
+    Ok(())
+}
+
+/// Seconds the summariser takes to summarise all these articles, sentences already split: the mean of 20 passes.
+fn summary_seconds(summarizer: &ExtractiveSummarizer, articles: &[&[String]]) -> f64 {
+    let passes = 20;
+    let started = Instant::now();
+    for _ in 0..passes {
+        for sentences in articles {
+            std::hint::black_box(summarizer.select(sentences));
+        }
+    }
+    started.elapsed().as_secs_f64() / f64::from(passes)
+}
+
+/// `--time FILE`: splits the `text` of every JSONL record and times the default summariser on them.
+fn time_summaries(splitter: &RuleSplitter, path: &Path) -> anyhow::Result<()> {
+    let records = jsonl_records(path)?;
+    let started = Instant::now();
+    let mut articles = Vec::new();
+    for (line, value) in &records {
+        let text = value["text"]
+            .as_str()
+            .with_context(|| format!("{}:{line}: a record needs text", path.display()))?;
+        articles.push(splitter.split(text));
+    }
+    let split_seconds = started.elapsed().as_secs_f64();
+    let slices: Vec<&[String]> = articles.iter().map(|a| &a[..]).collect();
+    let seconds = summary_seconds(&ExtractiveSummarizer::default(), &slices);
+    println!(
+        "{}",
+        serde_json::json!({
+            "articles": articles.len(),
+            "sentences": articles.iter().map(Vec::len).sum::<usize>(),
+            "split_seconds": split_seconds,
+            "summary_seconds": seconds,
+        })
+    );
     Ok(())
 }
 
@@ -177,23 +220,11 @@ fn read_corpus(splitter: &RuleSplitter, dir: &Path) -> anyhow::Result<Corpus> {
         || dir.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let content =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let mut examples = Vec::new();
-    for (line, record) in content
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let value: serde_json::Value = serde_json::from_str(record)
-            .with_context(|| format!("{}:{}", path.display(), line + 1))?;
+    for (line, value) in jsonl_records(&path)? {
         let (Some(text), Some(summary)) = (value["text"].as_str(), value["summary"].as_str())
         else {
-            bail!(
-                "{}:{}: a record needs text and summary",
-                path.display(),
-                line + 1
-            );
+            bail!("{}:{line}: a record needs text and summary", path.display());
         };
         examples.push(Example {
             sentences: splitter.split(text),
@@ -205,4 +236,20 @@ fn read_corpus(splitter: &RuleSplitter, dir: &Path) -> anyhow::Result<Corpus> {
         name,
         examples,
     })
+}
+
+/// The records of a JSONL file with their line numbers (from 1), blank lines skipped.
+fn jsonl_records(path: &Path) -> anyhow::Result<Vec<(usize, serde_json::Value)>> {
+    let content =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    content
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, record)| {
+            serde_json::from_str(record)
+                .map(|value| (i + 1, value))
+                .with_context(|| format!("{}:{}", path.display(), i + 1))
+        })
+        .collect()
 }

@@ -174,6 +174,21 @@ def scaling(args):
               f"  {loadavg()}", flush=True)
 
 
+def summary_share(args):
+    """The extractive summariser's share of a run: `newsdigest run` on a JSONL file of articles timed end to end,
+    beside the summariser alone on the same texts (the `summary_budget` example: sentences split as the pipeline
+    splits them, the mean of 20 passes)."""
+    path = args.summaries
+    run = newsdigest(path)
+    out, _, _, _ = timed([os.path.join(BINARY, "examples", "summary_budget"), "--time", path])
+    alone = json.loads(out.strip().splitlines()[-1])
+    n, seconds = alone["articles"], alone["summary_seconds"]
+    print(f"corpus: {path}: {n} articles, {alone['sentences']} sentences; load average {loadavg()}")
+    print(f"newsdigest run: {run['wall']:.1f} s wall, {run['cpu']:.1f} s CPU, peak RSS {run['rss']:.0f} MB")
+    print(f"extractive summariser alone: {seconds * 1000:.1f} ms ({seconds / max(n, 1) * 1000:.3f} ms an article)"
+          f" = {100 * seconds / run['cpu']:.2f}% of the run's CPU time")
+
+
 def synthetic_dump(megabytes):
     """Writes a raw dump of about `megabytes` MB and returns its path: stories made up by a word-bigram chain
     over the dev articles (headline, blank line, paragraphs; a separator line now and then), so that no line
@@ -266,13 +281,17 @@ def main():
     parser.add_argument("--memory", type=int, metavar="MB", help="run on a synthetic raw dump of MB megabytes, "
                         "sampling RSS (see --minutes)")
     parser.add_argument("--minutes", type=float, default=10, help="time limit of --memory")
+    parser.add_argument("--summaries", metavar="JSONL",
+                        help="the extractive summariser's share of a run on this JSONL file of articles")
     parser.add_argument("--model", default=os.environ.get("NEWSDIGEST_MODEL_DIR",
                                                           os.path.join(ROOT, "models", "all-minilm-l6-v2")))
     parser.add_argument("extra", nargs="*", help="more newsdigest run options for --scaling (after --)")
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
     cores = os.cpu_count() or 1
-    if args.memory:
+    if args.summaries:
+        summary_share(args)
+    elif args.memory:
         memory(args)
     elif args.scaling:
         scaling(args)

@@ -186,27 +186,28 @@ fn texts_and_summaries(path: &std::path::Path) -> Vec<(String, String)> {
 }
 
 /// The default summaries against the dev articles' hand-written references: ahead of Lead-3 by the issue's
-/// margin (the target length was chosen on these and CNN/DailyMail; held-out figures come from
-/// `scripts/summary_budget`).
+/// margin (the length model was fitted on these and CNN/DailyMail; measured in-sample +2.2 ROUGE-1 and +1.6
+/// ROUGE-2; held-out figures come from `scripts/summary_budget`).
 #[test]
 fn extractive_summaries_beat_lead3_on_the_dev_references() {
     let (system, lead) = summary_and_lead3_rouge(&texts_and_summaries(&common::project_path(
         "tests/data/dev/articles.jsonl",
     )));
     assert!(
-        system.rouge1.f >= lead.rouge1.f + 0.01 && system.rouge2.f >= lead.rouge2.f,
+        system.rouge1.f >= lead.rouge1.f + 0.02 && system.rouge2.f >= lead.rouge2.f + 0.01,
         "system {system:?} lead-3 {lead:?}"
     );
 }
 
 /// The default summaries against the human highlights of 100 real CNN/DailyMail articles (`../shared/data`,
-/// beside the clone in CI): ahead of Lead-3 on ROUGE-1 and level on ROUGE-2.
+/// beside the clone in CI): ahead of Lead-3 on ROUGE-1 and ROUGE-2 (measured in-sample +1.00 and +0.50; held
+/// out +1.02 and +0.34, from `scripts/summary_budget`).
 #[test]
 fn extractive_summaries_beat_lead3_on_cnn_dailymail_highlights() {
     let path = common::project_path("../shared/data/cnndm/articles.jsonl");
     let (system, lead) = summary_and_lead3_rouge(&texts_and_summaries(&path));
     assert!(
-        system.rouge1.f >= lead.rouge1.f + 0.005 && system.rouge2.f >= lead.rouge2.f - 0.001,
+        system.rouge1.f >= lead.rouge1.f + 0.009 && system.rouge2.f >= lead.rouge2.f + 0.004,
         "system {system:?} lead-3 {lead:?}"
     );
 }

@@ -54,7 +54,7 @@ impl ExtractiveSummarizer {
 
     /// The sentences of the summary, in article order: of the story sentences (see [`candidates`]), the first
     /// k, where k (at least 1, at most `max_sentences`, without passing `max_words` unless k is 1) is where the
-    /// length model's predicted ROUGE-1 gains, summed from the second sentence on, peak (the smaller k on a
+    /// length model's predicted ROUGE gains, summed from the second sentence on, peak (the smaller k on a
     /// tie). Empty when the article has no story sentence.
     pub fn select<'a>(&self, sentences: &'a [String]) -> Vec<Extract<'a>> {
         let mut candidates = candidates(sentences).take(self.options.max_sentences);
