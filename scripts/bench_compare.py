@@ -31,13 +31,15 @@ def corpus(articles):
         with open(os.path.join(ROOT, source), encoding="utf-8") as f:
             records.extend({"id": r["id"], "title": r.get("title"), "text": r["text"]} for r in map(json.loads, f))
     path = os.path.join(OUT, f"corpus-{articles}.jsonl")
-    if not os.path.exists(path):
-        with open(path + ".tmp", "w", encoding="utf-8") as f:
-            for n in range(articles):
-                record = dict(records[n % len(records)])
-                record["id"] = f"r{n // len(records)}/{record['id']}"
-                f.write(json.dumps(record, ensure_ascii=False) + "\n")
-        os.replace(path + ".tmp", path)
+    # Written every time (a second or so) so a corpus left by an older version of this script is never reused.
+    # The position goes into the id because the sources repeat an id (crisis-news has msg17385 twice), which
+    # newsdigest rightly reports as an input problem.
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        for n in range(articles):
+            record = dict(records[n % len(records)])
+            record["id"] = f"r{n // len(records)}/{n % len(records)}/{record['id']}"
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    os.replace(path + ".tmp", path)
     return path
 
 
