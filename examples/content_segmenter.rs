@@ -10,15 +10,23 @@
 //!   content_segmenter tune    --cache FILE --model JSON (--dumps DIR GOLD)...
 //!       chooses the length prior's weight and per-article score on these dumps (lowest mean Pk, then
 //!       highest F1) and rewrites the model file
-//!   content_segmenter measure --cache FILE [--model JSON] (--dumps NAME DIR GOLD)...
-//!       prints articles, boundary F1, Pk and WindowDiff per named set of dumps
+//!   content_segmenter measure --cache FILE [--model JSON] [--combined] (--dumps NAME DIR GOLD)...
+//!       prints articles, boundary F1, Pk and WindowDiff per named set of dumps: of the content segmenter
+//!       alone on lines, or (`--combined`) as `DumpSegmenter` combines it with the boundary model
+//!   content_segmenter tune-combined --cache FILE --model JSON (--dumps DIR GOLD)...
+//!       chooses how `DumpSegmenter` combines the content segmenter with the committed boundary model in
+//!       dumps without layout cues (the keep threshold and the weight of the boundary log-odds) on these
+//!       dumps, segmented the way `DumpSegmenter` does (its units, not lines), and rewrites the model file
 
 use anyhow::{bail, Context};
 use newsdigest::embed::{normalized_mean, MiniLmEmbedder, Precision};
 use newsdigest::eval::segmentation::{aggregate, score_dump, AggregateScore, Span};
-use newsdigest::ingest::decode_lines;
-use newsdigest::segment::content::{ContentModel, ContentSegmenter};
+use newsdigest::ingest::{decode_lines, Dump};
+use newsdigest::segment::content::{ContentModel, ContentSegmenter, WithBoundaryModel};
+use newsdigest::segment::{CuelessProse, DumpSegmenter, PreparedDump, Segmenter};
 use newsdigest::sentences::{RuleSplitter, SentenceSplitter};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[path = "common/sentence_vectors.rs"]
@@ -79,15 +87,11 @@ impl UnitDump {
 
 const DIMENSION: usize = 384;
 
-/// Reads every dump of `dir` named in `gold` (JSONL of `dump`, `start_line`, `end_line`), in name order.
-fn read_dumps(
-    dir: &Path,
-    gold: &Path,
-    cache: &mut SentenceVectors,
-) -> anyhow::Result<Vec<UnitDump>> {
+/// The gold spans of `gold` (JSONL of `dump`, `start_line`, `end_line`) by dump name, each in order.
+fn read_gold(gold: &Path) -> anyhow::Result<BTreeMap<String, Vec<Span>>> {
     let text =
         std::fs::read_to_string(gold).with_context(|| format!("reading {}", gold.display()))?;
-    let mut spans: std::collections::BTreeMap<String, Vec<Span>> = Default::default();
+    let mut spans: BTreeMap<String, Vec<Span>> = Default::default();
     for (index, line) in text
         .lines()
         .enumerate()
@@ -103,6 +107,36 @@ fn read_dumps(
             .or_default()
             .push(serde_json::from_value(record.clone())?);
     }
+    for dump in spans.values_mut() {
+        dump.sort_by_key(|g| g.start);
+    }
+    Ok(spans)
+}
+
+/// Embeds the sentences of `texts` the cache lacks.
+fn embed_missing(cache: &mut SentenceVectors, texts: &[&str]) -> anyhow::Result<()> {
+    let missing = cache.missing(texts);
+    if !missing.is_empty() {
+        eprintln!(
+            "content_segmenter: embedding {} new sentences",
+            missing.len()
+        );
+        let mut embedder = MiniLmEmbedder::load(
+            &newsdigest::models::default_embedding_model_dir(),
+            Precision::Fp32,
+        )?;
+        cache.add(&mut embedder, &missing)?;
+    }
+    Ok(())
+}
+
+/// Reads every dump of `dir` named in `gold`, in name order, with every non-blank line a unit.
+fn read_dumps(
+    dir: &Path,
+    gold: &Path,
+    cache: &mut SentenceVectors,
+) -> anyhow::Result<Vec<UnitDump>> {
+    let spans = read_gold(gold)?;
     let splitter = RuleSplitter::default();
     let mut raw = Vec::new();
     for (name, gold) in spans {
@@ -122,35 +156,119 @@ fn read_dumps(
         .iter()
         .flat_map(|(_, _, units, _)| units.iter().flat_map(|(_, s)| s.iter().map(String::as_str)))
         .collect();
-    let missing = cache.missing(&all);
-    if !missing.is_empty() {
-        eprintln!(
-            "content_segmenter: embedding {} new sentences",
-            missing.len()
-        );
-        let mut embedder = MiniLmEmbedder::load(
-            &newsdigest::models::default_embedding_model_dir(),
-            Precision::Fp32,
-        )?;
-        cache.add(&mut embedder, &missing)?;
-    }
+    embed_missing(cache, &all)?;
     Ok(raw
         .into_iter()
-        .map(|(name, lines, units, mut gold)| {
-            gold.sort_by_key(|g| g.start);
-            UnitDump {
-                name,
-                lines,
-                unit_lines: units.iter().map(|(l, _)| *l).collect(),
-                vectors: units
-                    .iter()
-                    .map(|(_, s)| normalized_mean(s.iter().map(|s| cache.get(s)), cache.dimension))
-                    .collect(),
-                sentences: units.iter().map(|(_, s)| s.len()).collect(),
-                gold,
-            }
+        .map(|(name, lines, units, gold)| UnitDump {
+            name,
+            lines,
+            unit_lines: units.iter().map(|(l, _)| *l).collect(),
+            vectors: units
+                .iter()
+                .map(|(_, s)| normalized_mean(s.iter().map(|s| cache.get(s)), cache.dimension))
+                .collect(),
+            sentences: units.iter().map(|(_, s)| s.len()).collect(),
+            gold,
         })
         .collect())
+}
+
+/// A dump without layout cues as `DumpSegmenter` reads it, with its gold.
+struct CuelessDump {
+    dump: Dump,
+    prepared: PreparedDump,
+    vectors: Vec<Vec<f32>>,
+    prose: CuelessProse,
+    gold: Vec<Span>,
+}
+
+/// Reads every dump of `dir` named in `gold` through `DumpSegmenter` up to the content segmenter (dumps with
+/// layout cues are left out, with a note).
+fn read_cueless_dumps(
+    dir: &Path,
+    gold: &Path,
+    cache: &mut SentenceVectors,
+) -> anyhow::Result<Vec<CuelessDump>> {
+    let segmenter = DumpSegmenter::default();
+    let splitter = RuleSplitter::default();
+    let mut prepared = Vec::new();
+    for (name, gold) in read_gold(gold)? {
+        let path = dir.join(&name);
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let (lines, _) = decode_lines(&name, &bytes);
+        let dump = Dump::new(name.clone(), lines);
+        prepared.push((segmenter.prepare(&dump, &splitter), dump, gold));
+    }
+    let all: Vec<&str> = prepared
+        .iter()
+        .flat_map(|(p, _, _)| p.sentences())
+        .collect();
+    embed_missing(cache, &all)?;
+    let mut dumps = Vec::new();
+    for (prepared, dump, gold) in prepared {
+        let vectors: Vec<Vec<f32>> = prepared
+            .sentences()
+            .map(|s| cache.get(s).to_vec())
+            .collect();
+        let Some(prose) = segmenter.cueless_prose(&prepared, &vectors, cache.dimension) else {
+            eprintln!(
+                "content_segmenter: {} has layout cues, left out",
+                dump.source
+            );
+            continue;
+        };
+        dumps.push(CuelessDump {
+            dump,
+            prepared,
+            vectors,
+            prose,
+            gold,
+        });
+    }
+    Ok(dumps)
+}
+
+/// Segments every cue-less dump with `segmenter` and scores it against its gold, summed over the dumps.
+fn measure_cueless(segmenter: &DumpSegmenter, dumps: &[CuelessDump]) -> AggregateScore {
+    let scores: Vec<_> = dumps
+        .par_iter()
+        .map(|d| {
+            let segmentation =
+                segmenter.finish_cueless(&d.dump, d.prepared.clone(), d.vectors.clone(), &d.prose);
+            let spans: Vec<Span> = segmentation
+                .articles
+                .iter()
+                .filter_map(Span::of_article)
+                .collect();
+            score_dump(&d.dump.source, d.dump.lines.len(), &d.gold, &spans)
+        })
+        .collect();
+    aggregate(&scores)
+}
+
+/// Chooses [`WithBoundaryModel`] for `fitted` on `dumps` (highest F1 - Pk; the first of equals), the length
+/// prior as it is.
+fn tune_combined(fitted: &mut ContentModel, dumps: &[CuelessDump]) -> anyhow::Result<()> {
+    let mut best = f64::NEG_INFINITY;
+    for keep_logit in [-4.0, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0] {
+        for weight in [0.0, 0.1, 0.25, 0.5, 1.0] {
+            let with = WithBoundaryModel { keep_logit, weight };
+            let mut candidate = fitted.clone();
+            candidate.with_boundary_model = with.clone();
+            let segmenter =
+                DumpSegmenter::default().with_content(ContentSegmenter::new(candidate)?);
+            let total = measure_cueless(&segmenter, dumps).total;
+            eprintln!(
+                "keep {keep_logit:4.1} weight {weight:4.2}: F1 {:.3} Pk {:.3}",
+                total.boundary_f1, total.pk
+            );
+            if total.boundary_f1 - total.pk > best + 1e-9 {
+                best = total.boundary_f1 - total.pk;
+                fitted.with_boundary_model = with;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Segments every dump and scores it against its gold, summed over the dumps.
@@ -168,7 +286,7 @@ fn measure(segmenter: &ContentSegmenter, dumps: &[UnitDump]) -> AggregateScore {
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let command = args.next().unwrap_or_default();
-    let (mut cache, mut model, mut out) = (None, None, None);
+    let (mut cache, mut model, mut out, mut combined) = (None, None, None, false);
     let mut sets: Vec<(String, PathBuf, PathBuf)> = Vec::new();
     let named = command == "measure";
     while let Some(arg) = args.next() {
@@ -177,6 +295,7 @@ fn main() -> anyhow::Result<()> {
             "--cache" => cache = Some(PathBuf::from(value("FILE")?)),
             "--model" => model = Some(PathBuf::from(value("JSON")?)),
             "--out" => out = Some(PathBuf::from(value("FILE")?)),
+            "--combined" => combined = true,
             "--dumps" => {
                 let name = if named { value("NAME")? } else { String::new() };
                 let dir = value("DIR")?;
@@ -188,13 +307,12 @@ fn main() -> anyhow::Result<()> {
     }
     let mut cache =
         SentenceVectors::open(&cache.context("--cache FILE is required")?, &[], DIMENSION)?;
-    let mut read = |dir: &Path, gold: &Path| read_dumps(dir, gold, &mut cache);
     match command.as_str() {
         "export" => {
             let out = out.context("export needs --out")?;
             let mut text = String::new();
             for (_, dir, gold) in &sets {
-                for dump in read(dir, gold)? {
+                for dump in read_dumps(dir, gold, &mut cache)? {
                     let record = serde_json::json!({
                         "dump": format!("{}/{}", dir.display(), dump.name),
                         "features": ContentSegmenter::features(&dump.vectors),
@@ -211,7 +329,7 @@ fn main() -> anyhow::Result<()> {
             let path = model.context("tune needs --model")?;
             let mut dumps = Vec::new();
             for (_, dir, gold) in &sets {
-                dumps.extend(read(dir, gold)?);
+                dumps.extend(read_dumps(dir, gold, &mut cache)?);
             }
             let text = std::fs::read_to_string(&path)?;
             let mut fitted: ContentModel = serde_json::from_str(&text)?;
@@ -243,6 +361,21 @@ fn main() -> anyhow::Result<()> {
                 best.1, best.2, best.3
             );
         }
+        "tune-combined" => {
+            let path = model.context("tune-combined needs --model")?;
+            let mut dumps = Vec::new();
+            for (_, dir, gold) in &sets {
+                dumps.extend(read_cueless_dumps(dir, gold, &mut cache)?);
+            }
+            let mut fitted: ContentModel = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+            tune_combined(&mut fitted, &dumps)?;
+            std::fs::write(&path, serde_json::to_string_pretty(&fitted)? + "\n")?;
+            let with = &fitted.with_boundary_model;
+            eprintln!(
+                "content_segmenter: keep {}, boundary weight {}",
+                with.keep_logit, with.weight
+            );
+        }
         "measure" => {
             let segmenter = match &model {
                 Some(path) => ContentSegmenter::from_json(&std::fs::read_to_string(path)?)?,
@@ -256,9 +389,12 @@ fn main() -> anyhow::Result<()> {
                 "|{:-<30}|{:-<7}|{:-<10}|{:-<7}|{:-<7}|{:-<7}|{:-<7}|",
                 "", "", "", "", "", "", ""
             );
+            let whole = DumpSegmenter::default().with_content(segmenter.clone());
             for (name, dir, gold) in &sets {
-                let dumps = read(dir, gold)?;
-                let score = measure(&segmenter, &dumps);
+                let score = match combined {
+                    true => measure_cueless(&whole, &read_cueless_dumps(dir, gold, &mut cache)?),
+                    false => measure(&segmenter, &read_dumps(dir, gold, &mut cache)?),
+                };
                 let total = &score.total;
                 println!(
                     "| {:<28} | {:>5} | {:>8} | {:>5} | {:>5.3} | {:>5.3} | {:>5.3} |",

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Fits the content segmenter's logistic regression (src/segment/content.rs) on gap features exported by
 `content_segmenter export`, and its article-length prior's mean and spread; writes the model file with the
-prior's weight and per-article score left for `content_segmenter tune`.
+prior's weight and per-article score left for `content_segmenter tune`, and how it joins the boundary model
+for `content_segmenter tune-combined`.
 
 Newton's method on the mean log-loss plus l2/2 |w|^2 over standardised features (the intercept is not
 penalised), in float64: deterministic, the same features give the same weights.
@@ -52,7 +53,7 @@ def main():
             break
     logs = np.log(np.maximum(np.asarray(lengths, dtype=np.float64), 1.0))
     model = {
-        "format": 1,
+        "format": 2,
         "features": FEATURES,
         "mean": [round(float(v), 6) for v in mean],
         "scale": [round(float(v), 6) for v in scale],
@@ -64,6 +65,7 @@ def main():
             "weight": 1.0,
             "per_article": 0.0,
         },
+        "with_boundary_model": {"keep_logit": -1.0, "weight": 0.0},
         "training": {"data": args.description, "gaps": int(len(y)), "starts": int(y.sum()), "l2": args.l2},
     }
     with open(args.model, "w") as f:

@@ -19,10 +19,9 @@ use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::ops::Range;
-use std::sync::OnceLock;
 
 /// Version of the model file format.
-pub const MODEL_FORMAT: u32 = 1;
+pub const MODEL_FORMAT: u32 = 2;
 
 /// Window sizes (units on each side of a gap) the similarity features are computed at.
 pub const WINDOWS: [usize; 4] = [1, 2, 4, 8];
@@ -96,6 +95,23 @@ impl LengthPrior {
     }
 }
 
+/// Largest size of a boundary-model log-odds added to a gap's content log-odds (see
+/// [`WithBoundaryModel::weight`]): beyond it the boundary model is sure either way and the keep threshold
+/// decides.
+pub const BOUNDARY_LOGIT_LIMIT: f32 = 8.0;
+
+/// How [`DumpSegmenter`](super::DumpSegmenter) combines the content segmenter with the boundary model in a
+/// dump without layout cues (chosen by `content_segmenter tune-combined` on synthesised flat dumps).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WithBoundaryModel {
+    /// Log-odds above which a start of the boundary model stands whatever the content says.
+    pub keep_logit: f32,
+    /// Weight of the boundary model's log-odds at a gap (the highest of the candidate lines the gap spans,
+    /// clamped to ±[`BOUNDARY_LOGIT_LIMIT`]; -[`BOUNDARY_LOGIT_LIMIT`] where there is none) added to the gap's
+    /// content log-odds before decoding.
+    pub weight: f32,
+}
+
 /// How a model was trained (recorded in the file, for whoever retrains it).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrainingRecord {
@@ -127,6 +143,8 @@ pub struct ContentModel {
     pub bias: f32,
     /// Article-length prior used by [`ContentSegmenter::decode`].
     pub length_prior: LengthPrior,
+    /// How the boundary model's log-odds join in inside [`DumpSegmenter`](super::DumpSegmenter).
+    pub with_boundary_model: WithBoundaryModel,
     /// How it was trained.
     pub training: TrainingRecord,
 }
@@ -142,12 +160,6 @@ impl ContentSegmenter {
     /// The segmenter with the committed weights (`src/segment/content_model.json`).
     pub fn load() -> Self {
         Self::from_json(COMMITTED).expect("the committed content model is valid")
-    }
-
-    /// The committed segmenter, loaded once and shared (what [`DumpSegmenter`](super::DumpSegmenter) uses).
-    pub fn committed() -> &'static Self {
-        static COMMITTED_SEGMENTER: OnceLock<ContentSegmenter> = OnceLock::new();
-        COMMITTED_SEGMENTER.get_or_init(Self::load)
     }
 
     /// A segmenter with the weights of a model file's text (as written by `scripts/train_content_segmenter`),
@@ -323,88 +335,123 @@ impl ContentSegmenter {
             .sum()
     }
 
-    /// The gaps (entry g: before unit g + 1) whose decision in [`ContentSegmenter::decode_with_vectors`] a
-    /// small change in the similarities could turn: for each gap, the best segmentation deciding it the other
-    /// way falls short of the best by some amount; `could_flip` is asked whether a change of that amount
-    /// divided by what the similarities can move (twice the [`sensitivity`](ContentSegmenter::sensitivity) of
-    /// the two starts that differ, plus the cohesion weight for every unit between the neighbouring starts) in
-    /// every similarity could flip it. For settling close calls made on approximate (bf16) vectors.
-    pub fn close_calls<V: AsRef<[f32]>>(
+    /// The gaps (entry g: before unit g + 1) whose decision in a decoding with `prior` a small change in the
+    /// similarities could turn: for each gap, the best segmentation deciding it the other way falls short of
+    /// the best by some amount; the gap is close when a change of `margin` in every similarity could make up
+    /// that amount: twice (the two starts that differ) what the similarities move a start's score by
+    /// (`margin` times the [`sensitivity`](ContentSegmenter::sensitivity), plus the cohesion weight for every
+    /// unit between the neighbouring starts, plus `extra`: what else moves a start's score). For settling
+    /// close calls made on approximate (bf16) vectors.
+    fn close_gaps<V: AsRef<[f32]>>(
         &self,
+        prior: &LengthPrior,
         vectors: &[V],
         scores: &[f32],
         sentences: &[usize],
-        could_flip: impl Fn(f32) -> bool,
+        margin: f32,
+        extra: f32,
     ) -> Vec<usize> {
         let sensitivity = self.sensitivity();
-        let cohesion = self.model.length_prior.cohesion.abs();
+        let cohesion = prior.cohesion.abs();
         if scores.is_empty() || sensitivity <= 0.0 {
             return Vec::new();
         }
         let sums = PrefixSums::new(vectors);
-        let lattice = Lattice::new(&self.model.length_prior, scores, sentences, Some(&sums));
+        let lattice = Lattice::new(prior, scores, sentences, Some(&sums));
         lattice
             .shortfalls()
             .into_iter()
             .enumerate()
             .filter(|&(_, (shortfall, units))| {
-                could_flip(shortfall / (2.0 * (sensitivity + cohesion * units.max(1) as f32)))
+                shortfall <= 2.0 * (margin * (sensitivity + cohesion * units.max(1) as f32) + extra)
             })
             .map(|(gap, _)| gap)
             .collect()
     }
 
+    /// Each gap's content log-odds plus the boundary model's (`boundary`, entry g for a start at unit g + 1)
+    /// weighted as [`WithBoundaryModel`] says.
+    pub fn combined_scores<V: AsRef<[f32]>>(&self, vectors: &[V], boundary: &[f32]) -> Vec<f32> {
+        let weight = self.model.with_boundary_model.weight;
+        self.gap_scores(vectors)
+            .into_iter()
+            .zip(boundary)
+            .map(|(content, b)| {
+                content + weight * b.clamp(-BOUNDARY_LOGIT_LIMIT, BOUNDARY_LOGIT_LIMIT)
+            })
+            .collect()
+    }
+
     /// The starts found inside stretches of units that start a story anyway at each of `fixed` (unit indexes;
-    /// unit 0 always starts one): the gap features are measured over the whole sequence, each stretch is
-    /// decoded on its own. `sentences` as for [`ContentSegmenter::decode`]. Returns every added start's unit
-    /// and log-odds, in order.
+    /// unit 0 always starts one), from the [combined scores](ContentSegmenter::combined_scores) (measured over
+    /// the whole sequence) decoded stretch by stretch with the length prior. `sentences` as
+    /// for [`ContentSegmenter::decode`]. Returns every added start's unit and combined log-odds, in order.
     pub fn starts_between<V: AsRef<[f32]>>(
         &self,
         vectors: &[V],
         sentences: &[usize],
         fixed: &[usize],
+        boundary: &[f32],
     ) -> Vec<(usize, f32)> {
-        let scores = self.gap_scores(vectors);
+        let scores = self.combined_scores(vectors, boundary);
+        let prior = &self.model.length_prior;
         stretches(vectors.len(), fixed)
             .flat_map(|r| {
-                let starts = self.decode_with_vectors(
-                    &vectors[r.clone()],
+                let sums = PrefixSums::new(&vectors[r.clone()]);
+                let starts = Lattice::new(
+                    prior,
                     &scores[r.start..r.end - 1],
                     &sentences[r.clone()],
-                );
+                    Some(&sums),
+                )
+                .best_path();
                 starts.into_iter().map(move |u| r.start + u)
             })
             .map(|u| (u, scores[u - 1]))
             .collect()
     }
 
-    /// The units whose vectors a decision of [`ContentSegmenter::starts_between`] rests on, for every
-    /// decision a change of at most `margin` in every similarity could turn (see
-    /// [`ContentSegmenter::close_calls`]): the units its gap's features are measured over.
+    /// The units where [`ContentSegmenter::starts_between`] decides a start (or none) that a change of at
+    /// most `margin` in every similarity could turn, given that the boundary log-odds at each gap can move
+    /// by `boundary_movement` (see the private `close_gaps`). The units whose vectors such a decision
+    /// rests on are [`ContentSegmenter::reach`].
     pub fn close_calls_between<V: AsRef<[f32]>>(
         &self,
         vectors: &[V],
         sentences: &[usize],
         fixed: &[usize],
+        boundary: &[f32],
+        boundary_movement: &[f32],
         margin: f32,
     ) -> BTreeSet<usize> {
-        let n = vectors.len();
-        let scores = self.gap_scores(vectors);
-        stretches(n, fixed)
+        let weight = self.model.with_boundary_model.weight;
+        let scores = self.combined_scores(vectors, boundary);
+        stretches(vectors.len(), fixed)
             .flat_map(|r| {
-                let close = self.close_calls(
+                let gaps = r.start..r.end - 1;
+                let extra = weight.abs()
+                    * boundary_movement[gaps.clone()]
+                        .iter()
+                        .copied()
+                        .fold(0.0, f32::max);
+                let close = self.close_gaps(
+                    &self.model.length_prior,
                     &vectors[r.clone()],
-                    &scores[r.start..r.end - 1],
+                    &scores[gaps],
                     &sentences[r.clone()],
-                    |change| change <= margin,
+                    margin,
+                    extra,
                 );
                 close.into_iter().map(move |gap| r.start + gap + 1)
             })
-            .flat_map(|u| u.saturating_sub(FEATURE_REACH)..(u + FEATURE_REACH).min(n))
             .collect()
     }
-}
 
+    /// The units (of `n`) whose vectors the content log-odds of a start at unit `start` are measured over.
+    pub fn reach(start: usize, n: usize) -> Range<usize> {
+        start.saturating_sub(FEATURE_REACH)..(start + FEATURE_REACH).min(n)
+    }
+}
 /// Units on either side of a gap that its features are measured over (a dip compares the gap with gaps up to
 /// the widest window away, each measured over that window).
 const FEATURE_REACH: usize = 2 * WINDOWS[WINDOWS.len() - 1] + 1;

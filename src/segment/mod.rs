@@ -201,10 +201,19 @@ impl PreparedDump {
     /// The lines where a story could start, with all the boundary model's features, given the sentence
     /// vectors (for training and evaluating the model).
     pub fn candidates(&self, vectors: &[Vec<f32>], dimension: usize) -> Vec<features::Candidate> {
-        let unit_vectors = unit_vectors(&self.units, &self.unit_sentences, vectors, dimension);
+        self.candidates_with(&self.unit_vectors(vectors, dimension))
+    }
+
+    /// [`PreparedDump::candidates`] given each unit's vector.
+    fn candidates_with(&self, unit_vectors: &[UnitVector]) -> Vec<features::Candidate> {
         let mut candidates = self.candidates.clone();
-        features::add_content(&mut candidates, &unit_vectors);
+        features::add_content(&mut candidates, unit_vectors);
         candidates
+    }
+
+    /// Each prose unit's vector (see [`unit_vectors`]).
+    fn unit_vectors(&self, vectors: &[Vec<f32>], dimension: usize) -> Vec<UnitVector> {
+        unit_vectors(&self.units, &self.unit_sentences, vectors, dimension)
     }
 
     /// Words before each candidate's line, and in the whole dump.
@@ -230,17 +239,19 @@ pub struct Draft {
 #[derive(Clone, Debug)]
 pub struct DumpSegmenter {
     model: Arc<model::BoundaryModel>,
-    content: &'static content::ContentSegmenter,
+    content: Arc<content::ContentSegmenter>,
 }
 
 impl Default for DumpSegmenter {
-    /// The segmenter with the committed boundary model.
+    /// The segmenter with the committed boundary model and content segmenter.
     fn default() -> Self {
         static COMMITTED: LazyLock<Arc<model::BoundaryModel>> =
             LazyLock::new(|| Arc::new(model::BoundaryModel::committed()));
+        static COMMITTED_CONTENT: LazyLock<Arc<content::ContentSegmenter>> =
+            LazyLock::new(|| Arc::new(content::ContentSegmenter::load()));
         DumpSegmenter {
             model: Arc::clone(&COMMITTED),
-            content: content::ContentSegmenter::committed(),
+            content: Arc::clone(&COMMITTED_CONTENT),
         }
     }
 }
@@ -250,7 +261,15 @@ impl DumpSegmenter {
     pub fn with_model(model: model::BoundaryModel) -> Self {
         DumpSegmenter {
             model: Arc::new(model),
-            content: content::ContentSegmenter::committed(),
+            ..Self::default()
+        }
+    }
+
+    /// This segmenter with another content segmenter (one being tuned or evaluated).
+    pub fn with_content(self, content: content::ContentSegmenter) -> Self {
+        DumpSegmenter {
+            content: Arc::new(content),
+            ..self
         }
     }
 
@@ -259,8 +278,13 @@ impl DumpSegmenter {
         &self.model
     }
 
-    /// Why a story starts at a candidate: its probability and the features that weighed most for it.
-    fn explain(&self, candidate: &features::Candidate, logit: f32) -> String {
+    /// Why a story starts at a candidate: its probability and, given its features, those that weighed most
+    /// for it.
+    fn explain(&self, candidate: Option<&features::Candidate>, logit: f32) -> String {
+        let probability = format!("boundary model p {:.2}", 1.0 / (1.0 + (-logit).exp()));
+        let Some(candidate) = candidate else {
+            return probability;
+        };
         let strongest: Vec<String> = self
             .model
             .contributions(&candidate.features)
@@ -269,82 +293,129 @@ impl DumpSegmenter {
             .take(3)
             .map(|c| format!("{} {:+.1}", c.name, c.value))
             .collect();
-        format!(
-            "boundary model p {:.2}: {}",
-            1.0 / (1.0 + (-logit).exp()),
-            strongest.join(", ")
-        )
+        format!("{probability}: {}", strongest.join(", "))
     }
 
-    /// The prose the content segmenter reads, where the layout gives no paragraph cues (no blank line between
-    /// any two paragraphs: stories may follow each other with only the subject changing); `None` elsewhere.
-    fn cueless_prose<'c>(
+    /// What the content segmenter reads of a dump without layout cues (no blank line between any two
+    /// paragraphs: stories may follow each other with only the subject changing); `None` for other dumps.
+    /// `vectors` as for [`Segmenter::finish`].
+    pub fn cueless_prose(
         &self,
         prepared: &PreparedDump,
         vectors: &[Vec<f32>],
         dimension: usize,
-        candidates: &'c [features::Candidate],
-    ) -> Option<CuelessProse<'c>> {
-        if !prepared.cueless {
+    ) -> Option<CuelessProse> {
+        let unit_vectors = prepared.unit_vectors(vectors, dimension);
+        let candidates = prepared.candidates_with(&unit_vectors);
+        self.cueless_prose_with(prepared, unit_vectors, &candidates)
+    }
+
+    /// [`DumpSegmenter::cueless_prose`] from the dump's unit vectors and candidates with their features.
+    fn cueless_prose_with(
+        &self,
+        prepared: &PreparedDump,
+        unit_vectors: Vec<UnitVector>,
+        candidates: &[features::Candidate],
+    ) -> Option<CuelessProse> {
+        if !prepared.cueless || prepared.one_article {
             return None;
         }
-        let logits: Vec<f32> = candidates
-            .iter()
-            .map(|c| self.model.logit(&c.features))
-            .collect();
-        let kept: Vec<(&features::Candidate, f32)> = candidates
-            .iter()
-            .zip(logits.iter().copied())
-            .filter(|&(_, logit)| logit > KEEP_BOUNDARY_LOGIT)
-            .collect();
-        let unit_vectors = unit_vectors(
-            &prepared.units,
-            &prepared.unit_sentences,
-            vectors,
-            dimension,
-        );
-        let (mut units, mut prose_vectors, mut sentences) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut units, mut vectors, mut sentences) = (Vec::new(), Vec::new(), Vec::new());
         for (u, vector) in unit_vectors.into_iter().enumerate() {
             if let Some(vector) = vector {
                 units.push(u);
-                prose_vectors.push(vector);
+                vectors.push(vector);
                 sentences.push(prepared.unit_sentences[u].len().max(1));
             }
         }
-        // A kept start begins the first prose unit at or after its line.
-        let fixed = kept
+        // A story found at a prose unit takes along the lines that are not prose before it (a headline, a
+        // short line).
+        let start_lines = units
             .iter()
-            .map(|(c, _)| {
-                units.partition_point(|&u| prepared.units[u].paragraph.last_line() < c.line)
+            .enumerate()
+            .map(|(p, &u)| match p {
+                0 => prepared.units[u].paragraph.first_line(),
+                _ => prepared.units[units[p - 1] + 1].paragraph.first_line(),
+            })
+            .collect();
+        // A start at a candidate begins the first prose unit at or after its line.
+        let candidates = candidates
+            .iter()
+            .map(|c| CandidateStart {
+                line: c.line,
+                logit: self.model.logit(&c.features),
+                prose_unit: units
+                    .partition_point(|&u| prepared.units[u].paragraph.last_line() < c.line),
             })
             .collect();
         Some(CuelessProse {
             units,
-            vectors: prose_vectors,
+            vectors,
             sentences,
-            fixed,
-            kept,
-            logits,
+            start_lines,
+            candidates,
         })
     }
 
-    /// The starts of a dump without layout cues: the boundary model's sure ones, and between them those the
-    /// content segmenter finds.
-    fn content_starts(&self, prepared: &PreparedDump, prose: CuelessProse) -> Vec<(usize, String)> {
-        let found = self
-            .content
-            .starts_between(&prose.vectors, &prose.sentences, &prose.fixed);
-        let mut starts: Vec<(usize, String)> = prose
-            .kept
+    /// The starts of a dump without layout cues: the candidates (indexes) whose boundary-model log-odds stand
+    /// whatever the content says ([`content::WithBoundaryModel::keep_logit`]), and the prose units (indexes
+    /// into [`CuelessProse::units`]) where the content segmenter, with the boundary model's log-odds joined
+    /// in, starts stories between them, with their combined log-odds.
+    pub fn cueless_starts(&self, prose: &CuelessProse) -> (Vec<usize>, Vec<(usize, f32)>) {
+        let kept = self.kept_candidates(prose);
+        let fixed: Vec<usize> = kept
             .iter()
-            .map(|&(c, logit)| (c.line, self.explain(c, logit)))
+            .map(|&c| prose.candidates[c].prose_unit)
             .collect();
-        // A start after a run of lines that are not prose (a headline, a short line) takes them along.
+        let found = self.content.starts_between(
+            &prose.vectors,
+            &prose.sentences,
+            &fixed,
+            &prose.boundary_logits(),
+        );
+        (kept, found)
+    }
+
+    /// The candidates whose start stands in a dump without layout cues, by index.
+    fn kept_candidates(&self, prose: &CuelessProse) -> Vec<usize> {
+        let keep = self.content.model().with_boundary_model.keep_logit;
+        (0..prose.candidates.len())
+            .filter(|&c| prose.candidates[c].logit > keep)
+            .collect()
+    }
+
+    /// [`Segmenter::finish`] for a dump without layout cues whose [`CuelessProse`] is at hand (as when
+    /// choosing how the two models combine; the boundary model's starts are explained by their probability
+    /// alone).
+    pub fn finish_cueless(
+        &self,
+        dump: &Dump,
+        prepared: PreparedDump,
+        vectors: Vec<Vec<f32>>,
+        prose: &CuelessProse,
+    ) -> Segmentation {
+        let starts = self.content_starts(prose, None);
+        articles_from_starts(dump, prepared, vectors, starts)
+    }
+
+    /// [`DumpSegmenter::cueless_starts`] as start lines with their reasons (with the boundary model's
+    /// strongest features when its `candidates` are given).
+    fn content_starts(
+        &self,
+        prose: &CuelessProse,
+        candidates: Option<&[features::Candidate]>,
+    ) -> Vec<(usize, String)> {
+        let (kept, found) = self.cueless_starts(prose);
+        let mut starts: Vec<(usize, String)> = kept
+            .into_iter()
+            .map(|c| {
+                let CandidateStart { line, logit, .. } = prose.candidates[c];
+                (line, self.explain(candidates.map(|all| &all[c]), logit))
+            })
+            .collect();
         starts.extend(found.into_iter().map(|(p, logit)| {
             (
-                prepared.units[prose.units[p - 1] + 1]
-                    .paragraph
-                    .first_line(),
+                prose.start_lines[p],
                 format!("content segmenter (no layout cues): topic shift, log-odds {logit:.1}"),
             )
         }));
@@ -354,28 +425,54 @@ impl DumpSegmenter {
     }
 }
 
-/// Log-odds above which a start of the boundary model stands in a dump without blank lines (where the content
-/// segmenter decides the rest): the highest that keeps the dev dumps' stories told apart by headlines and
-/// end notices rather than blank lines; the flat training dumps score within 0.005 Pk from -1 to 2
-/// (docs/benchmarks.md).
-const KEEP_BOUNDARY_LOGIT: f32 = -1.0;
-
-/// A cue-less dump's prose units with what the content segmenter needs of them.
-struct CuelessProse<'c> {
+/// A dump without layout cues as the content segmenter reads it: its prose units and where the boundary
+/// model would start stories (see [`DumpSegmenter::cueless_prose`]).
+#[derive(Clone, Debug)]
+pub struct CuelessProse {
     /// Indexes of the prose units in the dump's units.
-    units: Vec<usize>,
+    pub units: Vec<usize>,
     /// Each prose unit's vector.
-    vectors: Vec<Vec<f32>>,
+    pub vectors: Vec<Vec<f32>>,
     /// Each prose unit's sentence count.
-    sentences: Vec<usize>,
-    /// Indexes into `units` where the boundary model starts a story whatever the content says.
-    fixed: Vec<usize>,
-    /// The candidates the boundary model is sure of (log-odds above [`KEEP_BOUNDARY_LOGIT`]), with their
-    /// log-odds: a story starts there whatever the content says.
-    kept: Vec<(&'c features::Candidate, f32)>,
-    /// The boundary model's log-odds at every candidate, in order (walked once, for the starts and the close
-    /// calls alike).
-    logits: Vec<f32>,
+    pub sentences: Vec<usize>,
+    /// The line (0-based) where a story the content segmenter starts at each prose unit begins.
+    pub start_lines: Vec<usize>,
+    /// Every candidate line of the boundary model, in order.
+    pub candidates: Vec<CandidateStart>,
+}
+
+/// A line where the boundary model could start a story, in a dump without layout cues.
+#[derive(Clone, Copy, Debug)]
+pub struct CandidateStart {
+    /// The line, 0-based.
+    pub line: usize,
+    /// The boundary model's log-odds that a story starts there.
+    pub logit: f32,
+    /// The prose unit a story starting there begins with (index into [`CuelessProse::units`]; their number
+    /// when none follows).
+    pub prose_unit: usize,
+}
+
+impl CuelessProse {
+    /// The boundary model's log-odds at each gap between prose units (entry g: before prose unit g + 1): the
+    /// highest of the candidates whose start begins that unit, -[`content::BOUNDARY_LOGIT_LIMIT`] where none
+    /// does.
+    pub fn boundary_logits(&self) -> Vec<f32> {
+        let logits: Vec<f32> = self.candidates.iter().map(|c| c.logit).collect();
+        self.per_gap(&logits, -content::BOUNDARY_LOGIT_LIMIT)
+    }
+
+    /// The highest of `values` (one per candidate) of the candidates beginning each prose unit after the
+    /// first, `none` where none does.
+    fn per_gap(&self, values: &[f32], none: f32) -> Vec<f32> {
+        let mut gaps = vec![none; self.units.len().saturating_sub(1)];
+        for (c, &value) in self.candidates.iter().zip(values) {
+            if let Some(gap) = c.prose_unit.checked_sub(1).and_then(|g| gaps.get_mut(g)) {
+                *gap = gap.max(value);
+            }
+        }
+        gaps
+    }
 }
 
 impl Segmenter for DumpSegmenter {
@@ -427,9 +524,10 @@ impl Segmenter for DumpSegmenter {
         let starts: Vec<(usize, String)> = match prepared.one_article {
             true => Vec::new(),
             false => {
-                let candidates = prepared.candidates(&vectors, dimension);
-                match self.cueless_prose(&prepared, &vectors, dimension, &candidates) {
-                    Some(prose) => self.content_starts(&prepared, prose),
+                let unit_vectors = prepared.unit_vectors(&vectors, dimension);
+                let candidates = prepared.candidates_with(&unit_vectors);
+                match self.cueless_prose_with(&prepared, unit_vectors, &candidates) {
+                    Some(prose) => self.content_starts(&prose, Some(&candidates)),
                     None => {
                         let decoded = self.model.decode(
                             &candidates,
@@ -442,7 +540,7 @@ impl Segmenter for DumpSegmenter {
                             .map(|&c| {
                                 (
                                     candidates[c].line,
-                                    self.explain(&candidates[c], decoded.logits[c]),
+                                    self.explain(Some(&candidates[c]), decoded.logits[c]),
                                 )
                             })
                             .collect()
@@ -450,71 +548,7 @@ impl Segmenter for DumpSegmenter {
                 }
             }
         };
-        let PreparedDump {
-            kinds,
-            units,
-            unit_sentences,
-            one_article,
-            ..
-        } = prepared;
-        let mut vectors = vectors.into_iter();
-        let sentences: Vec<UnitSentences> = unit_sentences
-            .into_iter()
-            .map(|sentences| sentences.into_iter().zip(vectors.by_ref()).collect())
-            .collect();
-        let (mut units, sentences) = split_units(dump, units, sentences, &starts);
-        let mut drafts = vec![Draft {
-            units: 0..units.len(),
-            reason: match one_article {
-                true => "one article per input (--input-format article)",
-                false => "first text of the dump",
-            }
-            .to_string(),
-            chosen: false,
-        }];
-        for (line, reason) in starts {
-            let Some(u) = units.iter().position(|u| u.paragraph.first_line() == line) else {
-                continue;
-            };
-            if let Some(last) = drafts.last_mut() {
-                last.units.end = u;
-            }
-            drafts.push(Draft {
-                units: u..units.len(),
-                reason,
-                chosen: true,
-            });
-        }
-        // A headline, byline or date line with no story text before the next start is the header of that
-        // story: the start moves up to it.
-        let mut merged: Vec<Draft> = Vec::with_capacity(drafts.len());
-        for draft in drafts {
-            match merged.last_mut() {
-                Some(last) if is_header_only(&units[last.units.clone()]) => {
-                    last.units.end = draft.units.end
-                }
-                _ => merged.push(draft),
-            }
-        }
-        let drafts = merged;
-        // A headline that opens no story is a heading inside one. One article per input keeps the first
-        // headline before its text, wherever the header lines put it.
-        let mut opening: Vec<usize> = drafts.iter().map(|d| d.units.start).collect();
-        if one_article {
-            opening.extend(
-                units
-                    .iter()
-                    .take_while(|u| !u.is_prose())
-                    .position(|u| u.kind == units::UnitKind::Headline),
-            );
-        }
-        for (u, unit) in units.iter_mut().enumerate() {
-            if unit.kind == units::UnitKind::Headline && !opening.contains(&u) {
-                unit.kind = units::UnitKind::Subheading;
-                unit.body = unit.paragraph.text.clone();
-            }
-        }
-        assemble::assemble(dump, &kinds, &units, sentences, &drafts)
+        articles_from_starts(dump, prepared, vectors, starts)
     }
 
     fn close_calls(
@@ -527,8 +561,9 @@ impl Segmenter for DumpSegmenter {
         if prepared.one_article {
             return BTreeSet::new();
         }
-        let candidates = prepared.candidates(vectors, dimension);
-        let Some(prose) = self.cueless_prose(prepared, vectors, dimension, &candidates) else {
+        let unit_vectors = prepared.unit_vectors(vectors, dimension);
+        let candidates = prepared.candidates_with(&unit_vectors);
+        let Some(prose) = self.cueless_prose_with(prepared, unit_vectors, &candidates) else {
             return self
                 .model
                 .close_calls(
@@ -542,26 +577,121 @@ impl Segmenter for DumpSegmenter {
                 .filter(|&u| prepared.units[u].is_prose())
                 .collect();
         };
-        // Without layout cues, a boundary model's start stands or not by its log-odds alone.
-        let mut close: BTreeSet<usize> = candidates
+        // Without layout cues, a boundary model's start stands or not by its log-odds alone, and its log-odds
+        // join the content segmenter's decisions.
+        let keep = self.content.model().with_boundary_model.keep_logit;
+        let movement: Vec<f32> = candidates
             .iter()
-            .zip(&prose.logits)
-            .filter(|&(c, &logit)| {
-                (logit - KEEP_BOUNDARY_LOGIT).abs() <= self.model.sensitivity(c, margin)
-            })
-            .map(|(c, _)| c)
-            .flat_map(|c| c.depends_on.clone())
-            .filter(|&u| prepared.units[u].is_prose())
+            .map(|c| self.model.sensitivity(c, margin))
             .collect();
-        let units = self.content.close_calls_between(
+        let fixed: Vec<usize> = self
+            .kept_candidates(&prose)
+            .into_iter()
+            .map(|c| prose.candidates[c].prose_unit)
+            .collect();
+        let close_starts = self.content.close_calls_between(
             &prose.vectors,
             &prose.sentences,
-            &prose.fixed,
+            &fixed,
+            &prose.boundary_logits(),
+            &prose.per_gap(&movement, 0.0),
             margin,
         );
-        close.extend(units.into_iter().map(|p| prose.units[p]));
+        let n = prose.units.len();
+        let joined = self.content.model().with_boundary_model.weight != 0.0;
+        let close_candidates = prose.candidates.iter().zip(&movement).enumerate().filter(
+            |&(_, (start, &movement))| {
+                (start.logit - keep).abs() <= movement
+                    || (joined && close_starts.contains(&start.prose_unit))
+            },
+        );
+        let mut close: BTreeSet<usize> = close_candidates
+            .flat_map(|(c, _)| candidates[c].depends_on.clone())
+            .filter(|&u| prepared.units[u].is_prose())
+            .collect();
+        close.extend(
+            close_starts
+                .into_iter()
+                .flat_map(|p| content::ContentSegmenter::reach(p, n))
+                .map(|p| prose.units[p]),
+        );
         close
     }
+}
+
+/// The articles of a dump whose stories start at `starts` (lines, with why a story starts there), from its
+/// prepared units and their sentence vectors.
+fn articles_from_starts(
+    dump: &Dump,
+    prepared: PreparedDump,
+    vectors: Vec<Vec<f32>>,
+    starts: Vec<(usize, String)>,
+) -> Segmentation {
+    let PreparedDump {
+        kinds,
+        units,
+        unit_sentences,
+        one_article,
+        ..
+    } = prepared;
+    let mut vectors = vectors.into_iter();
+    let sentences: Vec<UnitSentences> = unit_sentences
+        .into_iter()
+        .map(|sentences| sentences.into_iter().zip(vectors.by_ref()).collect())
+        .collect();
+    let (mut units, sentences) = split_units(dump, units, sentences, &starts);
+    let mut drafts = vec![Draft {
+        units: 0..units.len(),
+        reason: match one_article {
+            true => "one article per input (--input-format article)",
+            false => "first text of the dump",
+        }
+        .to_string(),
+        chosen: false,
+    }];
+    for (line, reason) in starts {
+        let Some(u) = units.iter().position(|u| u.paragraph.first_line() == line) else {
+            continue;
+        };
+        if let Some(last) = drafts.last_mut() {
+            last.units.end = u;
+        }
+        drafts.push(Draft {
+            units: u..units.len(),
+            reason,
+            chosen: true,
+        });
+    }
+    // A headline, byline or date line with no story text before the next start is the header of that
+    // story: the start moves up to it.
+    let mut merged: Vec<Draft> = Vec::with_capacity(drafts.len());
+    for draft in drafts {
+        match merged.last_mut() {
+            Some(last) if is_header_only(&units[last.units.clone()]) => {
+                last.units.end = draft.units.end
+            }
+            _ => merged.push(draft),
+        }
+    }
+    let drafts = merged;
+    // A headline that opens no story is a heading inside one. One article per input keeps the first
+    // headline before its text, wherever the header lines put it.
+    let mut opening: Vec<usize> = drafts.iter().map(|d| d.units.start).collect();
+    if one_article {
+        opening.extend(
+            units
+                .iter()
+                .take_while(|u| !u.is_prose())
+                .position(|u| u.kind == units::UnitKind::Headline),
+        );
+    }
+    for (u, unit) in units.iter_mut().enumerate() {
+        if unit.kind == units::UnitKind::Headline && !opening.contains(&u) {
+            unit.kind = units::UnitKind::Subheading;
+            unit.body = unit.paragraph.text.clone();
+        }
+    }
+    assemble::assemble(dump, &kinds, &units, sentences, &drafts)
 }
 
 /// Whether a draft holds no story text but a headline, byline or date line (the header of the story after it).
