@@ -19,15 +19,31 @@ pub fn assemble(
 ) -> Segmentation {
     let mut segmentation = Segmentation::default();
     let mut unit_reasons: Vec<Option<&str>> = vec![None; units.len()];
-    for draft in drafts {
+    for (d, draft) in drafts.iter().enumerate() {
         let mut range = draft.units.clone();
         while !draft.chosen && range.start < range.end && is_loose(&units[range.start]) {
             unit_reasons[range.start] = Some("short line that opens no story");
             range.start += 1;
         }
-        while range.end > range.start && is_loose(&units[range.end - 1]) {
-            unit_reasons[range.end - 1] = Some("short line after the end of a story");
-            range.end -= 1;
+        // A date line printed above the next story's headline belongs to neither story, nor does a source
+        // credit after the story's text (as "Read more" and share lines after it do not).
+        let next_opens_with_headline = drafts
+            .get(d + 1)
+            .is_some_and(|next| units[next.units.start].kind == UnitKind::Headline);
+        loop {
+            let Some(last) = range.end.checked_sub(1).filter(|&l| l >= range.start) else {
+                break;
+            };
+            let reason = match units[last].kind {
+                UnitKind::Fragment => "short line after the end of a story",
+                UnitKind::SourceLine => "source line after the end of a story",
+                UnitKind::DateLine if next_opens_with_headline => {
+                    "date line above the next story's headline"
+                }
+                _ => break,
+            };
+            unit_reasons[last] = Some(reason);
+            range.end = last;
         }
         let story = &units[range.clone()];
         if !story.iter().any(Unit::is_prose) {

@@ -486,11 +486,13 @@ impl Segmenter for DumpSegmenter {
             });
         }
         // A headline, byline or date line with no story text before the next start is the header of that
-        // story: the start moves up to it.
+        // story: the start moves up to it (but not over the next story's own headline, above which a date
+        // stands outside the story).
         let mut merged: Vec<Draft> = Vec::with_capacity(drafts.len());
         for draft in drafts {
+            let headline_next = units[draft.units.start].kind == units::UnitKind::Headline;
             match merged.last_mut() {
-                Some(last) if is_header_only(&units[last.units.clone()]) => {
+                Some(last) if is_header_only(&units[last.units.clone()], headline_next) => {
                     last.units.end = draft.units.end
                 }
                 _ => merged.push(draft),
@@ -564,12 +566,13 @@ impl Segmenter for DumpSegmenter {
     }
 }
 
-/// Whether a draft holds no story text but a headline, byline or date line (the header of the story after it).
-fn is_header_only(units: &[units::Unit]) -> bool {
+/// Whether a draft holds no story text but a headline, byline or date line: the header of the story after it,
+/// unless that story opens with a headline of its own and the draft holds none.
+fn is_header_only(units: &[units::Unit], headline_next: bool) -> bool {
     !units.iter().any(units::Unit::is_prose)
         && units
             .iter()
-            .any(|u| u.kind == units::UnitKind::Headline || u.is_meta())
+            .any(|u| u.kind == units::UnitKind::Headline || (u.is_meta() && !headline_next))
 }
 
 /// Splits every paragraph that a chosen start line falls inside of (a headline the un-wrapping joined to the
