@@ -25,15 +25,14 @@ pub fn assemble(
             unit_reasons[range.start] = Some("short line that opens no story");
             range.start += 1;
         }
-        // A date line printed above the next story's headline belongs to neither story, nor does a source
-        // credit after the story's text (as "Read more" and share lines after it do not).
+        // Fragments after a story's text are not its own, nor is a source credit after it (as "Read more" and
+        // share lines after it are not), nor a date line printed above the next story's headline. A
+        // headline-shaped line closing a story stays: real stories end on photo captions without a full stop.
         let next_opens_with_headline = drafts
             .get(d + 1)
-            .is_some_and(|next| units[next.units.start].kind == UnitKind::Headline);
-        loop {
-            let Some(last) = range.end.checked_sub(1).filter(|&l| l >= range.start) else {
-                break;
-            };
+            .and_then(|next| units.get(next.units.start))
+            .is_some_and(|unit| unit.kind == UnitKind::Headline);
+        while let Some(last) = range.end.checked_sub(1).filter(|&l| l >= range.start) {
             let reason = match units[last].kind {
                 UnitKind::Fragment => "short line after the end of a story",
                 UnitKind::SourceLine => "source line after the end of a story",
@@ -103,7 +102,7 @@ pub fn assemble(
     segmentation
 }
 
-/// Lines that cannot open or close a story on their own.
+/// Lines that cannot open a story on their own.
 fn is_loose(unit: &Unit) -> bool {
     matches!(unit.kind, UnitKind::Fragment | UnitKind::Subheading)
 }

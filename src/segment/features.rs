@@ -26,7 +26,7 @@ const CONTEXT: usize = 16;
 const CONTEXT_AFTER: usize = 4;
 
 /// Names of the features, in the order of [`Candidate::features`] (also the order the model file names).
-pub const FEATURE_NAMES: [&str; 64] = [
+pub const FEATURE_NAMES: [&str; 62] = [
     "blank lines before",
     "blank lines beyond the dump's usual gap",
     "blank gap rare in this dump",
@@ -89,8 +89,6 @@ pub const FEATURE_NAMES: [&str; 64] = [
     "opening shape recurs across the dump",
     "numbered in sequence with another opening",
     "paragraphs to the nearest number in sequence",
-    "words in the next line",
-    "story text follows",
 ];
 
 /// Index of the first content feature in [`FEATURE_NAMES`] (those that move when sentence vectors move).
@@ -446,12 +444,6 @@ pub fn candidates(
         }
     }
     let profile = DumpProfile::new(units, &blanks, &text_lines, &lengths);
-    // The text line after each line, if any: what a short opening line leads into (a slug or a section label
-    // tells of the story below it; a kicker or a place line runs into its story's text).
-    let mut next_text = vec![None; lines.len()];
-    for pair in text_lines.windows(2) {
-        next_text[pair[0]] = Some(pair[1]);
-    }
     let prose_units: Vec<usize> = (0..units.len()).filter(|&i| units[i].is_prose()).collect();
     // Prose units before each unit, and prose units since the last cued unit.
     let mut prose_before = Vec::with_capacity(units.len());
@@ -571,8 +563,6 @@ pub fn candidates(
                 sequences[u]
                     .filter(|_| first)
                     .map_or(0.0, |d| (d as f32).ln_1p()),
-                next_text[l].map_or(0.0, |n| (word_count(&lines[n]).max(1) as f32).ln()),
-                flag(first && units.get(u + 1).is_some_and(Unit::is_prose)),
             ]);
             debug_assert_eq!(features.len(), FEATURE_NAMES.len());
             Candidate {

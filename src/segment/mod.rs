@@ -490,7 +490,9 @@ impl Segmenter for DumpSegmenter {
         // stands outside the story).
         let mut merged: Vec<Draft> = Vec::with_capacity(drafts.len());
         for draft in drafts {
-            let headline_next = units[draft.units.start].kind == units::UnitKind::Headline;
+            let headline_next = units
+                .get(draft.units.start)
+                .is_some_and(|u| u.kind == units::UnitKind::Headline);
             match merged.last_mut() {
                 Some(last) if is_header_only(&units[last.units.clone()], headline_next) => {
                     last.units.end = draft.units.end
@@ -567,12 +569,15 @@ impl Segmenter for DumpSegmenter {
 }
 
 /// Whether a draft holds no story text but a headline, byline or date line: the header of the story after it,
-/// unless that story opens with a headline of its own and the draft holds none.
+/// unless it is nothing but date lines standing above a story that opens with a headline of its own.
 fn is_header_only(units: &[units::Unit], headline_next: bool) -> bool {
+    let dates_above_headline =
+        headline_next && units.iter().all(|u| u.kind == units::UnitKind::DateLine);
     !units.iter().any(units::Unit::is_prose)
+        && !dates_above_headline
         && units
             .iter()
-            .any(|u| u.kind == units::UnitKind::Headline || (u.is_meta() && !headline_next))
+            .any(|u| u.kind == units::UnitKind::Headline || u.is_meta())
 }
 
 /// Splits every paragraph that a chosen start line falls inside of (a headline the un-wrapping joined to the

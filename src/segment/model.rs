@@ -490,22 +490,13 @@ mod tests {
     #[test]
     fn decoding_prefers_confident_starts_and_plausible_lengths() {
         let model = BoundaryModel {
-            format: MODEL_FORMAT,
-            features: FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
-            base: 0.0,
-            trees: Vec::new(),
             length_prior: LengthPrior {
                 mean_log_words: (100.0f32).ln(),
                 std_log_words: 0.5,
                 weight: 1.0,
                 per_article: 0.0,
             },
-            training: TrainingRecord {
-                data: Vec::new(),
-                candidates: 0,
-                starts: 0,
-                settings: String::new(),
-            },
+            ..BoundaryModel::untrained()
         };
         // Ten candidates 20 words apart: with no evidence, the prior makes articles of about 100 words.
         let words: Vec<usize> = (1..=10).map(|c| c * 20).collect();

@@ -18,8 +18,7 @@ pub(super) fn numbered_digest(
     let dress = Dress::random(rng)
         .with_headlines(1.0)
         .with_blocks(1, 3)
-        .unnumbered()
-        .without_openers();
+        .unnumbered();
     let number_style = rng.gen_range(0..4);
     let joint = [": ", " - ", " — "].choose(rng).copied().unwrap_or(": ");
     let headline_alone = rng.gen_bool(0.25);
