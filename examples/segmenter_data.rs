@@ -129,7 +129,8 @@ fn load(gold: &Path, dumps: &Path, family_filter: Option<&str>) -> anyhow::Resul
     for record in read_jsonl(gold)? {
         by_dump.entry(record.dump.clone()).or_default().push(record);
     }
-    let segmenter = DumpSegmenter::default();
+    // Preparing needs no model (and the committed one may predate the current features).
+    let segmenter = DumpSegmenter::with_model(BoundaryModel::untrained());
     let splitter = RuleSplitter::default();
     let mut loaded = Vec::new();
     for (name, records) in by_dump {

@@ -19,15 +19,30 @@ pub fn assemble(
 ) -> Segmentation {
     let mut segmentation = Segmentation::default();
     let mut unit_reasons: Vec<Option<&str>> = vec![None; units.len()];
-    for draft in drafts {
+    for (d, draft) in drafts.iter().enumerate() {
         let mut range = draft.units.clone();
         while !draft.chosen && range.start < range.end && is_loose(&units[range.start]) {
             unit_reasons[range.start] = Some("short line that opens no story");
             range.start += 1;
         }
-        while range.end > range.start && is_loose(&units[range.end - 1]) {
-            unit_reasons[range.end - 1] = Some("short line after the end of a story");
-            range.end -= 1;
+        // Fragments after a story's text are not its own, nor is a source credit after it (as "Read more" and
+        // share lines after it are not), nor a date line printed above the next story's headline. A
+        // headline-shaped line closing a story stays: real stories end on photo captions without a full stop.
+        let next_opens_with_headline = drafts
+            .get(d + 1)
+            .and_then(|next| units.get(next.units.start))
+            .is_some_and(|unit| unit.kind == UnitKind::Headline);
+        while let Some(last) = range.end.checked_sub(1).filter(|&l| l >= range.start) {
+            let reason = match units[last].kind {
+                UnitKind::Fragment => "short line after the end of a story",
+                UnitKind::SourceLine => "source line after the end of a story",
+                UnitKind::DateLine if next_opens_with_headline => {
+                    "date line above the next story's headline"
+                }
+                _ => break,
+            };
+            unit_reasons[last] = Some(reason);
+            range.end = last;
         }
         let story = &units[range.clone()];
         if !story.iter().any(Unit::is_prose) {
@@ -87,7 +102,7 @@ pub fn assemble(
     segmentation
 }
 
-/// Lines that cannot open or close a story on their own.
+/// Lines that cannot open a story on their own.
 fn is_loose(unit: &Unit) -> bool {
     matches!(unit.kind, UnitKind::Fragment | UnitKind::Subheading)
 }

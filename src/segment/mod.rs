@@ -663,11 +663,15 @@ fn articles_from_starts(
         });
     }
     // A headline, byline or date line with no story text before the next start is the header of that
-    // story: the start moves up to it.
+    // story: the start moves up to it (but not over the next story's own headline, above which a date
+    // stands outside the story).
     let mut merged: Vec<Draft> = Vec::with_capacity(drafts.len());
     for draft in drafts {
+        let headline_next = units
+            .get(draft.units.start)
+            .is_some_and(|u| u.kind == units::UnitKind::Headline);
         match merged.last_mut() {
-            Some(last) if is_header_only(&units[last.units.clone()]) => {
+            Some(last) if is_header_only(&units[last.units.clone()], headline_next) => {
                 last.units.end = draft.units.end
             }
             _ => merged.push(draft),
@@ -694,9 +698,13 @@ fn articles_from_starts(
     assemble::assemble(dump, &kinds, &units, sentences, &drafts)
 }
 
-/// Whether a draft holds no story text but a headline, byline or date line (the header of the story after it).
-fn is_header_only(units: &[units::Unit]) -> bool {
+/// Whether a draft holds no story text but a headline, byline or date line: the header of the story after it,
+/// unless it is nothing but date lines standing above a story that opens with a headline of its own.
+fn is_header_only(units: &[units::Unit], headline_next: bool) -> bool {
+    let dates_above_headline =
+        headline_next && units.iter().all(|u| u.kind == units::UnitKind::DateLine);
     !units.iter().any(units::Unit::is_prose)
+        && !dates_above_headline
         && units
             .iter()
             .any(|u| u.kind == units::UnitKind::Headline || u.is_meta())

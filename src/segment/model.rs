@@ -160,6 +160,30 @@ impl BoundaryModel {
         Self::from_json(COMMITTED).expect("the committed boundary model is valid")
     }
 
+    /// A model without trees or length prior (every candidate at log-odds 0). Preparing dumps and exporting
+    /// their features needs no trained model, and must not need one: after the features change, the committed
+    /// model no longer loads until it is retrained from those very features.
+    pub fn untrained() -> Self {
+        BoundaryModel {
+            format: MODEL_FORMAT,
+            features: FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
+            base: 0.0,
+            trees: Vec::new(),
+            length_prior: LengthPrior {
+                mean_log_words: 0.0,
+                std_log_words: 1.0,
+                weight: 0.0,
+                per_article: 0.0,
+            },
+            training: TrainingRecord {
+                data: Vec::new(),
+                candidates: 0,
+                starts: 0,
+                settings: "untrained".to_string(),
+            },
+        }
+    }
+
     /// Reads a model file's text, checking its format, features and trees.
     pub fn from_json(text: &str) -> Result<Self> {
         let model: BoundaryModel = serde_json::from_str(text)
@@ -466,22 +490,13 @@ mod tests {
     #[test]
     fn decoding_prefers_confident_starts_and_plausible_lengths() {
         let model = BoundaryModel {
-            format: MODEL_FORMAT,
-            features: FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
-            base: 0.0,
-            trees: Vec::new(),
             length_prior: LengthPrior {
                 mean_log_words: (100.0f32).ln(),
                 std_log_words: 0.5,
                 weight: 1.0,
                 per_article: 0.0,
             },
-            training: TrainingRecord {
-                data: Vec::new(),
-                candidates: 0,
-                starts: 0,
-                settings: String::new(),
-            },
+            ..BoundaryModel::untrained()
         };
         // Ten candidates 20 words apart: with no evidence, the prior makes articles of about 100 words.
         let words: Vec<usize> = (1..=10).map(|c| c * 20).collect();
