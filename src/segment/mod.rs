@@ -582,7 +582,8 @@ impl Segmenter for DumpSegmenter {
         let keep = self.content.model().with_boundary_model.keep_logit;
         let movement: Vec<f32> = candidates
             .iter()
-            .map(|c| self.model.sensitivity(c, margin))
+            .zip(&prose.candidates)
+            .map(|(c, start)| self.model.sensitivity(c, start.logit, margin))
             .collect();
         let fixed: Vec<usize> = self
             .kept_candidates(&prose)

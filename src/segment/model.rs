@@ -250,10 +250,9 @@ impl BoundaryModel {
         contributions
     }
 
-    /// How far a candidate's log-odds can move when every similarity moves by at most `margin` (all up or
-    /// all down).
-    pub fn sensitivity(&self, candidate: &Candidate, margin: f32) -> f32 {
-        let here = self.logit(&candidate.features);
+    /// How far a candidate's log-odds (`logit`, already at hand wherever this is asked) can move when every
+    /// similarity moves by at most `margin` (all up or all down).
+    pub fn sensitivity(&self, candidate: &Candidate, logit: f32, margin: f32) -> f32 {
         [margin, -margin]
             .iter()
             .map(|&m| {
@@ -263,7 +262,7 @@ impl BoundaryModel {
                     .zip(&candidate.sensitivity)
                     .map(|(x, s)| x + s * m)
                     .collect();
-                (self.logit(&moved) - here).abs()
+                (self.logit(&moved) - logit).abs()
             })
             .fold(0.0, f32::max)
     }
@@ -299,7 +298,8 @@ impl BoundaryModel {
         let lattice = Lattice::new(self, &logits, words_before, total_words);
         let reach: Vec<f32> = candidates
             .iter()
-            .map(|c| self.sensitivity(c, margin))
+            .zip(&logits)
+            .map(|(c, &logit)| self.sensitivity(c, logit, margin))
             .collect();
         lattice.close_calls(&reach)
     }
