@@ -34,8 +34,46 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the caption pattern is a valid regular expression")
 });
 
-/// The story part of a sentence: the sentence without the furniture glued to its start, without an opening
-/// dateline (`NAIROBI, March 4 (Reuters) -`) and without surrounding white space, or `None` when the whole sentence is furniture (a short sentence holding a furniture phrase, a
+/// A photo caption opening a sentence the way DailyMail prints them, glued to what follows without a full stop:
+/// a label of one to three words, the first capitalised, a colon and a capitalised description ("Flying high:
+/// Half of the kite took to the sky in Chongqing"). A quotation after the colon ("He added: 'We ...") is not a
+/// caption.
+static CAPTION_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[A-Z][\p{L}'’-]*(?: [\p{L}'’-]+){0,2}: [A-Z]")
+        .expect("the caption label pattern is a valid regular expression")
+});
+
+/// Where a glued caption ends, after a word that ends without a stop: the next caption's label (group 2), or a
+/// capitalised sentence opener, an article before a lower-case word ("... in Raqqa The first ...", not "in The
+/// Hague"), a pronoun, a preposition or a conjunction. Group 1 starts where the next caption or the story does.
+static CAPTION_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"[\p{Ll}\d)’'] +(([A-Z][\p{L}'’-]*(?: [\p{L}'’-]+){0,2}: [A-Z])|(?:The|A|An) [\p{Ll}\d]|(?:In|On|At|He|She|It|They|We|His|Her|Their|This|That|These|Those|However|But|After|When|While|According)\b)",
+    )
+    .expect("the caption end pattern is a valid regular expression")
+});
+
+/// The sentence after the photo captions glued to its start (see [`CAPTION_LABEL`]): the story sentence starts
+/// where the last caption ends. Where a caption's end cannot be told, the sentence is kept from that caption on.
+fn after_captions(sentence: &str) -> &str {
+    let mut rest = sentence;
+    while CAPTION_LABEL.is_match(rest) {
+        let Some(next) = CAPTION_END.captures(rest) else {
+            break;
+        };
+        let another_caption = next.get(2).is_some();
+        if let Some(start) = next.get(1) {
+            rest = &rest[start.start()..];
+        }
+        if !another_caption {
+            break;
+        }
+    }
+    rest
+}
+
+/// The story part of a sentence: the sentence without the furniture or photo captions glued to its start,
+/// without an opening dateline (`NAIROBI, March 4 (Reuters) -`) and without surrounding white space, or `None` when the whole sentence is furniture (a short sentence holding a furniture phrase, a
 /// caption, a byline or a publication date line) or nothing is left.
 pub fn story_text(sentence: &str) -> Option<&str> {
     let trimmed = sentence.trim();
@@ -47,6 +85,7 @@ pub fn story_text(sentence: &str) -> Option<&str> {
         Some(place_and_date) => story[place_and_date.len()..].trim_start(),
         None => story,
     };
+    let story = after_captions(story);
     let words = story.split_whitespace().count();
     let furniture = words == 0
         || (words <= SHORT_SENTENCE_WORDS && FURNITURE_PHRASE.is_match(story))
@@ -102,5 +141,27 @@ mod tests {
         let long = "More than 40,000 readers signed up for the council's flood warning newsletter after the river burst its banks last winter.";
         assert_eq!(story_text(long), Some(long));
         assert_eq!(story_text("He was 88."), Some("He was 88."));
+    }
+
+    #[test]
+    fn captions_glued_to_a_sentence_are_cut_where_they_end() {
+        assert_eq!(
+            story_text("Flying high: Half of the kite took to the sky in Chongqing last Saturday Skilful: The kite weighs 200 kilograms However, the authorities ruled that it could not be flown."),
+            Some("However, the authorities ruled that it could not be flown.")
+        );
+        assert_eq!(
+            story_text("Fighter ace: Douglas Bader's story is to be told in a film dubbed ‘The First Great Escape’ The story of how Bader recovered is remarkable enough."),
+            Some("The story of how Bader recovered is remarkable enough.")
+        );
+        for kept in [
+            // No opener says where the caption ends: the sentence stays whole.
+            "Wanted: Police in Maryland have issued a warrant Police said he fled the country.",
+            // A quotation, and a proper name after a preposition, are not the end of a caption.
+            "He added: 'We lost everything in the flood.'",
+            "Analysis: Talks in The Hague stalled on Monday.",
+            "Floods hit the delta on Monday In the north, rivers rose.",
+        ] {
+            assert_eq!(story_text(kept), Some(kept));
+        }
     }
 }
