@@ -3,7 +3,7 @@
 //! scorer, directed centrality, word frequency) beat lead order at equal length; what wins is the length (see
 //! docs/benchmarks.md), which [`length_model`](super::length_model) decides sentence by sentence. Sentences that
 //! are page furniture, or mostly repeat an earlier one (a caption restating the lead), are stepped over, and
-//! furniture or a dateline opening a sentence is cut.
+//! furniture, photo captions or a dateline opening a sentence are cut.
 
 use super::furniture::story_text;
 use super::length_model::{features, predicted_gain, ArticleWords};
@@ -36,7 +36,7 @@ impl Default for ExtractiveOptions {
 pub struct Extract<'a> {
     /// Index of the sentence in the article.
     pub index: usize,
-    /// Its story text: the sentence without furniture or a dateline at its start.
+    /// Its story text: the sentence without furniture, photo captions or a dateline at its start.
     pub text: &'a str,
 }
 
