@@ -13,6 +13,12 @@
 //!   content_segmenter measure --cache FILE [--model JSON] [--combined] (--dumps NAME DIR GOLD)...
 //!       prints articles, boundary F1, Pk and WindowDiff per named set of dumps: of the content segmenter
 //!       alone on lines, or (`--combined`) as `DumpSegmenter` combines it with the boundary model
+//!   content_segmenter whole-stories --data DIR --out DIR --seed N [--split validation]
+//!       writes dumps without layout cues of whole stories (not cut to a few paragraphs, as `newsdigest
+//!       synth` cuts them): `sentence-lines-flat-whole/` (a sentence per line) and
+//!       `paragraph-lines-flat-whole/` (a paragraph per line), 40 dumps each of 4-10 stories of at least
+//!       15 sentences (the first 80 kept) from the corpora under DIR's training split (or validation),
+//!       with `gold-<layout>.jsonl`; long stories change subject inside, as real ones do
 //!   content_segmenter tune-combined --cache FILE --model JSON (--dumps DIR GOLD)...
 //!       chooses how `DumpSegmenter` combines the content segmenter with the committed boundary model in
 //!       dumps without layout cues (the keep threshold and the weight of the boundary log-odds) on these
@@ -25,6 +31,10 @@ use newsdigest::ingest::{decode_lines, Dump};
 use newsdigest::segment::content::{ContentModel, ContentSegmenter, WithBoundaryModel};
 use newsdigest::segment::{CuelessProse, DumpSegmenter, PreparedDump, Segmenter};
 use newsdigest::sentences::{RuleSplitter, SentenceSplitter};
+use newsdigest::synth::{load_corpora, SourceArticle, Split};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -283,10 +293,77 @@ fn measure(segmenter: &ContentSegmenter, dumps: &[UnitDump]) -> AggregateScore {
     aggregate(&scores)
 }
 
+/// Stories of fewer sentences are left out of [`write_whole_stories`]' dumps.
+const WHOLE_STORY_FEWEST_SENTENCES: usize = 15;
+/// Sentences kept of a longer story in [`write_whole_stories`]' dumps (at the end of a block).
+const WHOLE_STORY_MOST_SENTENCES: usize = 80;
+
+/// Writes the `whole-stories` dumps (see the usage at the top) of the stories of `split` under `data`.
+fn write_whole_stories(data: &Path, out: &Path, seed: u64, split: Split) -> anyhow::Result<()> {
+    let stories: Vec<SourceArticle> = load_corpora(data, &RuleSplitter::default())?
+        .into_iter()
+        .filter(|a| a.split() == split)
+        .filter(|a| {
+            a.blocks.iter().map(|b| b.sentences.len()).sum::<usize>()
+                >= WHOLE_STORY_FEWEST_SENTENCES
+        })
+        .collect();
+    if stories.len() < 10 {
+        bail!("{}: only {} long stories", data.display(), stories.len());
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    for (layout, by_sentence) in [
+        ("sentence-lines-flat-whole", true),
+        ("paragraph-lines-flat-whole", false),
+    ] {
+        let folder = out.join(layout);
+        std::fs::create_dir_all(&folder)?;
+        let mut gold = String::new();
+        for number in 0..40 {
+            let name = format!("{layout}-{number:03}.txt");
+            let count = rng.gen_range(4..=10);
+            let mut text = String::new();
+            let mut line = 0;
+            for story in stories.choose_multiple(&mut rng, count) {
+                let first = line + 1;
+                let mut sentences = 0;
+                for block in &story.blocks {
+                    if sentences >= WHOLE_STORY_MOST_SENTENCES {
+                        break;
+                    }
+                    sentences += block.sentences.len();
+                    let lines = match by_sentence {
+                        true => block.sentences.clone(),
+                        false => vec![block.text()],
+                    };
+                    for l in lines {
+                        text.push_str(&l);
+                        text.push('\n');
+                        line += 1;
+                    }
+                }
+                let record = serde_json::json!({
+                    "dump": name, "start_line": first, "end_line": line, "source_id": story.id,
+                });
+                gold.push_str(&format!("{record}\n"));
+            }
+            std::fs::write(folder.join(&name), text)?;
+        }
+        std::fs::write(out.join(format!("gold-{layout}.jsonl")), gold)?;
+    }
+    eprintln!(
+        "content_segmenter: 2 x 40 dumps of whole stories ({} to choose from) in {}",
+        stories.len(),
+        out.display()
+    );
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let command = args.next().unwrap_or_default();
     let (mut cache, mut model, mut out, mut combined) = (None, None, None, false);
+    let (mut data, mut seed, mut split) = (None, 0u64, Split::Train);
     let mut sets: Vec<(String, PathBuf, PathBuf)> = Vec::new();
     let named = command == "measure";
     while let Some(arg) = args.next() {
@@ -296,6 +373,15 @@ fn main() -> anyhow::Result<()> {
             "--model" => model = Some(PathBuf::from(value("JSON")?)),
             "--out" => out = Some(PathBuf::from(value("FILE")?)),
             "--combined" => combined = true,
+            "--data" => data = Some(PathBuf::from(value("DIR")?)),
+            "--seed" => seed = value("N")?.parse()?,
+            "--split" => {
+                split = match value("train|validation")?.as_str() {
+                    "train" => Split::Train,
+                    "validation" => Split::Validation,
+                    other => bail!("--split {other}: train or validation"),
+                }
+            }
             "--dumps" => {
                 let name = if named { value("NAME")? } else { String::new() };
                 let dir = value("DIR")?;
@@ -304,6 +390,11 @@ fn main() -> anyhow::Result<()> {
             }
             _ => bail!("unknown argument {arg}"),
         }
+    }
+    if command == "whole-stories" {
+        let out = out.context("whole-stories needs --out")?;
+        let data = data.context("whole-stories needs --data")?;
+        return write_whole_stories(&data, &out, seed, split);
     }
     let mut cache =
         SentenceVectors::open(&cache.context("--cache FILE is required")?, &[], DIMENSION)?;
