@@ -189,8 +189,22 @@ fn is_menu(line: &str) -> bool {
 
 /// Finds lines that are printed more than once in different surroundings (a notice after every story, a
 /// repeated header) and returns their indexes. A story printed twice repeats its lines with the same
-/// neighbours, so its lines are not taken.
+/// neighbours, so its lines are not taken; nor is a line whose sentence runs on into the next line (no end
+/// mark, the next line going on in lower case): boilerplate stands whole, while a story's opening line can
+/// come back in its own text (a picture caption repeating the lead).
 pub fn repeated_lines(lines: &[String], candidates: &[bool]) -> Vec<usize> {
+    let runs_on = |i: usize| {
+        let ends_open = lines[i]
+            .trim_end()
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || c == ',');
+        ends_open
+            && lines
+                .get(i + 1)
+                .and_then(|next| next.trim_start().chars().next())
+                .is_some_and(char::is_lowercase)
+    };
     let key = |line: &str| -> String {
         line.split_whitespace()
             .collect::<Vec<_>>()
@@ -202,7 +216,7 @@ pub fn repeated_lines(lines: &[String], candidates: &[bool]) -> Vec<usize> {
         .collect();
     let mut occurrences: HashMap<String, Vec<(usize, String, String)>> = HashMap::new();
     for (n, &i) in non_blank.iter().enumerate() {
-        if candidates[i] && lines[i].trim().chars().count() >= MIN_REPEATED_CHARS {
+        if candidates[i] && lines[i].trim().chars().count() >= MIN_REPEATED_CHARS && !runs_on(i) {
             let previous = n
                 .checked_sub(1)
                 .map_or(String::new(), |p| key(&lines[non_blank[p]]));
