@@ -90,14 +90,12 @@ pub(super) fn newsletter(articles: &[SourceArticle], rng: &mut dyn RngCore, out:
     let sections = rng.gen_bool(0.4);
     let read_more = rng
         .gen_bool(0.4)
-        .then(|| {
-            [
-                "Read the full story: ",
-                "Read more: ",
-                "Full story: ",
-                "Continue reading at ",
-            ]
-        })
+        .then_some([
+            "Read the full story: ",
+            "Read more: ",
+            "Full story: ",
+            "Continue reading at ",
+        ])
         .and_then(|forms| forms.choose(rng).copied());
     let briefs = if sections && articles.len() > 2 {
         rng.gen_range(0..=(articles.len() - 2).min(3))
