@@ -133,6 +133,9 @@ static SITE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Lines shorter than this are not judged by repetition ("--", "OK").
 const MIN_REPEATED_CHARS: usize = 4;
+
+/// Words at the start of a neighbouring line that say whether two places have the same neighbour.
+const NEIGHBOUR_WORDS: usize = 6;
 /// Occurrences of one line compared pairwise for different surroundings (keeps huge dumps linear).
 const MAX_COMPARED_OCCURRENCES: usize = 50;
 
@@ -189,10 +192,18 @@ fn is_menu(line: &str) -> bool {
 
 /// Finds lines that are printed more than once in different surroundings (a notice after every story, a
 /// repeated header) and returns their indexes. A story printed twice repeats its lines with the same
-/// neighbours, so its lines are not taken.
+/// neighbours, so its lines are not taken; neighbours count as the same when they open with the same words,
+/// as a story's lead does where a caption in its own text repeats it with a word changed further on.
 pub fn repeated_lines(lines: &[String], candidates: &[bool]) -> Vec<usize> {
     let key = |line: &str| -> String {
         line.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let opening = |line: &str| -> String {
+        line.split_whitespace()
+            .take(NEIGHBOUR_WORDS)
             .collect::<Vec<_>>()
             .join(" ")
             .to_lowercase()
@@ -205,10 +216,10 @@ pub fn repeated_lines(lines: &[String], candidates: &[bool]) -> Vec<usize> {
         if candidates[i] && lines[i].trim().chars().count() >= MIN_REPEATED_CHARS {
             let previous = n
                 .checked_sub(1)
-                .map_or(String::new(), |p| key(&lines[non_blank[p]]));
+                .map_or(String::new(), |p| opening(&lines[non_blank[p]]));
             let next = non_blank
                 .get(n + 1)
-                .map_or(String::new(), |&j| key(&lines[j]));
+                .map_or(String::new(), |&j| opening(&lines[j]));
             occurrences
                 .entry(key(&lines[i]))
                 .or_default()
@@ -305,5 +316,21 @@ mod tests {
         .to_vec();
         let all = vec![true; lines.len()];
         assert_eq!(repeated_lines(&lines, &all), vec![1, 3]);
+    }
+
+    #[test]
+    fn a_lead_repeated_with_a_word_changed_is_not_boilerplate() {
+        let lines: Vec<String> = [
+            "A photo caption about something else",
+            "Michelle Obama likes to keep a busy schedule",
+            "and Wednesday was no exception as the first lady managed two events.",
+            "Scroll down for video",
+            "Michelle Obama likes to keep a busy schedule",
+            "and Wednesday was no exception as the first lady combined two events.",
+        ]
+        .map(String::from)
+        .to_vec();
+        let all = vec![true; lines.len()];
+        assert!(repeated_lines(&lines, &all).is_empty());
     }
 }

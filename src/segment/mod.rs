@@ -247,21 +247,27 @@ impl Default for DumpSegmenter {
     fn default() -> Self {
         static COMMITTED: LazyLock<Arc<model::BoundaryModel>> =
             LazyLock::new(|| Arc::new(model::BoundaryModel::committed()));
-        static COMMITTED_CONTENT: LazyLock<Arc<content::ContentSegmenter>> =
-            LazyLock::new(|| Arc::new(content::ContentSegmenter::load()));
         DumpSegmenter {
             model: Arc::clone(&COMMITTED),
-            content: Arc::clone(&COMMITTED_CONTENT),
+            content: committed_content(),
         }
     }
 }
 
+/// The committed content segmenter, loaded once.
+fn committed_content() -> Arc<content::ContentSegmenter> {
+    static COMMITTED_CONTENT: LazyLock<Arc<content::ContentSegmenter>> =
+        LazyLock::new(|| Arc::new(content::ContentSegmenter::load()));
+    Arc::clone(&COMMITTED_CONTENT)
+}
+
 impl DumpSegmenter {
-    /// A segmenter with another boundary model (one being trained or evaluated).
+    /// A segmenter with another boundary model (one being trained or evaluated). The committed boundary model
+    /// is not loaded: it may predate this build's features until it is retrained.
     pub fn with_model(model: model::BoundaryModel) -> Self {
         DumpSegmenter {
             model: Arc::new(model),
-            ..Self::default()
+            content: committed_content(),
         }
     }
 
@@ -664,15 +670,20 @@ fn articles_from_starts(
         });
     }
     // A headline, byline or date line with no story text before the next start is the header of that
-    // story: the start moves up to it (but not over the next story's own headline, above which a date
-    // stands outside the story).
+    // story: the start moves up to it (but not over the next story's own headline, numbered digest
+    // headlines included, above which a date stands outside the story).
     let mut merged: Vec<Draft> = Vec::with_capacity(drafts.len());
     for draft in drafts {
-        let headline_next = units
-            .get(draft.units.start)
-            .is_some_and(|u| u.kind == units::UnitKind::Headline);
+        let headline_next = units.get(draft.units.start).is_some_and(|u| {
+            matches!(
+                u.kind,
+                units::UnitKind::Headline | units::UnitKind::Digest { .. }
+            )
+        });
         match merged.last_mut() {
-            Some(last) if is_header_only(&units[last.units.clone()], headline_next) => {
+            Some(last)
+                if is_header_only(&units[last.units.clone()], headline_next, !last.chosen) =>
+            {
                 last.units.end = draft.units.end
             }
             _ => merged.push(draft),
@@ -700,10 +711,14 @@ fn articles_from_starts(
 }
 
 /// Whether a draft holds no story text but a headline, byline or date line: the header of the story after it,
-/// unless it is nothing but date lines standing above a story that opens with a headline of its own.
-fn is_header_only(units: &[units::Unit], headline_next: bool) -> bool {
-    let dates_above_headline =
-        headline_next && units.iter().all(|u| u.kind == units::UnitKind::DateLine);
+/// unless it is nothing but date lines standing above a story that opens with a headline of its own (in the
+/// dump's head, before the first start, short fragments too: a digest's title and date).
+fn is_header_only(units: &[units::Unit], headline_next: bool, dump_head: bool) -> bool {
+    let dates_above_headline = headline_next
+        && units.iter().all(|u| {
+            u.kind == units::UnitKind::DateLine
+                || (dump_head && u.kind == units::UnitKind::Fragment)
+        });
     !units.iter().any(units::Unit::is_prose)
         && !dates_above_headline
         && units

@@ -210,20 +210,31 @@ pub struct SynthOptions {
 /// number, so a family's dumps do not change when other families are added or removed. Returns nothing when
 /// the split holds no article.
 pub fn generate(pool: &[SourceArticle], options: &SynthOptions) -> Vec<SynthDump> {
-    let by_corpus: Vec<(f64, Vec<&SourceArticle>)> = CORPUS_WEIGHTS
-        .iter()
-        .map(|&(corpus, weight)| {
-            let stories: Vec<&SourceArticle> = pool
+    let stories_where =
+        |wanted: &dyn Fn(&SourceArticle) -> bool| -> Vec<(f64, Vec<&SourceArticle>)> {
+            CORPUS_WEIGHTS
                 .iter()
-                .filter(|a| a.corpus == corpus && a.split() == options.split)
-                .collect();
-            (weight, stories)
-        })
-        .filter(|(_, stories)| !stories.is_empty())
-        .collect();
+                .map(|&(corpus, weight)| {
+                    let stories: Vec<&SourceArticle> = pool
+                        .iter()
+                        .filter(|a| a.corpus == corpus && a.split() == options.split && wanted(a))
+                        .collect();
+                    (weight, stories)
+                })
+                .filter(|(_, stories)| !stories.is_empty())
+                .collect()
+        };
+    let by_corpus = stories_where(&|_| true);
     if by_corpus.is_empty() {
         return Vec::new();
     }
+    // Stories of one topic, for dumps that follow a single subject (a crisis monitor's digest): related
+    // stories side by side, so that a change of story is not always a change of subject.
+    let by_topic: Vec<Vec<(f64, Vec<&SourceArticle>)>> = TOPICS
+        .iter()
+        .map(|topic| stories_where(&|a| a.label.as_deref() == Some(topic)))
+        .filter(|stories| stories.iter().map(|(_, s)| s.len()).sum::<usize>() >= TOPIC_POOL_MIN)
+        .collect();
     let (fewest, most) = options.articles_per_dump;
     let mut dumps = Vec::new();
     for &family in &options.families {
@@ -235,12 +246,30 @@ pub fn generate(pool: &[SourceArticle], options: &SynthOptions) -> Vec<SynthDump
             let count = family
                 .articles_per_dump()
                 .unwrap_or_else(|| rng.gen_range(fewest.max(1)..=most.max(fewest).max(1)));
-            let chosen = pick_articles(&by_corpus, count, &mut rng);
+            // Whether the dump keeps to one topic is drawn apart, so that the other dumps stay as they were.
+            let mut topic_rng = ChaCha8Rng::seed_from_u64(stream ^ TOPIC_STREAM);
+            let pool = match by_topic.choose(&mut topic_rng) {
+                Some(topical) if topic_rng.gen_bool(TOPICAL_SHARE) => topical,
+                _ => &by_corpus,
+            };
+            let chosen = pick_articles(pool, count, &mut rng);
             dumps.push(render_dump(family, &chosen, &mut rng));
         }
     }
     dumps
 }
+
+/// The labels a dump that keeps to one topic draws its stories from.
+const TOPICS: [&str; 3] = ["conflict", "humanitarian", "disaster"];
+
+/// Share of the dumps that keep to one topic.
+const TOPICAL_SHARE: f64 = 0.25;
+
+/// Fewest stories a topic needs in the split to supply a dump of its own.
+const TOPIC_POOL_MIN: usize = 20;
+
+/// Mixed into a dump's stream for the draw of whether it keeps to one topic.
+const TOPIC_STREAM: u64 = 0x7091_c5ee_d000_0011;
 
 /// How often each corpus supplies an article: by kind of writing, not by corpus size (crisis-news has 1,000
 /// one-sentence snippets, which would otherwise fill most dumps).

@@ -248,7 +248,7 @@ pub fn date_line(moment: Moment, rng: &mut dyn RngCore) -> String {
 pub fn dateline(moment: Moment, rng: &mut dyn RngCore) -> String {
     let city = CITIES.choose(rng).copied().unwrap_or("GENEVA");
     let (name, tag) = agency(rng);
-    match rng.gen_range(0..6) {
+    match rng.gen_range(0..7) {
         0 => format!("{city}, {} ({name}) - ", moment.short_date(rng)),
         5 => format!(
             "{city}, {}, {} ({tag}) - ",
@@ -258,7 +258,45 @@ pub fn dateline(moment: Moment, rng: &mut dyn RngCore) -> String {
         1 => format!("{city} ({tag}) — "),
         2 => format!("{city} — "),
         3 => format!("{}, {}: ", title_case_word(city), moment.short_date(rng)),
+        // The agency run into the text, as scraped copy often has it ("(AP)The ...").
+        6 => format!("({tag})"),
         _ => format!("{city}, {} – ", moment.short_date(rng)),
+    }
+}
+
+/// A short line some stories open with above their first paragraph, on a line of its own: a place ("Dhaka,
+/// Bangladesh"), a kicker made of a few of the story's own words with a colon ("Flood relief:"), or a
+/// label ("EXCLUSIVE", "Analysis:"). Short first lines of real stories must not read as furniture.
+pub fn opener(article: &SourceArticle, rng: &mut dyn RngCore) -> String {
+    match rng.gen_range(0..4) {
+        0 => format!(
+            "{}, {}",
+            title_case_word(CITIES.choose(rng).copied().unwrap_or("GENEVA")),
+            COUNTRIES.choose(rng).copied().unwrap_or("Kenya")
+        ),
+        1 => [
+            "Exclusive:",
+            "Analysis:",
+            "EXCLUSIVE",
+            "Breaking:",
+            "Watch:",
+            "Update:",
+        ]
+        .choose(rng)
+        .copied()
+        .unwrap_or("Analysis:")
+        .to_string(),
+        _ => {
+            let words = content_words(article);
+            let take = rng.gen_range(1..=3).min(words.len());
+            let start = rng.gen_range(0..=words.len() - take);
+            let kicker = capitalised(&words[start..start + take].join(" "));
+            if kicker.is_empty() {
+                "In brief:".to_string()
+            } else {
+                format!("{kicker}:")
+            }
+        }
     }
 }
 
@@ -338,7 +376,19 @@ pub fn headline_for(article: &SourceArticle, rng: &mut dyn RngCore) -> String {
     if let Some(title) = &article.title {
         return title.clone();
     }
-    let lead: Vec<&str> = article
+    let lead = content_words(article);
+    let take = rng.gen_range(5..=9).min(lead.len());
+    let headline = capitalised(&lead[..take].join(" "));
+    if headline.is_empty() {
+        "News in brief".to_string()
+    } else {
+        headline
+    }
+}
+
+/// The content words of an article's first two sentences, in order.
+fn content_words(article: &SourceArticle) -> Vec<&str> {
+    article
         .blocks
         .iter()
         .flat_map(|block| block.sentences.iter())
@@ -348,17 +398,15 @@ pub fn headline_for(article: &SourceArticle, rng: &mut dyn RngCore) -> String {
         .filter(|word| !word.contains(['(', ')']))
         .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-'))
         .filter(|word| !word.is_empty() && !STOP_WORDS.contains(&word.to_lowercase().as_str()))
-        .collect();
-    let take = rng.gen_range(5..=9).min(lead.len());
-    let mut headline = lead[..take].join(" ");
-    if let Some(first) = headline.chars().next() {
-        headline = first.to_uppercase().collect::<String>() + &headline[first.len_utf8()..];
-    }
-    if headline.is_empty() {
-        "News in brief".to_string()
-    } else {
-        headline
-    }
+        .collect()
+}
+
+/// The text with its first letter in capitals.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().collect::<String>() + chars.as_str()
+    })
 }
 
 /// Hard-wraps `text` at `width` columns (counted in characters). With `hyphenate`, a long word that would

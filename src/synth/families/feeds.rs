@@ -18,7 +18,8 @@ pub(super) fn numbered_digest(
     let dress = Dress::random(rng)
         .with_headlines(1.0)
         .with_blocks(1, 3)
-        .unnumbered();
+        .unnumbered()
+        .without_openers();
     let number_style = rng.gen_range(0..4);
     let joint = [": ", " - ", " — "].choose(rng).copied().unwrap_or(": ");
     let headline_alone = rng.gen_bool(0.25);
@@ -79,9 +80,10 @@ pub(super) fn numbered_digest(
     }
 }
 
-/// A live blog: a header, then entries newest first, each opened by its time on a line of its own (part of the
-/// entry, like a date line) and holding an optional headline and one to three paragraphs; share links and
-/// rules between entries lie outside.
+/// A live blog: a header, then entries newest first, each opened by its time on a line of its own and holding
+/// an optional headline and one to three paragraphs; share links and rules between entries lie outside. As in
+/// hand-made gold, a time standing above a headline lies outside the entry (which starts at its headline); an
+/// entry without a headline opens with its time, like a date line.
 pub(super) fn live_blog(articles: &[SourceArticle], rng: &mut dyn RngCore, out: &mut DumpWriter) {
     let dress = Dress::random(rng)
         .with_blocks(1, 3)
@@ -114,7 +116,11 @@ pub(super) fn live_blog(articles: &[SourceArticle], rng: &mut dyn RngCore, out: 
         }
         let dressed = dress.dress(article, rng);
         dressed.begin(article, out);
-        out.line(moment.time(rng));
+        if dressed.headline.is_some() {
+            out.furniture(moment.time(rng));
+        } else {
+            out.line(moment.time(rng));
+        }
         if let Some(headline) = &dressed.headline {
             out.line(if bold {
                 format!("**{headline}**")
@@ -137,7 +143,8 @@ pub(super) fn live_blog(articles: &[SourceArticle], rng: &mut dyn RngCore, out: 
 }
 
 /// A news river: items with a time (or date and time) in front of the headline or the text, one to two
-/// paragraphs each, nothing or a blank line between them, a "Load more" footer.
+/// paragraphs each, nothing or a blank line between them, a "Load more" footer. A date and time on a line of
+/// their own above the headline lie outside the item, as hand-made gold has it.
 pub(super) fn news_river(articles: &[SourceArticle], rng: &mut dyn RngCore, out: &mut DumpWriter) {
     let dress = Dress::random(rng)
         .with_blocks(1, 2)
@@ -168,7 +175,7 @@ pub(super) fn news_river(articles: &[SourceArticle], rng: &mut dyn RngCore, out:
             (Some(headline), 0) => out.line(format!("[{time}] {headline}")),
             (Some(headline), 1) => out.line(format!("{time} | {headline}")),
             (Some(headline), _) => {
-                out.line(format!("{} {time}", moment.date(rng)));
+                out.furniture(format!("{} {time}", moment.date(rng)));
                 out.line(headline.clone());
             }
             (None, _) => {

@@ -85,7 +85,39 @@ pub(super) fn newsletter(articles: &[SourceArticle], rng: &mut dyn RngCore, out:
     );
     out.blank();
     let gap = usize::from(!rng.gen_bool(0.2));
-    for (index, article) in articles.iter().enumerate() {
+    // Some newsletters head their stories with a section label, link each story to the full text, and close
+    // with a few one-line briefs under a section of their own, one story per bullet.
+    let sections = rng.gen_bool(0.4);
+    let read_more = rng
+        .gen_bool(0.4)
+        .then_some([
+            "Read the full story: ",
+            "Read more: ",
+            "Full story: ",
+            "Continue reading at ",
+        ])
+        .and_then(|forms| forms.choose(rng).copied());
+    let briefs = if sections && articles.len() > 2 {
+        rng.gen_range(0..=(articles.len() - 2).min(3))
+    } else {
+        0
+    };
+    let (stories, in_brief) = articles.split_at(articles.len() - briefs);
+    if sections {
+        out.furniture(
+            *[
+                "TOP STORIES",
+                "Top stories",
+                "HEADLINES",
+                "Today's main stories",
+                "IN FOCUS",
+            ]
+            .choose(rng)
+            .unwrap_or(&"TOP STORIES"),
+        );
+        out.blank();
+    }
+    for (index, article) in stories.iter().enumerate() {
         if index > 0 {
             if between.is_empty() {
                 out.blanks(1 + usize::from(rng.gen_bool(0.3)));
@@ -114,6 +146,37 @@ pub(super) fn newsletter(articles: &[SourceArticle], rng: &mut dyn RngCore, out:
             }
         }
         out.end();
+        if let Some(form) = read_more {
+            out.blank();
+            out.furniture(format!("{form}{}", super::markup::url(rng)));
+        }
+    }
+    if !in_brief.is_empty() {
+        out.blanks(1 + usize::from(rng.gen_bool(0.3)));
+        out.furniture(
+            *[
+                "IN BRIEF",
+                "In brief",
+                "ALSO TODAY",
+                "Briefly",
+                "Other news",
+            ]
+            .choose(rng)
+            .unwrap_or(&"IN BRIEF"),
+        );
+        out.blank();
+        let brief = dress
+            .clone()
+            .with_headlines(0.0)
+            .with_blocks(1, 1)
+            .without_openers();
+        let bullet = super::bullet(rng);
+        for article in in_brief {
+            let dressed = brief.dress(article, rng);
+            dressed.begin(article, out);
+            out.line(format!("{bullet}{}", dressed.text()));
+            out.end();
+        }
     }
     out.blank();
     out.furniture("-- ");

@@ -8,7 +8,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, RngCore};
 
 /// A made-up link address.
-fn url(rng: &mut dyn RngCore) -> String {
+pub(super) fn url(rng: &mut dyn RngCore) -> String {
     let site = [
         "news.example.org",
         "example.com",

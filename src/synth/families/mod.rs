@@ -198,6 +198,15 @@ pub(crate) struct Dress {
     stamp: f64,
     /// How often an article is cut to a one-paragraph brief, whatever the family.
     brief: f64,
+    /// How often the body opens with a short line of its own (a place, a kicker, a label): story text, not
+    /// furniture.
+    opener: f64,
+    /// How often a headline's date stands on the line above it, outside the story (as blog archives print
+    /// it), rather than under it.
+    date_above: f64,
+    /// How often a headline runs into the first paragraph ("Headline: text", "Headline — text"), as briefs
+    /// and digests print them, when nothing stands between the two.
+    run_in: f64,
     /// How the dump numbers its stories, if it does (`1. `, `2) `, `[3] `, `#4 ` in front of the headline, or
     /// of the first paragraph when there is none), and the number of the next one.
     numbering: Option<(usize, Cell<usize>)>,
@@ -214,6 +223,10 @@ pub(crate) struct Dressed {
     pub title: Option<String>,
     /// Byline and date lines, printed under the headline.
     pub meta: Vec<String>,
+    /// A date printed on the line above the headline, outside the story's span.
+    pub above: Option<String>,
+    /// Bytes at the start of the first block that are the headline run into it (not story text).
+    run_in: usize,
     /// The body to print: dateline in front of the first paragraph, agency tag after the last.
     pub blocks: Vec<Block>,
     /// When the article was published.
@@ -223,16 +236,21 @@ pub(crate) struct Dressed {
 impl Dressed {
     /// The clean body as printed: blocks joined by a blank line.
     pub fn text(&self) -> String {
-        self.blocks
+        let text = self
+            .blocks
             .iter()
             .map(Block::text)
             .collect::<Vec<_>>()
-            .join("\n\n")
+            .join("\n\n");
+        text[self.run_in..].to_string()
     }
 
-    /// Opens the article in `out` with this headline and body.
+    /// Opens the article in `out` with this headline and body, after the date above the headline if any.
     pub fn begin(&self, article: &SourceArticle, out: &mut DumpWriter) {
         out.begin(article, self.title.clone(), self.text());
+        if let Some(above) = &self.above {
+            out.furniture(above.clone());
+        }
     }
 }
 
@@ -249,6 +267,9 @@ impl Dress {
             tag: rate(rng, &[0.0, 0.0, 0.0, 0.3, 1.0]),
             stamp: rate(rng, &[0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 1.0]),
             brief: rate(rng, &[0.0, 0.0, 0.0, 0.15, 0.4]),
+            opener: rate(rng, &[0.0, 0.0, 0.0, 0.2, 0.5]),
+            date_above: rate(rng, &[0.0, 0.0, 0.0, 0.0, 0.0, 0.8]),
+            run_in: rate(rng, &[0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 1.0]),
             numbering: rng
                 .gen_bool(0.1)
                 .then(|| (rng.gen_range(0..4), Cell::new(1))),
@@ -268,6 +289,9 @@ impl Dress {
             tag: 0.0,
             stamp: 0.0,
             brief: [0.0, 0.0, 0.2, 0.5].choose(rng).copied().unwrap_or(0.0),
+            opener: 0.0,
+            date_above: 0.0,
+            run_in: 0.0,
             numbering: None,
             blocks: (3, 30),
         }
@@ -293,6 +317,17 @@ impl Dress {
     pub fn unnumbered(self) -> Dress {
         Dress {
             numbering: None,
+            ..self
+        }
+    }
+
+    /// The same dressing with nothing above the headline or the first paragraph (for families that run the
+    /// headline into the text).
+    pub fn without_openers(self) -> Dress {
+        Dress {
+            opener: 0.0,
+            date_above: 0.0,
+            run_in: 0.0,
             ..self
         }
     }
@@ -327,7 +362,9 @@ impl Dress {
         if rng.gen_bool(byline) {
             meta.push(style::byline(rng));
         }
-        if rng.gen_bool(date) {
+        let above = (headline.is_some() && rng.gen_bool(self.date_above))
+            .then(|| style::date_line(moment, rng));
+        if above.is_none() && rng.gen_bool(date) {
             let line = style::date_line(moment, rng);
             if rng.gen_bool(0.3) {
                 meta.insert(0, line);
@@ -399,7 +436,8 @@ impl Dress {
         {
             blocks.pop();
         }
-        if rng.gen_bool(self.dateline) {
+        let dateline = rng.gen_bool(self.dateline);
+        if dateline {
             if let Some(first) = blocks
                 .first_mut()
                 .filter(|b| b.kind == BlockKind::Paragraph)
@@ -417,6 +455,22 @@ impl Dress {
                 last.push_str(&style::agency_tag(rng));
             }
         }
+        let run_in = meta.is_empty()
+            && headline.is_some()
+            && blocks
+                .first()
+                .is_some_and(|b| b.kind == BlockKind::Paragraph)
+            && rng.gen_bool(self.run_in);
+        // Not above a dateline, which opens a story on its own, nor under a headline run into the text.
+        if !dateline && !run_in && rng.gen_bool(self.opener) && !blocks.is_empty() {
+            blocks.insert(
+                0,
+                Block {
+                    kind: BlockKind::Paragraph,
+                    sentences: vec![style::opener(article, rng)],
+                },
+            );
+        }
         if headline.is_none() {
             let front = format!(
                 "{}{}",
@@ -431,10 +485,28 @@ impl Dress {
                 *first = format!("{front}{first}");
             }
         }
+        let mut run_in_bytes = 0;
+        let headline = match headline {
+            Some(headline) if run_in => {
+                let joint = [": ", " — ", " - ", ". "]
+                    .choose(rng)
+                    .copied()
+                    .unwrap_or(": ");
+                if let Some(first) = blocks.first_mut().and_then(|b| b.sentences.first_mut()) {
+                    let front = format!("{headline}{joint}");
+                    run_in_bytes = front.len();
+                    *first = front + first;
+                }
+                None
+            }
+            headline => headline,
+        };
         Dressed {
             headline,
             title,
             meta,
+            above,
+            run_in: run_in_bytes,
             blocks,
             moment,
         }

@@ -133,7 +133,8 @@ pub(super) fn blank_paragraphs(
 
 /// One paragraph (or sentence) per line with no blank line inside an article. With `flat`, nothing separates
 /// articles and nothing dresses them (the topic change is the only cue); otherwise a blank line (at times two,
-/// or a separator line) comes between articles and headlines appear at the dump's rate.
+/// or a separator line, or in some exports nothing at all) comes between articles and headlines, datelines,
+/// agency tags and the lines around stories appear at the dump's rates.
 pub(super) fn lines(
     articles: &[SourceArticle],
     layout: Body,
@@ -144,10 +145,10 @@ pub(super) fn lines(
     let (dress, separator) = if flat {
         (Dress::bare(rng), Separator::Nothing)
     } else {
-        let separator = if rng.gen_bool(0.75) {
-            Separator::Blanks(1)
-        } else {
-            Separator::random(rng, 1)
+        let separator = match rng.gen_range(0..8) {
+            0..=4 => Separator::Blanks(1),
+            5 => Separator::Nothing,
+            _ => Separator::random(rng, 1),
         };
         (Dress::random(rng), separator)
     };
