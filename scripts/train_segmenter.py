@@ -4,8 +4,11 @@
 of the training dumps. Writes the trees as the small JSON file `src/segment/model.rs` reads. Deterministic
 (fixed seeds, one thread, deterministic LightGBM).
 
-    train_segmenter.py FEATURES.jsonl --out MODEL.json [--train-sets train] [--without-family F]
+    train_segmenter.py FEATURES.jsonl --out MODEL.json [--train-sets train,train2] [--without-family F]
                        [--prior-from MODEL.json]
+
+Trains on every set of training-split dumps in FEATURES.jsonl (as scripts/train-segmenter exported them),
+or on the sets named by --train-sets.
 
 Run through scripts/train-segmenter (and scripts/segmentation-lolo for the leave-one-family-out table).
 """
@@ -38,11 +41,13 @@ FOLDS = 4
 
 
 def load(path, sets, without_family):
+    """The dumps of the named sets (None: every set of training-split dumps), without one family's."""
     dumps = []
     with open(path) as f:
         for line in f:
             d = json.loads(line)
-            if d["set"] in sets and d["family"] != without_family and d["lines"]:
+            chosen = d["split"] == "train" if sets is None else d["set"] in sets
+            if chosen and d["family"] != without_family and d["lines"]:
                 dumps.append(d)
     return dumps
 
@@ -169,11 +174,13 @@ def main():
     parser.add_argument("features")
     parser.add_argument("--out", required=True)
     parser.add_argument("--names", required=True, help="the feature names, one a line")
-    parser.add_argument("--train-sets", default="train")
+    parser.add_argument("--train-sets", default=None, help="comma-separated (default: every training set)")
     parser.add_argument("--without-family", default=None)
     parser.add_argument("--prior-from", default=None, help="take the prior's weights from this model")
     args = parser.parse_args()
-    dumps = load(args.features, args.train_sets.split(","), args.without_family)
+    sets = args.train_sets.split(",") if args.train_sets else None
+    dumps = load(args.features, sets, args.without_family)
+    trained_on = ",".join(sorted({d["set"] for d in dumps}, key=lambda s: (len(s), s)))
     x, y = matrix(dumps)
     print(f"{len(dumps)} training dumps, {len(y)} candidate lines, {int(y.sum())} starts; "
           f"{sum(d['gold_starts'] for d in dumps)} gold starts")
@@ -195,7 +202,7 @@ def main():
         trees=[tree_json(t) for t in model["tree_info"]],
         length_prior=prior,
         training=dict(
-            data=[f"sets {args.train_sets}" + (f" without family {args.without_family}"
+            data=[f"sets {trained_on}" + (f" without family {args.without_family}"
                                                if args.without_family else "")],
             candidates=int(len(y)),
             starts=int(y.sum()),
