@@ -40,7 +40,7 @@ impl Trim {
         }
         Trim {
             before: rng.gen_bool(0.5).then(|| rng.gen_range(0..4)),
-            after: rng.gen_bool(0.7).then(|| rng.gen_range(0..6)),
+            after: rng.gen_bool(0.7).then(|| rng.gen_range(0..7)),
         }
     }
 
@@ -63,6 +63,13 @@ impl Trim {
             Some(2) => format!("(c) {} {}", dressed.moment.year(), style::agency(rng).0),
             Some(3) => "Share | Copy link".to_string(),
             Some(4) => "Read more".to_string(),
+            // The full notice agencies print under each story.
+            Some(5) => format!(
+                "Copyright {} {}. All rights reserved. This material may not be published, broadcast, \
+                 rewritten or redistributed without written permission.",
+                dressed.moment.year(),
+                style::agency(rng).0
+            ),
             Some(_) => "###".to_string(),
             None => return,
         };
@@ -146,8 +153,8 @@ pub(super) fn lines(
         (Dress::bare(rng), Separator::Nothing)
     } else {
         let separator = match rng.gen_range(0..8) {
-            0..=4 => Separator::Blanks(1),
-            5 => Separator::Nothing,
+            0..=3 => Separator::Blanks(1),
+            4 | 5 => Separator::Nothing,
             _ => Separator::random(rng, 1),
         };
         (Dress::random(rng), separator)
