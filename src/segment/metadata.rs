@@ -53,8 +53,16 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static AGENCY_TAG: LazyLock<Regex> =
     LazyLock::new(|| regex(r"[.!?…]['’”\x22]?\s*\((\p{Lu}[\p{L}&.' -]{0,38}[\p{L}.])\)\s*$"));
-static BYLINE: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"^(?:By|BY|Written by|Words by|Posted by|Reported by)\s+(\p{Lu}.*)$"));
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"^(?:By|BY|Written by|Words by|Posted by|Reported by|Words:|Reporting by)\s+(\p{Lu}.*)$")
+});
+/// A name, then the writer's role after a bar, comma or dash: "Jane Doe | Staff writer", "Jane Doe, Health
+/// reporter".
+static ROLE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^(\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){1,3})\s*[|,–—-]\s*(?:[\p{L}'’-]+\s+){0,3}(?i:writer|correspondent|reporter|editor|desk|columnist|contributor|journalist|staff)$",
+    )
+});
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"(?i)^(published|updated|last updated|posted|first published|modified)\b")
 });
@@ -89,9 +97,14 @@ pub fn agency_tag(paragraph: &str) -> Option<&str> {
         .map(|m| m.as_str())
 }
 
-/// The name in a byline line (`By Jane Doe` gives `Jane Doe`): a short line that does not read as a sentence.
+/// The name in a byline line (`By Jane Doe` or `Jane Doe | Staff writer` gives `Jane Doe`): a short line that
+/// does not read as a sentence.
 pub fn byline(line: &str) -> Option<&str> {
-    let name = BYLINE.captures(line.trim())?.get(1)?.as_str().trim();
+    let line = line.trim();
+    let captures = BYLINE
+        .captures(line)
+        .or_else(|| ROLE_BYLINE.captures(line))?;
+    let name = captures.get(1)?.as_str().trim();
     let words = word_count(name);
     (words <= 10 && !(ends_sentence(name) && words > 4)).then_some(name)
 }
@@ -206,6 +219,14 @@ mod tests {
             byline("By the next morning the grass was gone, he said. Then the rain came back."),
             None
         );
+        assert_eq!(byline("Amina Okafor | Staff writer"), Some("Amina Okafor"));
+        assert_eq!(
+            byline("Lucas Brenner, Foreign affairs correspondent"),
+            Some("Lucas Brenner")
+        );
+        assert_eq!(byline("Words: Amina Okafor"), Some("Amina Okafor"));
+        assert_eq!(byline("Floods in Kenya | Africa"), None);
+        assert_eq!(byline("Ministers meet, editor says"), None);
         assert!(is_date_line("Published 3 April 2026 07:40 GMT"));
         assert!(is_date_line("Updated: 8 April 2026 14:45 GMT"));
         assert!(is_date_line("July 14, 2026 6:20 PM"));
