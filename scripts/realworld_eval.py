@@ -325,8 +325,9 @@ def tokens(text):
 
 
 def locate(stories, text):
-    """Gold spans (1-based lines) of the stories in the tool's output, in order; None for a story whose first or
-    last words cannot be found after the previous story's end."""
+    """Gold spans (1-based lines) of the stories in the tool's output, in order: from the headline printed nearest
+    above the body's first words to the body's last words; None for a story whose first or last words cannot
+    be found after the previous story's end."""
     stream = [(token, number) for number, line in enumerate(text.split("\n"), 1) for token in tokens(line)]
     words = [token for token, _ in stream]
 
@@ -339,12 +340,20 @@ def locate(stories, text):
     spans, cursor = [], 0
     for story in stories:
         head = tokens(story["headline"])[:8]
+        lead = tokens(story["paragraphs"][0])[:8]
         tail = tokens(story["paragraphs"][-1])[-8:]
-        begin = find(head, cursor)
-        end = find(tail, begin + len(head)) if begin is not None else None
-        if begin is None or end is None:
+        body = find(lead, cursor)
+        end = find(tail, body + len(lead)) if body is not None else None
+        if body is None or end is None:
             spans.append(None)
             continue
+        # The headline printed nearest above the body (a table of contents, a subject line or a "related"
+        # list may print it earlier too); a story printed without its headline starts at its body.
+        begin = body
+        at = find(head, cursor)
+        while at is not None and at < body:
+            begin = at
+            at = find(head, at + 1)
         last = end + len(tail) - 1
         spans.append((stream[begin][1], stream[last][1]))
         cursor = last + 1

@@ -19,9 +19,14 @@ pub fn assemble(
 ) -> Segmentation {
     let mut segmentation = Segmentation::default();
     let mut unit_reasons: Vec<Option<&str>> = vec![None; units.len()];
+    let drafts = &headers_to_their_stories(units, drafts);
     for (d, draft) in drafts.iter().enumerate() {
         let mut range = draft.units.clone();
-        while !draft.chosen && range.start < range.end && is_loose(&units[range.start]) {
+        let opening = match draft.chosen {
+            true => range.start,
+            false => header_start(units, range.clone()),
+        };
+        while range.start < opening && is_loose(&units[range.start]) {
             unit_reasons[range.start] = Some("short line that opens no story");
             range.start += 1;
         }
@@ -100,6 +105,64 @@ pub fn assemble(
         }
     }
     segmentation
+}
+
+/// Moves the headline printed above a byline or date line to the story that the byline opens: where a story
+/// was found to start at its byline, the block of short lines just above it (a headline wrapped over several
+/// lines in a narrow column, a kicker) is that story's header, not the end of the story before.
+fn headers_to_their_stories(units: &[Unit], drafts: &[Draft]) -> Vec<Draft> {
+    let mut drafts = drafts.to_vec();
+    for d in 1..drafts.len() {
+        let start = drafts[d].units.start;
+        let floor = drafts[d - 1].units.start + 1;
+        if drafts[d].chosen && units.get(start).is_some_and(opens_header) && start > floor {
+            let header = header_above(units, start, floor);
+            drafts[d - 1].units.end = header;
+            drafts[d].units.start = header;
+        }
+    }
+    drafts
+}
+
+/// Where the story of the dump's first draft opens: its first unit that is not loose, or the header block
+/// printed above it when that is a byline or date line.
+fn header_start(units: &[Unit], range: std::ops::Range<usize>) -> usize {
+    let first = (range.start..range.end)
+        .find(|&u| !is_loose(&units[u]))
+        .unwrap_or(range.end);
+    match units
+        .get(first)
+        .filter(|unit| first < range.end && opens_header(unit))
+    {
+        Some(_) => header_above(units, first, range.start),
+        None => first,
+    }
+}
+
+/// A byline or date line, which stands below a story's headline.
+fn opens_header(unit: &Unit) -> bool {
+    matches!(unit.kind, UnitKind::Byline(_) | UnitKind::DateLine)
+}
+
+/// The first unit of the header block above unit `u` (not above `floor`): the short line just above it and the
+/// lines set solid above that one (no blank line between them), none of them story text.
+fn header_above(units: &[Unit], u: usize, floor: usize) -> usize {
+    let is_header_line = |unit: &Unit| {
+        matches!(
+            unit.kind,
+            UnitKind::Headline | UnitKind::Fragment | UnitKind::Subheading
+        )
+    };
+    let mut start = u;
+    while start > floor && is_header_line(&units[start - 1]) {
+        start -= 1;
+        let set_solid = units[start].paragraph.blanks_before == 0
+            && units[start].paragraph.junk_before.is_empty();
+        if !set_solid {
+            break;
+        }
+    }
+    start
 }
 
 /// Lines that cannot open a story on their own.
