@@ -47,7 +47,9 @@ def sentences(text):
 
 
 def clean(text):
-    text = re.sub(r"\*\*|__", "", text)
+    """One paragraph of source text without markdown emphasis and links (the renderings add their own)."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\*\*|__|(?<!\w)[*_]|[*_](?!\w)", "", text)
     return " ".join(text.split())
 
 

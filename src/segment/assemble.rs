@@ -26,8 +26,11 @@ pub fn assemble(
             true => range.start,
             false => header_start(units, range.clone()),
         };
-        while range.start < opening && is_loose(&units[range.start]) {
-            unit_reasons[range.start] = Some("short line that opens no story");
+        while range.start < opening {
+            unit_reasons[range.start] = Some(match units[range.start].kind {
+                UnitKind::DateLine => "date line above the story's headline",
+                _ => "short line that opens no story",
+            });
             range.start += 1;
         }
         // Fragments after a story's text are not its own, nor is a source credit after it (as "Read more" and
@@ -124,11 +127,18 @@ fn headers_to_their_stories(units: &[Unit], drafts: &[Draft]) -> Vec<Draft> {
     drafts
 }
 
-/// Where the story of the dump's first draft opens: its first unit that is not loose, or the header block
-/// printed above it when that is a byline or date line.
+/// Where the story of the dump's first draft opens: its first unit that is neither loose nor a date line
+/// standing above a headline (a digest's or a clippings file's own date), or the header block printed above
+/// that unit when it is a byline or date line.
 fn header_start(units: &[Unit], range: std::ops::Range<usize>) -> usize {
+    let above_headline = |u: usize| {
+        units[u].kind == UnitKind::DateLine
+            && units
+                .get(u + 1)
+                .is_some_and(|next| u + 1 < range.end && next.kind == UnitKind::Headline)
+    };
     let first = (range.start..range.end)
-        .find(|&u| !is_loose(&units[u]))
+        .find(|&u| !is_loose(&units[u]) && !above_headline(u))
         .unwrap_or(range.end);
     match units
         .get(first)
