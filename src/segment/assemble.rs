@@ -59,7 +59,11 @@ pub fn assemble(
             }
             continue;
         }
-        let mut article = build_article(dump, story, segmentation.articles.len() + 1);
+        let header = wrapped_headline(story);
+        for u in range.start..range.start + header {
+            unit_reasons[u] = Some("headline");
+        }
+        let mut article = build_article(dump, story, header, segmentation.articles.len() + 1);
         article.known_sentences = KnownSentences(
             sentences[range]
                 .iter_mut()
@@ -191,15 +195,43 @@ fn omitted_reason(unit: &Unit) -> Option<&'static str> {
     }
 }
 
-fn build_article(dump: &Dump, story: &[Unit], n: usize) -> Article {
+/// How many short lines open the story as one headline broken over them: lines set solid (no blank line
+/// between them), none a headline on its own, standing right above the story's byline or date line (a
+/// headline in a narrow column of a PDF or a print layout).
+fn wrapped_headline(story: &[Unit]) -> usize {
+    let lines = story
+        .iter()
+        .take_while(|unit| unit.kind == UnitKind::Fragment)
+        .count();
+    let set_solid =
+        |unit: &Unit| unit.paragraph.blanks_before == 0 && unit.paragraph.junk_before.is_empty();
+    match lines > 1
+        && story[1..lines].iter().all(set_solid)
+        && story.get(lines).is_some_and(opens_header)
+    {
+        true => lines,
+        false => 0,
+    }
+}
+
+/// The article of a story whose first `header` units are its headline broken over several lines (0: the
+/// first unit is the headline if it is one).
+fn build_article(dump: &Dump, story: &[Unit], header: usize, n: usize) -> Article {
     let first = &story[0];
     let last = &story[story.len() - 1];
     let title = match &first.kind {
+        _ if header > 0 => Some(
+            story[..header]
+                .iter()
+                .map(|unit| unit.paragraph.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
         UnitKind::Headline => Some(headline_text(&first.paragraph.text).to_string()),
         UnitKind::Digest { title } => Some(title.clone()),
         _ => None,
     };
-    let body: Vec<&Unit> = story
+    let body: Vec<&Unit> = story[header..]
         .iter()
         .filter(|unit| {
             matches!(
@@ -245,5 +277,79 @@ fn build_article(dump: &Dump, story: &[Unit], n: usize) -> Article {
             .join("\n\n"),
         metadata,
         known_sentences: KnownSentences::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::lines::classify_lines;
+    use crate::segment::paragraphs::{group_paragraphs, wrap_width};
+    use crate::segment::units::classify_units;
+
+    /// A two-column bulletin as PDF extraction prints it: the second story's headline is broken over three
+    /// lines set solid above its byline, and the boundary model chose the byline as the story's start.
+    #[test]
+    fn a_story_opened_at_its_byline_takes_the_headline_broken_above_it() {
+        let text = "Floods cut the coastal road\n\
+                    \n\
+                    Heavy rain closed the coastal road on Monday and cut off three villages, officials said.\n\
+                    \n\
+                    Repair crews expect to reopen one lane by the end of the week, the roads agency said.\n\
+                    \n\
+                    Relief convoys reach\n\
+                    the besieged northern\n\
+                    town after six weeks\n\
+                    \n\
+                    By Ana Ribeiro, 14 March 2026\n\
+                    \n\
+                    The first aid convoy in six weeks reached the town on Tuesday, carrying food and medicine.\n\
+                    \n\
+                    Residents said bread had run out days ago and the clinic had no fuel for its generator.";
+        let lines: Vec<String> = text.lines().map(String::from).collect();
+        let kinds = classify_lines(&lines);
+        let units = classify_units(group_paragraphs(&lines, &kinds, wrap_width(&lines, &kinds)));
+        let byline = units
+            .iter()
+            .position(|unit| matches!(unit.kind, UnitKind::Byline(_)))
+            .expect("the byline is recognised");
+        let drafts = [
+            Draft {
+                units: 0..byline,
+                reason: "first text of the dump".to_string(),
+                chosen: false,
+            },
+            Draft {
+                units: byline..units.len(),
+                reason: "chosen".to_string(),
+                chosen: true,
+            },
+        ];
+        let dump = Dump::new("bulletin.txt".to_string(), lines);
+        let sentences = vec![Vec::new(); units.len()];
+        let segmentation = assemble(&dump, &kinds, &units, sentences, &drafts);
+        let spans: Vec<_> = segmentation
+            .articles
+            .iter()
+            .map(|a| (a.start_line, a.end_line, a.title.as_deref()))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (Some(1), Some(5), Some("Floods cut the coastal road")),
+                (
+                    Some(7),
+                    Some(15),
+                    Some("Relief convoys reach the besieged northern town after six weeks")
+                ),
+            ]
+        );
+        assert!(segmentation.articles[1]
+            .text
+            .starts_with("The first aid convoy"));
+        assert_eq!(
+            segmentation.articles[1].metadata.byline.as_deref(),
+            Some("Ana Ribeiro, 14 March 2026")
+        );
     }
 }
