@@ -28,7 +28,7 @@ pub fn assemble(
         };
         while range.start < opening {
             unit_reasons[range.start] = Some(match units[range.start].kind {
-                UnitKind::DateLine => "date line above the story's headline",
+                UnitKind::DateLine => "date line above the first story",
                 _ => "short line that opens no story",
             });
             range.start += 1;
@@ -131,18 +131,19 @@ fn headers_to_their_stories(units: &[Unit], drafts: &[Draft]) -> Vec<Draft> {
     drafts
 }
 
-/// Where the story of the dump's first draft opens: its first unit that is neither loose nor a date line
-/// standing above a headline (a digest's or a clippings file's own date), or the header block printed above
-/// that unit when it is a byline or date line.
+/// Where the story of the dump's first draft opens: its first unit that is neither loose nor the dump's own
+/// date (a date line standing above a headline, or opening the dump with no story text after it: a
+/// newsletter's masthead, a clippings file's date), or the header block printed above that unit when it is
+/// a byline or date line.
 fn header_start(units: &[Unit], range: std::ops::Range<usize>) -> usize {
-    let above_headline = |u: usize| {
+    let dump_date = |u: usize| {
+        let next = units.get(u + 1).filter(|_| u + 1 < range.end);
         units[u].kind == UnitKind::DateLine
-            && units
-                .get(u + 1)
-                .is_some_and(|next| u + 1 < range.end && next.kind == UnitKind::Headline)
+            && !next.is_some_and(Unit::is_prose)
+            && (u == range.start || next.is_some_and(|next| next.kind == UnitKind::Headline))
     };
     let first = (range.start..range.end)
-        .find(|&u| !is_loose(&units[u]) && !above_headline(u))
+        .find(|&u| !is_loose(&units[u]) && !dump_date(u))
         .unwrap_or(range.end);
     match units
         .get(first)

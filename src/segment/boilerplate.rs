@@ -136,7 +136,7 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SITE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)^\s*((subject|from|to|cc|sent|reply-to)\s*:\s|(tags|tagged|filed under|categories|category|posted in|topics)\s*:|(older|newer|previous|next) (posts|entries|page|articles|stories)\b|\d+\s+comments?\s*$|(leave|post|add) a (comment|reply)\s*$|no comments( yet)?\s*$|comments\s*\(\d+\)\s*$)",
+        r"(?i)^\s*((subject|from|to|cc|date|sent|reply-to)\s*:\s|(tags|tagged|filed under|categories|category|posted in|topics)\s*:|(older|newer|previous|next) (posts|entries|page|articles|stories)\b|\d+\s+comments?\s*$|(leave|post|add) a (comment|reply)\s*$|no comments( yet)?\s*$|comments\s*\(\d+\)\s*$)",
     )
 });
 /// Lines shorter than this are not judged by repetition ("--", "OK").
@@ -278,6 +278,10 @@ mod tests {
             ("4 comments", Boilerplate::Navigation),
             ("Older posts »", Boilerplate::Navigation),
             ("Subject: The Morning Dispatch", Boilerplate::Navigation),
+            (
+                "Date: Tue, 15 Sep 2026 06:00:00 +0000",
+                Boilerplate::Navigation,
+            ),
             ("View this email in your browser", Boilerplate::Promo),
             (
                 "Read the full story: https://example.org/a",
