@@ -60,9 +60,7 @@ pub fn assemble(
             continue;
         }
         let header = wrapped_headline(story);
-        for u in range.start..range.start + header {
-            unit_reasons[u] = Some("headline");
-        }
+        unit_reasons[range.start..range.start + header].fill(Some("headline"));
         let mut article = build_article(dump, story, header, segmentation.articles.len() + 1);
         article.known_sentences = KnownSentences(
             sentences[range]
