@@ -24,7 +24,7 @@ pub fn assemble(
         let mut range = draft.units.clone();
         let opening = match draft.chosen {
             true => range.start,
-            false => header_start(units, range.clone()),
+            false => header_start(units, range.clone(), !dump.one_article),
         };
         while range.start < opening {
             unit_reasons[range.start] = Some(match units[range.start].kind {
@@ -129,14 +129,16 @@ fn headers_to_their_stories(units: &[Unit], drafts: &[Draft]) -> Vec<Draft> {
     drafts
 }
 
-/// Where the story of the dump's first draft opens: its first unit that is neither loose nor the dump's own
-/// date (a date line standing above a headline, or opening the dump with no story text after it: a
-/// newsletter's masthead, a clippings file's date), or the header block printed above that unit when it is
-/// a byline or date line.
-fn header_start(units: &[Unit], range: std::ops::Range<usize>) -> usize {
+/// Where the story of the dump's first draft opens: its first unit that is neither loose nor, when the dump
+/// holds several stories (`several_stories`), the dump's own date (a date line standing above a headline, or
+/// opening the dump with no story text after it: a newsletter's masthead, a clippings file's date), or the
+/// header block printed above that unit when it is a byline or date line. A file of one article keeps the
+/// date above its headline.
+fn header_start(units: &[Unit], range: std::ops::Range<usize>, several_stories: bool) -> usize {
     let dump_date = |u: usize| {
         let next = units.get(u + 1).filter(|_| u + 1 < range.end);
-        units[u].kind == UnitKind::DateLine
+        several_stories
+            && units[u].kind == UnitKind::DateLine
             && !next.is_some_and(Unit::is_prose)
             && (u == range.start || next.is_some_and(|next| next.kind == UnitKind::Headline))
     };
