@@ -288,6 +288,41 @@ mod tests {
     use crate::segment::paragraphs::{group_paragraphs, wrap_width};
     use crate::segment::units::classify_units;
 
+    fn assemble_text(text: &str, one_article: bool) -> Vec<(Option<usize>, Option<String>)> {
+        let lines: Vec<String> = text.lines().map(String::from).collect();
+        let kinds = classify_lines(&lines);
+        let units = classify_units(group_paragraphs(&lines, &kinds, wrap_width(&lines, &kinds)));
+        let drafts = [Draft {
+            units: 0..units.len(),
+            reason: "first text of the dump".to_string(),
+            chosen: false,
+        }];
+        let mut dump = Dump::new("clippings.txt".to_string(), lines);
+        dump.one_article = one_article;
+        let sentences = vec![Vec::new(); units.len()];
+        assemble(&dump, &kinds, &units, sentences, &drafts)
+            .articles
+            .into_iter()
+            .map(|a| (a.start_line, a.title))
+            .collect()
+    }
+
+    /// A clippings file opens with its own date; its first story opens at the headline below it, whose own
+    /// credit-and-date line confirms it. A file of one article keeps such a date as its own.
+    #[test]
+    fn the_dump_s_own_date_stays_outside_its_first_story() {
+        let text = "Clippings, 11 July 2026\n\
+                    \n\
+                    Floods cut the coastal road in the north\n\
+                    \n\
+                    Reuters - 10 July 2026\n\
+                    \n\
+                    Heavy rain closed the coastal road on Monday and cut off three villages, officials said.";
+        let title = Some("Floods cut the coastal road in the north".to_string());
+        assert_eq!(assemble_text(text, false), [(Some(3), title)]);
+        assert_eq!(assemble_text(text, true)[0].0, Some(1));
+    }
+
     /// A two-column bulletin as PDF extraction prints it: the second story's headline is broken over three
     /// lines set solid above its byline, and the boundary model chose the byline as the story's start.
     #[test]
