@@ -130,17 +130,21 @@ fn headers_to_their_stories(units: &[Unit], drafts: &[Draft]) -> Vec<Draft> {
 }
 
 /// Where the story of the dump's first draft opens: its first unit that is neither loose nor, when the dump
-/// holds several stories (`several_stories`), the dump's own date (a date line standing above a headline, or
-/// opening the dump with no story text after it: a newsletter's masthead, a clippings file's date), or the
-/// header block printed above that unit when it is a byline or date line. A file of one article keeps the
-/// date above its headline.
+/// holds several stories (`several_stories`), a date line with no story text after it that opens the dump (a
+/// newsletter's masthead, a clippings file's date) or stands above a headline (a blog's date set solid above
+/// its title, even where no chosen start made that a headline), or the header block printed above that unit
+/// when it is a byline or date line. A file of one article keeps the date above its headline.
 fn header_start(units: &[Unit], range: std::ops::Range<usize>, several_stories: bool) -> usize {
     let dump_date = |u: usize| {
         let next = units.get(u + 1).filter(|_| u + 1 < range.end);
         several_stories
             && units[u].kind == UnitKind::DateLine
             && !next.is_some_and(Unit::is_prose)
-            && (u == range.start || next.is_some_and(|next| next.kind == UnitKind::Headline))
+            && (u == range.start
+                || next.is_some_and(|next| {
+                    next.kind == UnitKind::Headline
+                        || (next.kind == UnitKind::Subheading && next.paragraph.blanks_before == 0)
+                }))
     };
     let first = (range.start..range.end)
         .find(|&u| !is_loose(&units[u]) && !dump_date(u))
