@@ -19,10 +19,18 @@ pub fn assemble(
 ) -> Segmentation {
     let mut segmentation = Segmentation::default();
     let mut unit_reasons: Vec<Option<&str>> = vec![None; units.len()];
+    let drafts = &headers_to_their_stories(units, drafts);
     for (d, draft) in drafts.iter().enumerate() {
         let mut range = draft.units.clone();
-        while !draft.chosen && range.start < range.end && is_loose(&units[range.start]) {
-            unit_reasons[range.start] = Some("short line that opens no story");
+        let opening = match draft.chosen {
+            true => range.start,
+            false => header_start(units, range.clone(), !dump.one_article),
+        };
+        while range.start < opening {
+            unit_reasons[range.start] = Some(match units[range.start].kind {
+                UnitKind::DateLine => "date line above the first story",
+                _ => "short line that opens no story",
+            });
             range.start += 1;
         }
         // Fragments after a story's text are not its own, nor is a source credit after it (as "Read more" and
@@ -51,7 +59,9 @@ pub fn assemble(
             }
             continue;
         }
-        let mut article = build_article(dump, story, segmentation.articles.len() + 1);
+        let header = wrapped_headline(story);
+        unit_reasons[range.start..range.start + header].fill(Some("headline"));
+        let mut article = build_article(dump, story, header, segmentation.articles.len() + 1);
         article.known_sentences = KnownSentences(
             sentences[range]
                 .iter_mut()
@@ -102,6 +112,78 @@ pub fn assemble(
     segmentation
 }
 
+/// Moves the headline printed above a byline or date line to the story that the byline opens: where a story
+/// was found to start at its byline, the block of short lines just above it (a headline wrapped over several
+/// lines in a narrow column, a kicker) is that story's header, not the end of the story before.
+fn headers_to_their_stories(units: &[Unit], drafts: &[Draft]) -> Vec<Draft> {
+    let mut drafts = drafts.to_vec();
+    for d in 1..drafts.len() {
+        let start = drafts[d].units.start;
+        let floor = drafts[d - 1].units.start + 1;
+        if drafts[d].chosen && units.get(start).is_some_and(opens_header) && start > floor {
+            let header = header_above(units, start, floor);
+            drafts[d - 1].units.end = header;
+            drafts[d].units.start = header;
+        }
+    }
+    drafts
+}
+
+/// Where the story of the dump's first draft opens: its first unit that is neither loose nor, when the dump
+/// holds several stories (`several_stories`), a date line with no story text after it that opens the dump (a
+/// newsletter's masthead, a clippings file's date) or stands above a headline (a blog's date set solid above
+/// its title, even where no chosen start made that a headline), or the header block printed above that unit
+/// when it is a byline or date line. A file of one article keeps the date above its headline.
+fn header_start(units: &[Unit], range: std::ops::Range<usize>, several_stories: bool) -> usize {
+    let dump_date = |u: usize| {
+        let next = units.get(u + 1).filter(|_| u + 1 < range.end);
+        several_stories
+            && units[u].kind == UnitKind::DateLine
+            && !next.is_some_and(Unit::is_prose)
+            && (u == range.start
+                || next.is_some_and(|next| {
+                    next.kind == UnitKind::Headline
+                        || (next.kind == UnitKind::Subheading && next.paragraph.blanks_before == 0)
+                }))
+    };
+    let first = (range.start..range.end)
+        .find(|&u| !is_loose(&units[u]) && !dump_date(u))
+        .unwrap_or(range.end);
+    match units
+        .get(first)
+        .filter(|unit| first < range.end && opens_header(unit))
+    {
+        Some(_) => header_above(units, first, range.start),
+        None => first,
+    }
+}
+
+/// A byline or date line, which stands below a story's headline.
+fn opens_header(unit: &Unit) -> bool {
+    matches!(unit.kind, UnitKind::Byline(_) | UnitKind::DateLine)
+}
+
+/// The first unit of the header block above unit `u` (not above `floor`): the short line just above it and the
+/// lines set solid above that one (no blank line between them), none of them story text.
+fn header_above(units: &[Unit], u: usize, floor: usize) -> usize {
+    let is_header_line = |unit: &Unit| {
+        matches!(
+            unit.kind,
+            UnitKind::Headline | UnitKind::Fragment | UnitKind::Subheading
+        )
+    };
+    let mut start = u;
+    while start > floor && is_header_line(&units[start - 1]) {
+        start -= 1;
+        let set_solid = units[start].paragraph.blanks_before == 0
+            && units[start].paragraph.junk_before.is_empty();
+        if !set_solid {
+            break;
+        }
+    }
+    start
+}
+
 /// Lines that cannot open a story on their own.
 fn is_loose(unit: &Unit) -> bool {
     matches!(unit.kind, UnitKind::Fragment | UnitKind::Subheading)
@@ -118,15 +200,43 @@ fn omitted_reason(unit: &Unit) -> Option<&'static str> {
     }
 }
 
-fn build_article(dump: &Dump, story: &[Unit], n: usize) -> Article {
+/// How many short lines open the story as one headline broken over them: lines set solid (no blank line
+/// between them), none a headline on its own, standing right above the story's byline or date line (a
+/// headline in a narrow column of a PDF or a print layout).
+fn wrapped_headline(story: &[Unit]) -> usize {
+    let lines = story
+        .iter()
+        .take_while(|unit| unit.kind == UnitKind::Fragment)
+        .count();
+    let set_solid =
+        |unit: &Unit| unit.paragraph.blanks_before == 0 && unit.paragraph.junk_before.is_empty();
+    match lines > 1
+        && story[1..lines].iter().all(set_solid)
+        && story.get(lines).is_some_and(opens_header)
+    {
+        true => lines,
+        false => 0,
+    }
+}
+
+/// The article of a story whose first `header` units are its headline broken over several lines (0: the
+/// first unit is the headline if it is one).
+fn build_article(dump: &Dump, story: &[Unit], header: usize, n: usize) -> Article {
     let first = &story[0];
     let last = &story[story.len() - 1];
     let title = match &first.kind {
+        _ if header > 0 => Some(
+            story[..header]
+                .iter()
+                .map(|unit| unit.paragraph.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
         UnitKind::Headline => Some(headline_text(&first.paragraph.text).to_string()),
         UnitKind::Digest { title } => Some(title.clone()),
         _ => None,
     };
-    let body: Vec<&Unit> = story
+    let body: Vec<&Unit> = story[header..]
         .iter()
         .filter(|unit| {
             matches!(
@@ -172,5 +282,114 @@ fn build_article(dump: &Dump, story: &[Unit], n: usize) -> Article {
             .join("\n\n"),
         metadata,
         known_sentences: KnownSentences::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::lines::classify_lines;
+    use crate::segment::paragraphs::{group_paragraphs, wrap_width};
+    use crate::segment::units::classify_units;
+
+    fn assemble_text(text: &str, one_article: bool) -> Vec<(Option<usize>, Option<String>)> {
+        let lines: Vec<String> = text.lines().map(String::from).collect();
+        let kinds = classify_lines(&lines);
+        let units = classify_units(group_paragraphs(&lines, &kinds, wrap_width(&lines, &kinds)));
+        let drafts = [Draft {
+            units: 0..units.len(),
+            reason: "first text of the dump".to_string(),
+            chosen: false,
+        }];
+        let mut dump = Dump::new("clippings.txt".to_string(), lines);
+        dump.one_article = one_article;
+        let sentences = vec![Vec::new(); units.len()];
+        assemble(&dump, &kinds, &units, sentences, &drafts)
+            .articles
+            .into_iter()
+            .map(|a| (a.start_line, a.title))
+            .collect()
+    }
+
+    /// A clippings file opens with its own date; its first story opens at the headline below it, whose own
+    /// credit-and-date line confirms it. A file of one article keeps such a date as its own.
+    #[test]
+    fn the_dump_s_own_date_stays_outside_its_first_story() {
+        let text = "Clippings, 11 July 2026\n\
+                    \n\
+                    Floods cut the coastal road in the north\n\
+                    \n\
+                    Reuters - 10 July 2026\n\
+                    \n\
+                    Heavy rain closed the coastal road on Monday and cut off three villages, officials said.";
+        let title = Some("Floods cut the coastal road in the north".to_string());
+        assert_eq!(assemble_text(text, false), [(Some(3), title)]);
+        assert_eq!(assemble_text(text, true)[0].0, Some(1));
+    }
+
+    /// A two-column bulletin as PDF extraction prints it: the second story's headline is broken over three
+    /// lines set solid above its byline, and the boundary model chose the byline as the story's start.
+    #[test]
+    fn a_story_opened_at_its_byline_takes_the_headline_broken_above_it() {
+        let text = "Floods cut the coastal road\n\
+                    \n\
+                    Heavy rain closed the coastal road on Monday and cut off three villages, officials said.\n\
+                    \n\
+                    Repair crews expect to reopen one lane by the end of the week, the roads agency said.\n\
+                    \n\
+                    Relief convoys reach\n\
+                    the besieged northern\n\
+                    town after six weeks\n\
+                    \n\
+                    By Ana Ribeiro, 14 March 2026\n\
+                    \n\
+                    The first aid convoy in six weeks reached the town on Tuesday, carrying food and medicine.\n\
+                    \n\
+                    Residents said bread had run out days ago and the clinic had no fuel for its generator.";
+        let lines: Vec<String> = text.lines().map(String::from).collect();
+        let kinds = classify_lines(&lines);
+        let units = classify_units(group_paragraphs(&lines, &kinds, wrap_width(&lines, &kinds)));
+        let byline = units
+            .iter()
+            .position(|unit| matches!(unit.kind, UnitKind::Byline(_)))
+            .expect("the byline is recognised");
+        let drafts = [
+            Draft {
+                units: 0..byline,
+                reason: "first text of the dump".to_string(),
+                chosen: false,
+            },
+            Draft {
+                units: byline..units.len(),
+                reason: "chosen".to_string(),
+                chosen: true,
+            },
+        ];
+        let dump = Dump::new("bulletin.txt".to_string(), lines);
+        let sentences = vec![Vec::new(); units.len()];
+        let segmentation = assemble(&dump, &kinds, &units, sentences, &drafts);
+        let spans: Vec<_> = segmentation
+            .articles
+            .iter()
+            .map(|a| (a.start_line, a.end_line, a.title.as_deref()))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (Some(1), Some(5), Some("Floods cut the coastal road")),
+                (
+                    Some(7),
+                    Some(15),
+                    Some("Relief convoys reach the besieged northern town after six weeks")
+                ),
+            ]
+        );
+        assert!(segmentation.articles[1]
+            .text
+            .starts_with("The first aid convoy"));
+        assert_eq!(
+            segmentation.articles[1].metadata.byline.as_deref(),
+            Some("Ana Ribeiro, 14 March 2026")
+        );
     }
 }

@@ -31,6 +31,8 @@ pub enum Boilerplate {
     EndMark,
     /// Reporting and editing credits ("(Reporting by ...; Editing by ...)").
     Credits,
+    /// A printed page's number ("Page 3", "- 3 -", "3 of 12"), left in the text by PDF extraction.
+    PageNumber,
     /// A line printed several times in the dump in different places.
     Repeated,
 }
@@ -50,6 +52,7 @@ impl Boilerplate {
             Boilerplate::Continued => "continuation mark",
             Boilerplate::EndMark => "wire or digest end mark",
             Boilerplate::Credits => "reporting and editing credits",
+            Boilerplate::PageNumber => "page number",
             Boilerplate::Repeated => "line repeated across the dump",
         }
     }
@@ -126,9 +129,14 @@ static CREDITS: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^\s*\(?\s*((additional )?reporting|writing|editing|compiled|produced) by\b.*\)?\s*$",
     )
 });
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(?:(?:page|p\.|pg\.?)\s*\d{1,4}(?:\s*(?:of|/)\s*(?:\d{1,4}|\?))?|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}\s*(?:of|/)\s*\d{1,4}|\d{1,3})\s*$",
+    )
+});
 static SITE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)^\s*((subject|from|to|cc|sent|reply-to)\s*:\s|(tags|tagged|filed under|categories|category|posted in|topics)\s*:|(older|newer|previous|next) (posts|entries|page|articles|stories)\b|\d+\s+comments?\s*$|(leave|post|add) a (comment|reply)\s*$|no comments( yet)?\s*$|comments\s*\(\d+\)\s*$)",
+        r"(?i)^\s*((subject|from|to|cc|date|sent|reply-to)\s*:\s|(tags|tagged|filed under|categories|category|posted in|topics)\s*:|(older|newer|previous|next) (posts|entries|page|articles|stories)\b|\d+\s+comments?\s*$|(leave|post|add) a (comment|reply)\s*$|no comments( yet)?\s*$|comments\s*\(\d+\)\s*$)",
     )
 });
 /// Lines shorter than this are not judged by repetition ("--", "OK").
@@ -174,6 +182,9 @@ pub fn classify(line: &str) -> Option<Boilerplate> {
     }
     if short && CREDITS.is_match(line) {
         return Some(Boilerplate::Credits);
+    }
+    if PAGE_NUMBER.is_match(line) {
+        return Some(Boilerplate::PageNumber);
     }
     if is_menu(line) || (short && SITE_FURNITURE.is_match(line)) {
         return Some(Boilerplate::Navigation);
@@ -267,6 +278,10 @@ mod tests {
             ("4 comments", Boilerplate::Navigation),
             ("Older posts »", Boilerplate::Navigation),
             ("Subject: The Morning Dispatch", Boilerplate::Navigation),
+            (
+                "Date: Tue, 15 Sep 2026 06:00:00 +0000",
+                Boilerplate::Navigation,
+            ),
             ("View this email in your browser", Boilerplate::Promo),
             (
                 "Read the full story: https://example.org/a",
@@ -289,6 +304,10 @@ mod tests {
                 "(Reporting by Jane Doe; Editing by John Roe)",
                 Boilerplate::Credits,
             ),
+            ("Page 3", Boilerplate::PageNumber),
+            ("Page 3 of 12", Boilerplate::PageNumber),
+            ("- 14 -", Boilerplate::PageNumber),
+            ("7", Boilerplate::PageNumber),
         ];
         for (line, kind) in cases {
             assert_eq!(classify(line), Some(kind), "{line}");

@@ -71,6 +71,13 @@ static DATE_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:{MONTH}|{WEEKDAY}|\d{{1,4}}(?:[./:-]\d{{1,4}}){{0,2}}(?:am|pm)?|[ap]\.?m\.?|hours?|hrs?|minutes?|mins?|days?|ago|gmt|utc|bst|cet|cest|est|edt|pst|pdt|eat|wat|cat|ist|local|time|at|on|\||·|-|–|—)[,.]?$"
     ))
 });
+/// A credit before a date: one to four capitalised words (an agency, a paper, a place) and a comma or a dash,
+/// the whole perhaps in markdown emphasis.
+static DATE_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^[*_]*\p{Lu}[\p{L}&.'’-]*(?:\s+(?:\p{Lu}[\p{L}&.'’-]*|of|the|and|de|al|el)){0,3}\s*(?:,|\s[-–—|·])\s*(\S.*?)[*_]*$",
+    )
+});
 static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?i)^(source|sources|via|agency|origin|filed( from)?|location|section)\s*:\s*\S.{0,60}$",
@@ -110,12 +117,21 @@ pub fn byline(line: &str) -> Option<&str> {
 }
 
 /// Whether the line only gives a publication date or time: "Published 3 April 2026", "Updated: 10:02 GMT",
-/// "July 14, 2026 6:20 PM", "Thursday, 14 May 2026".
+/// "July 14, 2026 6:20 PM", "Thursday, 14 May 2026", also after the credit that clippings, Word reports and
+/// PDF bulletins print above a story ("Reuters, 3 May 2025", "*AFP - 14 March 2026*").
 pub fn is_date_line(line: &str) -> bool {
     let line = line.trim();
     if word_count(line) > 12 {
         return false;
     }
+    only_date(line)
+        || DATE_CREDIT
+            .captures(line)
+            .and_then(|captures| captures.get(1))
+            .is_some_and(|date| only_date(date.as_str()))
+}
+
+fn only_date(line: &str) -> bool {
     let rest = DATE_LABEL.replace(line, "");
     let tokens: Vec<&str> = rest
         .split(|c: char| c.is_whitespace() || c == ',')
@@ -235,6 +251,17 @@ mod tests {
         assert!(!is_date_line("Talks resume on 14 May"));
         assert!(is_date_line("2026-09-15 08:12 UTC"));
         assert!(is_date_line("Updated 2 hours ago"));
+        assert!(is_date_line("Al Jazeera, 23 July 2025"));
+        assert!(is_date_line("*Reuters - 3 May 2025*"));
+        assert!(is_date_line(
+            "The Daily Meridian | Tuesday, 15 September 2026"
+        ));
+        assert!(!is_date_line(
+            "Floods kill 12 in Kerala - 3 May 2025 update"
+        ));
+        assert!(!is_date_line(
+            "Camp Profile - Al Hol governorate, Syria November 2017"
+        ));
         assert!(is_source_line("Source: Indus Daily"));
         assert!(!is_source_line(
             "Sources said the talks would resume on Monday after a short break."
