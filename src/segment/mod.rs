@@ -419,9 +419,17 @@ impl DumpSegmenter {
                 (line, self.explain(candidates.map(|all| &all[c]), logit))
             })
             .collect();
+        // A story found at a prose unit starts where the boundary model would start it (a headline above the
+        // unit, not a notice closing the story before), else with the lines that are not prose before it.
         starts.extend(found.into_iter().map(|(p, logit)| {
+            let line = prose
+                .candidates
+                .iter()
+                .filter(|c| c.prose_unit == p)
+                .max_by(|a, b| a.logit.total_cmp(&b.logit))
+                .map_or(prose.start_lines[p], |c| c.line);
             (
-                prose.start_lines[p],
+                line,
                 format!("content segmenter (no layout cues): topic shift, log-odds {logit:.1}"),
             )
         }));
