@@ -2,7 +2,7 @@
 """Fits the content segmenter's logistic regression (src/segment/content.rs) on gap features exported by
 `content_segmenter export`, and its article-length prior's mean and spread; writes the model file with the
 prior's weight and per-article score left for `content_segmenter tune`, and how it joins the boundary model
-for `content_segmenter tune-combined`.
+left for the --join fit below.
 
 Newton's method on the mean log-loss plus l2/2 |w|^2 over standardised features (the intercept is not
 penalised), in float64: deterministic, the same features give the same weights.
@@ -70,7 +70,8 @@ def fit_join(features, model_path):
     }
     with open(model_path, "w") as f:
         f.write(json.dumps(model, indent=2) + "\n")
-    print(f"join: boundary-model starts above {KEEP_LOGIT:+.1f} stand; on the {len(y)} other gaps ({int(y.sum())} starts): content {w[0]:+.3f}, boundary {w[1]:+.3f}, bias {w[2]:+.3f}")
+    print(f"join: boundary-model starts above {KEEP_LOGIT:+.1f} stand; on the {len(y)} other gaps "
+          f"({int(y.sum())} starts): content {w[0]:+.3f}, boundary {w[1]:+.3f}, bias {w[2]:+.3f}")
 
 
 def main():
