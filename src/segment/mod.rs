@@ -8,8 +8,8 @@
 //! layout measured against the dump's own statistics, and sentence-vector similarities across the gap) →
 //! [`model`] (boosted trees trained on synthesised dumps, decoded over the whole dump with an article-length
 //! prior; in a dump with no blank line between paragraphs, only its surer starts stand and [`content`] finds
-//! the rest from the topic shifts of the prose's sentence vectors) → [`assemble`] (articles, dropped lines and
-//! the reasons for every decision).
+//! the rest from the topic shifts of the prose's sentence vectors, with the boundary model's log-odds joined
+//! in) → [`assemble`] (articles, dropped lines and the reasons for every decision).
 
 pub mod assemble;
 pub mod boilerplate;
