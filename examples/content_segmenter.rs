@@ -19,16 +19,16 @@
 //!       `paragraph-lines-flat-whole/` (a paragraph per line), 40 dumps each of 4-10 stories of at least
 //!       15 sentences (the first 80 kept) from the corpora under DIR's training split (or validation),
 //!       with `gold-<layout>.jsonl`; long stories change subject inside, as real ones do
-//!   content_segmenter tune-combined --cache FILE --model JSON (--dumps DIR GOLD)...
-//!       chooses how `DumpSegmenter` combines the content segmenter with the committed boundary model in
-//!       dumps without layout cues (the keep threshold and the weight of the boundary log-odds) on these
-//!       dumps, segmented the way `DumpSegmenter` does (its units, not lines), and rewrites the model file
+//!   content_segmenter export-join --cache FILE [--model JSON] --out FEATURES.jsonl (--dumps DIR GOLD)...
+//!       writes, for every gap between prose units of these dumps read the way `DumpSegmenter` reads a dump
+//!       without layout cues, the content log-odds, the committed boundary model's log-odds and whether a
+//!       gold story starts there: what `fit_content_segmenter.py --join` fits the join of the two on
 
 use anyhow::{bail, Context};
 use newsdigest::embed::{normalized_mean, MiniLmEmbedder, Precision};
 use newsdigest::eval::segmentation::{aggregate, score_dump, AggregateScore, Span};
 use newsdigest::ingest::{decode_lines, Dump};
-use newsdigest::segment::content::{ContentModel, ContentSegmenter, WithBoundaryModel};
+use newsdigest::segment::content::{ContentModel, ContentSegmenter};
 use newsdigest::segment::{CuelessProse, DumpSegmenter, PreparedDump, Segmenter};
 use newsdigest::sentences::{RuleSplitter, SentenceSplitter};
 use newsdigest::synth::{load_corpora, SourceArticle, Split};
@@ -256,29 +256,18 @@ fn measure_cueless(segmenter: &DumpSegmenter, dumps: &[CuelessDump]) -> Aggregat
     aggregate(&scores)
 }
 
-/// Chooses [`WithBoundaryModel`] for `fitted` on `dumps` (highest F1 - Pk; the first of equals), the length
-/// prior as it is.
-fn tune_combined(fitted: &mut ContentModel, dumps: &[CuelessDump]) -> anyhow::Result<()> {
-    let mut best = f64::NEG_INFINITY;
-    for keep_logit in [-4.0, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0] {
-        for weight in [0.0, 0.1, 0.25, 0.5, 1.0] {
-            let with = WithBoundaryModel { keep_logit, weight };
-            let mut candidate = fitted.clone();
-            candidate.with_boundary_model = with.clone();
-            let segmenter =
-                DumpSegmenter::default().with_content(ContentSegmenter::new(candidate)?);
-            let total = measure_cueless(&segmenter, dumps).total;
-            eprintln!(
-                "keep {keep_logit:4.1} weight {weight:4.2}: F1 {:.3} Pk {:.3}",
-                total.boundary_f1, total.pk
-            );
-            if total.boundary_f1 - total.pk > best + 1e-9 {
-                best = total.boundary_f1 - total.pk;
-                fitted.with_boundary_model = with;
-            }
-        }
-    }
-    Ok(())
+/// Whether a gold story starts at each gap between prose units of a cue-less dump (entry g: before prose unit
+/// g + 1): at a line from the first after prose unit g to the last before the first after prose unit g + 1.
+fn cueless_starts(dump: &CuelessDump) -> Vec<bool> {
+    let lines = &dump.prose.start_lines;
+    (1..lines.len())
+        .map(|p| {
+            let end = lines.get(p + 1).copied().unwrap_or(dump.dump.lines.len());
+            dump.gold
+                .iter()
+                .any(|g| (lines[p]..end).contains(&g.start.saturating_sub(1)))
+        })
+        .collect()
 }
 
 /// Segments every dump and scores it against its gold, summed over the dumps.
@@ -452,20 +441,25 @@ fn main() -> anyhow::Result<()> {
                 best.1, best.2, best.3
             );
         }
-        "tune-combined" => {
-            let path = model.context("tune-combined needs --model")?;
-            let mut dumps = Vec::new();
+        "export-join" => {
+            let out = out.context("export-join needs --out")?;
+            let segmenter = match &model {
+                Some(path) => ContentSegmenter::from_json(&std::fs::read_to_string(path)?)?,
+                None => ContentSegmenter::load(),
+            };
+            let mut text = String::new();
             for (_, dir, gold) in &sets {
-                dumps.extend(read_cueless_dumps(dir, gold, &mut cache)?);
+                for dump in read_cueless_dumps(dir, gold, &mut cache)? {
+                    let record = serde_json::json!({
+                        "dump": format!("{}/{}", dir.display(), dump.dump.source),
+                        "content": segmenter.gap_scores(&dump.prose.vectors),
+                        "boundary": dump.prose.boundary_logits(),
+                        "starts": cueless_starts(&dump),
+                    });
+                    text.push_str(&format!("{record}\n"));
+                }
             }
-            let mut fitted: ContentModel = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
-            tune_combined(&mut fitted, &dumps)?;
-            std::fs::write(&path, serde_json::to_string_pretty(&fitted)? + "\n")?;
-            let with = &fitted.with_boundary_model;
-            eprintln!(
-                "content_segmenter: keep {}, boundary weight {}",
-                with.keep_logit, with.weight
-            );
+            std::fs::write(&out, text).with_context(|| format!("writing {}", out.display()))?;
         }
         "measure" => {
             let segmenter = match &model {

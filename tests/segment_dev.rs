@@ -216,24 +216,27 @@ fn embedder() -> MiniLmEmbedder {
     .expect("MiniLM model loads")
 }
 
-/// The bars are the learned boundary model's measured figures (boundary F1 0.936, Pk 0.023, exact spans 0.833,
-/// titles 0.917), not the project's targets: the rule cascade it replaced was exact on these dumps (F1 1.0),
-/// and issue 11 asks for that again. They guard against regressions until the model gets there.
+/// The bars are the learned models' measured figures (boundary F1 0.925, Pk 0.023, exact spans 0.812, titles
+/// 0.896), not the project's targets: the rule cascade they replaced was exact on these dumps (F1 1.0), and
+/// issue 11 asks for that again. They guard against regressions until the models get there. They were
+/// F1 0.93, exact 0.83, titles 0.91 until the cue-less join was fitted (docs/benchmarks.md): `dump01`'s last
+/// brief (boundary log-odds -0.33) and `dump08`'s first headline (-1.5) no longer stand by the boundary model
+/// alone, in exchange for far fewer false starts on real stories without cues.
 fn assert_targets(result: &FolderResult) {
     let total = &result.total;
     assert!(
-        total.boundary_f1 >= 0.93,
+        total.boundary_f1 >= 0.92,
         "boundary F1 {:.3}",
         total.boundary_f1
     );
     assert!(total.pk <= 0.025, "Pk {:.3}", total.pk);
     assert!(
-        total.exact_span_accuracy >= 0.83,
+        total.exact_span_accuracy >= 0.81,
         "exact spans {:.3}",
         total.exact_span_accuracy
     );
     assert!(
-        total.title_accuracy >= 0.91,
+        total.title_accuracy >= 0.89,
         "titles {:.3}",
         total.title_accuracy
     );
@@ -326,8 +329,10 @@ fn dev_stories_are_found_without_separators_or_boilerplate() {
     let result = score_folder(temp.path(), &mut embedder());
     assert_eq!(result.total.counts.gold_articles, 48);
     assert!(
-        // Measured with the learned boundary model: 0.860 (the rule cascade reached 0.9).
-        result.total.boundary_f1 >= 0.85,
+        // Measured with the learned models: 0.833 (the rule cascade reached 0.9). The bar was 0.85 until the
+        // cue-less join was fitted: in the two stripped dumps left without a blank line it finds 10 of 12
+        // starts (12 before; both lost starts are briefs).
+        result.total.boundary_f1 >= 0.83,
         "boundary F1 {:.3}",
         result.total.boundary_f1
     );

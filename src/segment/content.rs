@@ -95,21 +95,43 @@ impl LengthPrior {
     }
 }
 
-/// Largest size of a boundary-model log-odds added to a gap's content log-odds (see
-/// [`WithBoundaryModel::weight`]): beyond it the boundary model is sure either way and the keep threshold
-/// decides.
+/// Largest size of a boundary-model log-odds joined to a gap's content log-odds (see
+/// [`WithBoundaryModel::weight`]): beyond it the boundary model is sure either way.
 pub const BOUNDARY_LOGIT_LIMIT: f32 = 8.0;
 
 /// How [`DumpSegmenter`](super::DumpSegmenter) combines the content segmenter with the boundary model in a
-/// dump without layout cues (chosen by `content_segmenter tune-combined` on synthesised flat dumps).
+/// dump without layout cues: the boundary model's surer starts stand, and at every other gap a logistic
+/// regression over the two models' log-odds gives the log-odds the joint decoding takes. Fitted by
+/// `scripts/train_content_segmenter` on synthesised cue-less dumps of stories neither model trained on (so
+/// the boundary model's log-odds are as sure there as on a new dump).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WithBoundaryModel {
-    /// Log-odds above which a start of the boundary model stands whatever the content says.
+    /// Log-odds of the boundary model above which its start stands whatever the content says (0: the
+    /// boundary model gives it even odds or better); the join decides the other gaps.
     pub keep_logit: f32,
-    /// Weight of the boundary model's log-odds at a gap (the highest of the candidate lines the gap spans,
-    /// clamped to ±[`BOUNDARY_LOGIT_LIMIT`]; -[`BOUNDARY_LOGIT_LIMIT`] where there is none) added to the gap's
-    /// content log-odds before decoding.
+    /// Weight of the gap's content log-odds.
+    #[serde(default = "one")]
+    pub content_weight: f32,
+    /// Weight of the boundary model's log-odds at a gap (the highest of the candidate lines whose start
+    /// begins the unit after the gap, clamped to ±[`BOUNDARY_LOGIT_LIMIT`]; -[`BOUNDARY_LOGIT_LIMIT`] where
+    /// there is none).
     pub weight: f32,
+    /// Intercept of the joined log-odds.
+    #[serde(default)]
+    pub bias: f32,
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+impl WithBoundaryModel {
+    /// The joined log-odds of a gap whose content log-odds are `content` and the boundary model's `boundary`.
+    pub fn join(&self, content: f32, boundary: f32) -> f32 {
+        self.bias
+            + self.content_weight * content
+            + self.weight * boundary.clamp(-BOUNDARY_LOGIT_LIMIT, BOUNDARY_LOGIT_LIMIT)
+    }
 }
 
 /// How a model was trained (recorded in the file, for whoever retrains it).
@@ -351,7 +373,8 @@ impl ContentSegmenter {
         margin: f32,
         extra: f32,
     ) -> Vec<usize> {
-        let sensitivity = self.sensitivity();
+        // The joined log-odds take the content log-odds times their weight.
+        let sensitivity = self.sensitivity() * self.model.with_boundary_model.content_weight.abs();
         let cohesion = prior.cohesion.abs();
         if scores.is_empty() || sensitivity <= 0.0 {
             return Vec::new();
@@ -369,16 +392,14 @@ impl ContentSegmenter {
             .collect()
     }
 
-    /// Each gap's content log-odds plus the boundary model's (`boundary`, entry g for a start at unit g + 1)
-    /// weighted as [`WithBoundaryModel`] says.
+    /// Each gap's log-odds joined from its content log-odds and the boundary model's (`boundary`, entry g for
+    /// a start at unit g + 1) as [`WithBoundaryModel::join`] says.
     pub fn combined_scores<V: AsRef<[f32]>>(&self, vectors: &[V], boundary: &[f32]) -> Vec<f32> {
-        let weight = self.model.with_boundary_model.weight;
+        let with = &self.model.with_boundary_model;
         self.gap_scores(vectors)
             .into_iter()
             .zip(boundary)
-            .map(|(content, b)| {
-                content + weight * b.clamp(-BOUNDARY_LOGIT_LIMIT, BOUNDARY_LOGIT_LIMIT)
-            })
+            .map(|(content, &b)| with.join(content, b))
             .collect()
     }
 

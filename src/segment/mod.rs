@@ -8,8 +8,8 @@
 //! layout measured against the dump's own statistics, and sentence-vector similarities across the gap) →
 //! [`model`] (boosted trees trained on synthesised dumps, decoded over the whole dump with an article-length
 //! prior; in a dump with no blank line between paragraphs, only its surer starts stand and [`content`] finds
-//! the rest from the topic shifts of the prose's sentence vectors) → [`assemble`] (articles, dropped lines and
-//! the reasons for every decision).
+//! the rest from the topic shifts of the prose's sentence vectors, with the boundary model's log-odds joined
+//! in) → [`assemble`] (articles, dropped lines and the reasons for every decision).
 
 pub mod assemble;
 pub mod boilerplate;
@@ -419,9 +419,17 @@ impl DumpSegmenter {
                 (line, self.explain(candidates.map(|all| &all[c]), logit))
             })
             .collect();
+        // A story found at a prose unit starts where the boundary model would start it (a headline above the
+        // unit, not a notice closing the story before), else with the lines that are not prose before it.
         starts.extend(found.into_iter().map(|(p, logit)| {
+            let line = prose
+                .candidates
+                .iter()
+                .filter(|c| c.prose_unit == p)
+                .max_by(|a, b| a.logit.total_cmp(&b.logit))
+                .map_or(prose.start_lines[p], |c| c.line);
             (
-                prose.start_lines[p],
+                line,
                 format!("content segmenter (no layout cues): topic shift, log-odds {logit:.1}"),
             )
         }));
