@@ -43,11 +43,12 @@ fn eval_scores_a_saved_run_and_gates_on_thresholds() {
     };
 
     let report: Value = serde_json::from_str(&stdout(eval(&["--format", "json"]))).unwrap();
-    // The boundary model misses one start of this dump (line 38, a one-paragraph brief after another) and
-    // splits the first story's last paragraph off (line 9): 6 of the 7 starts right each way.
+    // The segmenter misses two starts of this dump (lines 38 and 39, one-paragraph briefs after another, which
+    // the fitted cue-less join no longer keeps on the boundary model's doubtful odds) and splits the first
+    // story's last paragraph off (line 9): 5 of 6 found starts right, 5 of 7 gold starts found.
     assert_eq!(report["alignment"]["gold"], 7);
-    assert_eq!(report["alignment"]["matched"], 6);
-    assert_eq!(report["segmentation"]["total"]["boundary_f1"], 0.8571);
+    assert_eq!(report["alignment"]["matched"], 5);
+    assert_eq!(report["segmentation"]["total"]["boundary_f1"], 0.7692);
     assert!(report["labels"]["accuracy"].as_f64().unwrap() >= 5.0 / 6.0);
     for metric in ["rouge1", "rouge2", "rougeL", "rougeLsum"] {
         let system = report["summaries"]["system"][metric]["f"].as_f64().unwrap();
