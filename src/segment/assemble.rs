@@ -175,13 +175,17 @@ fn header_above(units: &[Unit], u: usize, floor: usize) -> usize {
     let mut start = u;
     while start > floor && is_header_line(&units[start - 1]) {
         start -= 1;
-        let set_solid = units[start].paragraph.blanks_before == 0
-            && units[start].paragraph.junk_before.is_empty();
-        if !set_solid {
+        if !set_solid(&units[start]) {
             break;
         }
     }
     start
+}
+
+/// Whether a unit follows the one above with no blank line or dropped line between them (set solid, as the
+/// lines of one headline are).
+fn set_solid(unit: &Unit) -> bool {
+    unit.paragraph.blanks_before == 0 && unit.paragraph.junk_before.is_empty()
 }
 
 /// Lines that cannot open a story on their own.
@@ -208,8 +212,6 @@ fn wrapped_headline(story: &[Unit]) -> usize {
         .iter()
         .take_while(|unit| unit.kind == UnitKind::Fragment)
         .count();
-    let set_solid =
-        |unit: &Unit| unit.paragraph.blanks_before == 0 && unit.paragraph.junk_before.is_empty();
     match lines > 1
         && story[1..lines].iter().all(set_solid)
         && story.get(lines).is_some_and(opens_header)
