@@ -37,6 +37,23 @@ pub struct Article {
     pub known_sentences: KnownSentences,
 }
 
+impl Article {
+    /// An article read from a record (JSONL input, labelled examples) rather than cut from a dump: it has no
+    /// line span, metadata or known sentences, and a blank title counts as none.
+    pub fn from_record(id: String, source: &str, title: Option<String>, text: String) -> Self {
+        Article {
+            id,
+            source: source.to_string(),
+            start_line: None,
+            end_line: None,
+            title: title.filter(|t| !t.trim().is_empty()),
+            text,
+            metadata: Metadata::default(),
+            known_sentences: KnownSentences::default(),
+        }
+    }
+}
+
 /// Sentences with their L2-normalised embeddings, in text order. Segmentation embeds the sentences of every
 /// paragraph of a dump to find topic shifts; the article keeps them and the pipeline embeds only the rest.
 #[derive(Clone, Default, PartialEq)]

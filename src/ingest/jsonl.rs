@@ -1,7 +1,7 @@
 //! JSONL records `{id, title?, text}`: one ready article per line.
 
 use super::Warning;
-use crate::article::{Article, Metadata};
+use crate::article::Article;
 use serde_json::Value;
 
 /// Parses JSONL lines into articles. A line that is not a JSON object, or has no string `text`, is skipped and
@@ -94,16 +94,7 @@ pub fn parse_record(
             None
         }
     };
-    let article = Article {
-        id,
-        source: source.to_string(),
-        start_line: None,
-        end_line: None,
-        title: title.filter(|t| !t.trim().is_empty()),
-        text,
-        metadata: Metadata::default(),
-        known_sentences: Default::default(),
-    };
+    let article = Article::from_record(id, source, title, text);
     (Some(article), warnings)
 }
 

@@ -1,6 +1,6 @@
 //! Training data for a head: hand-labelled articles, from JSONL records or from gold spans over dumps.
 
-use crate::article::{Article, Metadata};
+use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::gold::{read_gold, span_text};
 use crate::ingest::decode_lines;
@@ -122,16 +122,7 @@ fn labeled(
         return Err(bad("empty text"));
     }
     Ok(LabeledArticle {
-        article: Article {
-            id,
-            source: source.to_string(),
-            start_line: None,
-            end_line: None,
-            title: title.filter(|t| !t.trim().is_empty()),
-            text,
-            metadata: Metadata::default(),
-            known_sentences: Default::default(),
-        },
+        article: Article::from_record(id, source, title, text),
         label: label.trim().to_string(),
         also,
     })
