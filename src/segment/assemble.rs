@@ -197,17 +197,11 @@ fn header_above(units: &[Unit], u: usize, floor: usize) -> usize {
     let mut start = u;
     while start > floor && is_header_line(&units[start - 1]) {
         start -= 1;
-        if !set_solid(&units[start]) {
+        if !units[start].set_solid() {
             break;
         }
     }
     start
-}
-
-/// Whether a unit follows the one above with no blank line or dropped line between them (set solid, as the
-/// lines of one headline are).
-fn set_solid(unit: &Unit) -> bool {
-    unit.paragraph.blanks_before == 0 && unit.paragraph.junk_before.is_empty()
 }
 
 /// Whether the fragments that end the story in `range` are set solid under its text in one block that a blank
@@ -222,7 +216,9 @@ fn fragments_close_block(units: &[Unit], range: std::ops::Range<usize>) -> bool 
         .count();
     tail > 0
         && tail < range.len()
-        && units[range.end - tail..range.end].iter().all(set_solid)
+        && units[range.end - tail..range.end]
+            .iter()
+            .all(Unit::set_solid)
         && units
             .get(range.end)
             .is_none_or(|next| next.paragraph.blanks_before > 0)
@@ -253,7 +249,7 @@ fn wrapped_headline(story: &[Unit]) -> usize {
         .take_while(|unit| unit.kind == UnitKind::Fragment)
         .count();
     match lines > 1
-        && story[1..lines].iter().all(set_solid)
+        && story[1..lines].iter().all(Unit::set_solid)
         && story.get(lines).is_some_and(opens_header)
     {
         true => lines,
