@@ -19,7 +19,7 @@ pub fn assemble(
 ) -> Segmentation {
     let mut segmentation = Segmentation::default();
     let mut unit_reasons: Vec<Option<&str>> = vec![None; units.len()];
-    let drafts = &headers_to_their_stories(units, drafts);
+    let drafts = &headers_to_their_stories(units, &tails_to_their_stories(units, drafts));
     for (d, draft) in drafts.iter().enumerate() {
         let mut range = draft.units.clone();
         let opening = match draft.chosen {
@@ -35,14 +35,16 @@ pub fn assemble(
         }
         // Fragments after a story's text are not its own, nor is a source credit after it (as "Read more" and
         // share lines after it are not), nor a date line printed above the next story's headline. A
-        // headline-shaped line closing a story stays: real stories end on photo captions without a full stop.
+        // headline-shaped line closing a story stays: real stories end on photo captions without a full stop,
+        // and so do the fragments set solid in the story's block where a blank gap closes it.
         let next_opens_with_headline = drafts
             .get(d + 1)
             .and_then(|next| units.get(next.units.start))
             .is_some_and(|unit| unit.kind == UnitKind::Headline);
+        let tail_in_block = fragments_close_block(units, range.clone());
         while let Some(last) = range.end.checked_sub(1).filter(|&l| l >= range.start) {
             let reason = match units[last].kind {
-                UnitKind::Fragment => "short line after the end of a story",
+                UnitKind::Fragment if !tail_in_block => "short line after the end of a story",
                 UnitKind::SourceLine => "source line after the end of a story",
                 UnitKind::DateLine if next_opens_with_headline => {
                     "date line above the next story's headline"
@@ -129,6 +131,26 @@ fn headers_to_their_stories(units: &[Unit], drafts: &[Draft]) -> Vec<Draft> {
     drafts
 }
 
+/// Gives back to the story above it a draft of nothing but fragments set solid under that story's text and
+/// closed by a blank gap (a caption the boundary model took for a headline): they are the story's own tail.
+fn tails_to_their_stories(units: &[Unit], drafts: &[Draft]) -> Vec<Draft> {
+    let mut kept: Vec<Draft> = Vec::with_capacity(drafts.len());
+    for draft in drafts {
+        match kept.last_mut() {
+            Some(last)
+                if units[draft.units.clone()]
+                    .iter()
+                    .all(|unit| unit.kind == UnitKind::Fragment)
+                    && fragments_close_block(units, last.units.start..draft.units.end) =>
+            {
+                last.units.end = draft.units.end
+            }
+            _ => kept.push(draft.clone()),
+        }
+    }
+    kept
+}
+
 /// Where the story of the dump's first draft opens: its first unit that is neither loose nor, when the dump
 /// holds several stories (`several_stories`), a date line with no story text after it that opens the dump (a
 /// newsletter's masthead, a clippings file's date) or stands above a headline (a blog's date set solid above
@@ -175,17 +197,31 @@ fn header_above(units: &[Unit], u: usize, floor: usize) -> usize {
     let mut start = u;
     while start > floor && is_header_line(&units[start - 1]) {
         start -= 1;
-        if !set_solid(&units[start]) {
+        if !units[start].set_solid() {
             break;
         }
     }
     start
 }
 
-/// Whether a unit follows the one above with no blank line or dropped line between them (set solid, as the
-/// lines of one headline are).
-fn set_solid(unit: &Unit) -> bool {
-    unit.paragraph.blanks_before == 0 && unit.paragraph.junk_before.is_empty()
+/// Whether the fragments that end the story in `range` are set solid under its text in one block that a blank
+/// gap (or the end of the dump) closes: captions and sentence tails of the story itself, in a dump that sets
+/// its paragraphs solid and parts its stories with blank lines. A fragment after a gap or a dropped line, or
+/// one that the next story follows set solid, cannot be told from a feed header or the next story's kicker.
+fn fragments_close_block(units: &[Unit], range: std::ops::Range<usize>) -> bool {
+    let tail = units[range.clone()]
+        .iter()
+        .rev()
+        .take_while(|unit| unit.kind == UnitKind::Fragment)
+        .count();
+    tail > 0
+        && tail < range.len()
+        && units[range.end - tail..range.end]
+            .iter()
+            .all(Unit::set_solid)
+        && units
+            .get(range.end)
+            .is_none_or(|next| next.paragraph.blanks_before > 0)
 }
 
 /// Lines that cannot open a story on their own.
@@ -213,7 +249,7 @@ fn wrapped_headline(story: &[Unit]) -> usize {
         .take_while(|unit| unit.kind == UnitKind::Fragment)
         .count();
     match lines > 1
-        && story[1..lines].iter().all(set_solid)
+        && story[1..lines].iter().all(Unit::set_solid)
         && story.get(lines).is_some_and(opens_header)
     {
         true => lines,
@@ -294,23 +330,78 @@ mod tests {
     use crate::segment::paragraphs::{group_paragraphs, wrap_width};
     use crate::segment::units::classify_units;
 
-    fn assemble_text(text: &str, one_article: bool) -> Vec<(Option<usize>, Option<String>)> {
+    /// Assembles `text` with stories chosen to start at the 1-based lines `starts`.
+    fn assemble_at(text: &str, one_article: bool, starts: &[usize]) -> Segmentation {
         let lines: Vec<String> = text.lines().map(String::from).collect();
         let kinds = classify_lines(&lines);
         let units = classify_units(group_paragraphs(&lines, &kinds, wrap_width(&lines, &kinds)));
-        let drafts = [Draft {
+        let mut drafts = vec![Draft {
             units: 0..units.len(),
             reason: "first text of the dump".to_string(),
             chosen: false,
         }];
+        for &line in starts {
+            let u = units
+                .iter()
+                .position(|unit| unit.paragraph.first_line() + 1 == line)
+                .expect("a start opens a unit");
+            if let Some(last) = drafts.last_mut() {
+                last.units.end = u;
+            }
+            drafts.push(Draft {
+                units: u..units.len(),
+                reason: "chosen".to_string(),
+                chosen: true,
+            });
+        }
         let mut dump = Dump::new("clippings.txt".to_string(), lines);
         dump.one_article = one_article;
         let sentences = vec![Vec::new(); units.len()];
         assemble(&dump, &kinds, &units, sentences, &drafts)
+    }
+
+    fn assemble_text(text: &str, one_article: bool) -> Vec<(Option<usize>, Option<String>)> {
+        assemble_at(text, one_article, &[])
             .articles
             .into_iter()
             .map(|a| (a.start_line, a.title))
             .collect()
+    }
+
+    fn spans(segmentation: &Segmentation) -> Vec<(usize, usize)> {
+        segmentation
+            .articles
+            .iter()
+            .filter_map(|a| a.start_line.zip(a.end_line))
+            .collect()
+    }
+
+    /// A sentence per line, a blank line between stories: a caption without a full stop set solid under a
+    /// story's last sentence (broken in two by sentence splitting) is the story's own, even where the boundary
+    /// model took it for a start. A short line after a blank gap, or one that the next story follows set solid,
+    /// is not.
+    #[test]
+    fn fragments_set_solid_in_a_story_s_block_stay_in_the_story() {
+        let blocks = "Heavy rain closed the coastal road on Monday and cut off three villages in the north.\n\
+                      Officials said repairs would take a week.\n\
+                      Cut off:\n\
+                      the road north of the harbour on Monday\n\
+                      \n\
+                      The first aid convoy in six weeks reached the besieged town on Tuesday, carrying flour.\n\
+                      Residents said bread had run out.\n\
+                      Trucks at the checkpoint";
+        assert_eq!(spans(&assemble_at(blocks, false, &[6])), [(1, 4), (6, 8)]);
+        assert_eq!(
+            spans(&assemble_at(blocks, false, &[3, 6])),
+            [(1, 4), (6, 8)]
+        );
+        let after_gap = blocks.replacen("Cut off", "\nCut off", 1);
+        assert_eq!(
+            spans(&assemble_at(&after_gap, false, &[7])),
+            [(1, 2), (7, 9)]
+        );
+        let flat = blocks.replacen("\n\n", "\n", 1);
+        assert_eq!(spans(&assemble_at(&flat, false, &[5])), [(1, 2), (5, 7)]);
     }
 
     /// A clippings file opens with its own date; its first story opens at the headline below it, whose own
@@ -348,28 +439,7 @@ mod tests {
                     The first aid convoy in six weeks reached the town on Tuesday, carrying food and medicine.\n\
                     \n\
                     Residents said bread had run out days ago and the clinic had no fuel for its generator.";
-        let lines: Vec<String> = text.lines().map(String::from).collect();
-        let kinds = classify_lines(&lines);
-        let units = classify_units(group_paragraphs(&lines, &kinds, wrap_width(&lines, &kinds)));
-        let byline = units
-            .iter()
-            .position(|unit| matches!(unit.kind, UnitKind::Byline(_)))
-            .expect("the byline is recognised");
-        let drafts = [
-            Draft {
-                units: 0..byline,
-                reason: "first text of the dump".to_string(),
-                chosen: false,
-            },
-            Draft {
-                units: byline..units.len(),
-                reason: "chosen".to_string(),
-                chosen: true,
-            },
-        ];
-        let dump = Dump::new("bulletin.txt".to_string(), lines);
-        let sentences = vec![Vec::new(); units.len()];
-        let segmentation = assemble(&dump, &kinds, &units, sentences, &drafts);
+        let segmentation = assemble_at(text, false, &[11]);
         let spans: Vec<_> = segmentation
             .articles
             .iter()

@@ -2,6 +2,7 @@
 //! ads, teasers, share bars, captions, navigation, sign-up boxes, contact and credit lines), recognised by
 //! generic phrasing and by repetition across the dump.
 
+use super::shape::CLOSERS;
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -35,6 +36,9 @@ pub enum Boilerplate {
     PageNumber,
     /// A line printed several times in the dump in different places.
     Repeated,
+    /// A line of nothing but closing quotes or brackets, which sentence splitting left below the sentence
+    /// they close: neither a paragraph nor a line a story could start after.
+    StrayPunctuation,
 }
 
 impl Boilerplate {
@@ -54,6 +58,7 @@ impl Boilerplate {
             Boilerplate::Credits => "reporting and editing credits",
             Boilerplate::PageNumber => "page number",
             Boilerplate::Repeated => "line repeated across the dump",
+            Boilerplate::StrayPunctuation => "closing punctuation left alone on a line",
         }
     }
 
@@ -151,6 +156,14 @@ static MENU_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| regex(r"\s[|·•]\s")
 
 /// Recognises a boilerplate line by its phrasing alone (repetition is found by [`mark_repeated`]).
 pub fn classify(line: &str) -> Option<Boilerplate> {
+    let marks = line.trim();
+    if !marks.is_empty()
+        && marks
+            .chars()
+            .all(|c| c.is_whitespace() || CLOSERS.contains(&c))
+    {
+        return Some(Boilerplate::StrayPunctuation);
+    }
     let words = crate::script::word_count(line);
     let short = words <= 25;
     if LEGAL.is_match(line) && (words <= 80) {
@@ -288,6 +301,8 @@ mod tests {
                 Boilerplate::Teaser,
             ),
             ("https://example.org/a-story", Boilerplate::Teaser),
+            ("\"", Boilerplate::StrayPunctuation),
+            (" ’ ) ", Boilerplate::StrayPunctuation),
             (
                 "For more information, please contact the press office.",
                 Boilerplate::Contact,

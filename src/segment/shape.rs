@@ -6,7 +6,7 @@ pub use crate::script::word_count;
 
 /// Characters that may close a sentence after its final punctuation: quotes and brackets, full-width ones
 /// included.
-const CLOSERS: &[char] = &[
+pub const CLOSERS: &[char] = &[
     '"', '\'', '”', '’', '»', ')', ']', '」', '』', '）', '】', '》', '〉', '〕', '＂', '］',
 ];
 

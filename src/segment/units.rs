@@ -46,6 +46,12 @@ impl Unit {
         matches!(self.kind, UnitKind::Prose | UnitKind::Digest { .. })
     }
 
+    /// Whether the unit follows the one above with no blank line or dropped line between them (set solid, as
+    /// the lines of one headline or one block of sentences are).
+    pub fn set_solid(&self) -> bool {
+        self.paragraph.blanks_before == 0 && self.paragraph.junk_before.is_empty()
+    }
+
     /// Whether the unit is a byline, date line or source line.
     pub fn is_meta(&self) -> bool {
         matches!(
@@ -56,10 +62,39 @@ impl Unit {
 }
 
 /// Classifies each paragraph, then keeps as headlines only the headline-shaped lines that lead to prose.
+/// A headline-shaped line set solid under story text with a blank gap after it stands closer to the text above
+/// than to the text below: it closes that block (a caption) unless the dump sets its headlines so, which shows
+/// as most of its blank gaps having such a line above them.
 pub fn classify_units(paragraphs: Vec<Paragraph>) -> Vec<Unit> {
     let mut units: Vec<Unit> = paragraphs.into_iter().map(classify).collect();
+    let closes_block = |units: &[Unit], i: usize| {
+        let block = units[..=i]
+            .iter()
+            .rev()
+            .take_while(|u| u.set_solid())
+            .count();
+        units[i].kind == UnitKind::Headline
+            && units[..i]
+                .iter()
+                .rev()
+                .take(block)
+                .any(|u| u.kind == UnitKind::Prose)
+            && units
+                .get(i + 1)
+                .is_some_and(|next| next.paragraph.blanks_before > 0)
+    };
+    let gaps = units
+        .iter()
+        .filter(|u| u.paragraph.blanks_before > 0)
+        .count();
+    let headlines_above_gaps = (0..units.len())
+        .filter(|&i| closes_block(&units, i))
+        .count();
+    let headlines_close_blocks = 2 * headlines_above_gaps > gaps;
     for i in 0..units.len() {
-        if units[i].kind == UnitKind::Headline && !leads_to_prose(&units, i) {
+        if units[i].kind == UnitKind::Headline
+            && (!leads_to_prose(&units, i) || (!headlines_close_blocks && closes_block(&units, i)))
+        {
             units[i].kind = UnitKind::Fragment;
         }
     }
@@ -123,6 +158,61 @@ mod tests {
             blanks_before: 1,
             junk_before: Vec::new(),
         }
+    }
+
+    /// A sentence per line, a blank line between stories: a headline-shaped caption set solid under a story's
+    /// sentences, with the gap after it, closes that story; where every gap of the dump has such a line above
+    /// it, that is how the dump prints its headlines.
+    #[test]
+    fn a_headline_shaped_line_closing_a_block_is_a_headline_only_by_the_dump_s_convention() {
+        let solid = |i: usize, text: &str, blanks_before: usize| Paragraph {
+            blanks_before,
+            ..paragraph(i, text)
+        };
+        let story = |at: usize, blanks_before: usize| {
+            [
+                solid(
+                    at,
+                    "Heavy rain closed the coastal road on Monday.",
+                    blanks_before,
+                ),
+                solid(at + 1, "Rescue boats near the flooded harbour", 0),
+            ]
+        };
+        let last = solid(5, "The first aid convoy reached the town on Tuesday.", 1);
+        let kinds = |paragraphs: Vec<Paragraph>| -> Vec<UnitKind> {
+            classify_units(paragraphs)
+                .into_iter()
+                .map(|u| u.kind)
+                .collect()
+        };
+        let one_caption = [
+            story(0, 0).to_vec(),
+            vec![
+                solid(2, "Officials said the water was falling.", 1),
+                last.clone(),
+            ],
+        ];
+        assert_eq!(
+            kinds(one_caption.concat()),
+            [
+                UnitKind::Prose,
+                UnitKind::Fragment,
+                UnitKind::Prose,
+                UnitKind::Prose,
+            ]
+        );
+        let headlines = [story(0, 0).to_vec(), story(3, 1).to_vec(), vec![last]];
+        assert_eq!(
+            kinds(headlines.concat()),
+            [
+                UnitKind::Prose,
+                UnitKind::Headline,
+                UnitKind::Prose,
+                UnitKind::Headline,
+                UnitKind::Prose,
+            ]
+        );
     }
 
     #[test]
