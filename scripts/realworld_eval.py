@@ -307,6 +307,85 @@ def render_docx(stories, rng):
         return pypandoc.convert_file(path, "plain", extra_args=[f"--columns={rng.choice([72, 90])}"])
 
 
+# ---------------------------------------------------------------------------------------------------- web copy
+
+
+def article_page(story, others, rng):
+    """One story's own page on a news site: navigation, breadcrumbs, the headline, a byline, the body broken by an
+    inline "Read also" box, a share bar, related stories, a comments teaser and a footer."""
+    site = rng.choice(["The Daily Meridian", "Northgate News", "Harbour Post", "Global Desk"])
+    section = rng.choice(SECTIONS)
+    name, date, iso = byline(rng)
+    nav = "".join(f'<li><a href="/{s.lower()}">{s}</a></li>' for s in SECTIONS)
+    headline = html.escape(story["headline"])
+    out = [f"<!DOCTYPE html><html><head><title>{headline} | {site}</title>",
+           f'<meta property="og:title" content="{headline}"><meta name="author" content="{name}">',
+           f'<meta property="article:published_time" content="{iso}"></head><body>',
+           f'<header><a class="logo" href="/">{site}</a><nav><ul>{nav}</ul></nav></header>',
+           f'<main><ol class="breadcrumbs"><li><a href="/">Home</a></li><li><a href="/{section.lower()}">{section}'
+           "</a></li></ol><article>",
+           f"<h1>{headline}</h1>",
+           f'<p class="byline">By <a href="/by/x">{name}</a> | <time datetime="{iso}">{date}</time></p>',
+           '<div class="share">Share: <a href="#">Facebook</a> <a href="#">X</a> <a href="#">Email</a></div>',
+           '<div class="article-body">']
+    box = rng.randint(1, max(1, len(story["paragraphs"]) - 1))
+    for k, paragraph in enumerate(story["paragraphs"]):
+        if k == box and rng.random() < 0.5:
+            out.append(f'<aside class="read-also"><b>Read also:</b> <a href="/r">'
+                       f'{html.escape(rng.choice(others)["headline"])}</a></aside>')
+        out.append(f"<p>{html.escape(paragraph)}</p>")
+    out.append("</div>")
+    if rng.random() < 0.5:
+        out.append(f'<p class="tags">Topics: <a href="/t/1">{section}</a>, <a href="/t/2">{rng.choice(SECTIONS)}</a></p>')
+    out.append("</article>")
+    out.append('<section class="related"><h2>More from ' + section + "</h2><ul>" + "".join(
+        f'<li><a href="/story/{k}">{html.escape(other["headline"])}</a></li>' for k, other in enumerate(others[:3]))
+        + "</ul></section>")
+    out.append('<section class="comments"><h2>Comments (12)</h2><p>Log in to join the conversation.</p></section>')
+    out.append(f'</main><footer><p>&copy; 2026 {site}. All rights reserved.</p><ul><li><a href="/about">About us'
+               '</a></li><li><a href="/privacy">Privacy</a></li></ul></footer></body></html>')
+    return "\n".join(out)
+
+
+def render_trafilatura(stories, rng):
+    """Story pages saved one after the other as trafilatura extracts them (plain text or markdown, with or without
+    its metadata front matter): the clippings a scraper or a research pipeline writes."""
+    import trafilatura
+    fmt, metadata = rng.choice(["txt", "markdown"]), rng.random() < 0.5
+    pages = [article_page(story, [s for s in stories if s is not story], rng) for story in stories]
+    return "\n\n".join(trafilatura.extract(page, output_format=fmt, with_metadata=metadata) or "" for page in pages)
+
+
+def render_readability(stories, rng):
+    """Story pages through readability-lxml (the reader view) and html2text, each under its page title, as a
+    read-it-later export prints them."""
+    import html2text
+    from readability import Document
+    converter = html2text.HTML2Text()
+    converter.body_width = rng.choice([0, 78])
+    rule = rng.choice(["", "-" * 20, "* * *"])
+    parts = []
+    for story in stories:
+        document = Document(article_page(story, [s for s in stories if s is not story], rng))
+        parts.append(f"{document.title()}\n\n{converter.handle(document.summary()).strip()}\n")
+        if rule:
+            parts.append(rule + "\n")
+    return "\n".join(parts)
+
+
+def render_soup(stories, rng):
+    """The front page's text as BeautifulSoup's get_text gives it, one text node per line: the naive scraper."""
+    from bs4 import BeautifulSoup
+    return BeautifulSoup(html_page(stories, rng), "lxml").get_text("\n", strip=True) + "\n"
+
+
+def render_markdownify(stories, rng):
+    """The front page as markdown by markdownify (links, list bullets and heading marks kept), as web clippers and
+    text-for-language-model converters give it."""
+    from markdownify import markdownify
+    return markdownify(html_page(stories, rng), heading_style=rng.choice(["ATX", "UNDERLINED"]))
+
+
 RENDERINGS = {
     "html2text": render_html2text,
     "inscriptis": render_inscriptis,
@@ -316,6 +395,10 @@ RENDERINGS = {
     "pdf-pypdf": render_pypdf,
     "mail": render_mail,
     "docx-pandoc": render_docx,
+    "web-trafilatura": render_trafilatura,
+    "web-readability": render_readability,
+    "web-soup": render_soup,
+    "web-markdownify": render_markdownify,
 }
 
 
