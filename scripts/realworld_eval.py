@@ -248,6 +248,73 @@ def render_pypdf(stories, rng):
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
+def pdf_paper(stories, rng, columns):
+    """A newspaper-style page made with reportlab: a masthead, headlines in bold, a byline in capitals, paragraphs
+    marked only by a first-line indent (no space between them; justified in one column, ragged in several, since
+    PyMuPDF reads reportlab's justified words in narrow columns one per line), a running head with the date and a
+    folio."""
+    from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import inch
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
+
+    paper = rng.choice(["The Evening Ledger", "Valley Courier", "The Coastal Times", "Regional Observer"])
+    date = byline(rng)[1]
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(buffer, pagesize=letter, leftMargin=0.6 * inch, rightMargin=0.6 * inch,
+                          topMargin=0.9 * inch, bottomMargin=0.7 * inch)
+    gap = 0.25 * inch
+    width = (doc.width - (columns - 1) * gap) / columns
+    frames = [Frame(doc.leftMargin + k * (width + gap), doc.bottomMargin, width, doc.height, id=f"c{k}",
+                    leftPadding=0, rightPadding=0) for k in range(columns)]
+
+    def furniture(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Times-Roman", 8)
+        canvas.drawString(doc.leftMargin, letter[1] - 0.55 * inch, f"{paper.upper()}  |  {date}")
+        canvas.drawRightString(letter[0] - doc.rightMargin, letter[1] - 0.55 * inch, f"A{doc.page}")
+        canvas.line(doc.leftMargin, letter[1] - 0.62 * inch, letter[0] - doc.rightMargin, letter[1] - 0.62 * inch)
+        canvas.restoreState()
+
+    doc.addPageTemplates([PageTemplate(id="page", frames=frames, onPage=furniture)])
+    size = 9 if columns > 1 else 10.5
+    body = ParagraphStyle("body", fontName="Times-Roman", fontSize=size, leading=size * 1.2,
+                          alignment=TA_JUSTIFY if columns == 1 else TA_LEFT,
+                          firstLineIndent=12, spaceBefore=0, spaceAfter=0)
+    head = ParagraphStyle("head", fontName="Times-Bold", fontSize=size + 5, leading=size + 7, spaceBefore=10,
+                          spaceAfter=3)
+    credit = ParagraphStyle("credit", fontName="Helvetica", fontSize=size - 2, leading=size, spaceAfter=4)
+    flow = [Paragraph(paper, ParagraphStyle("mast", fontName="Times-Bold", fontSize=22, leading=26, spaceAfter=8))]
+    for story in stories:
+        name, _, _ = byline(rng)
+        flow.append(Paragraph(html.escape(story["headline"]), head))
+        if rng.random() < 0.7:
+            flow.append(Paragraph(f"BY {name.upper()}", credit))
+        for k, paragraph in enumerate(story["paragraphs"]):
+            style = body if k else ParagraphStyle("lead", parent=body, firstLineIndent=0)
+            flow.append(Paragraph(html.escape(paragraph), style))
+        flow.append(Spacer(1, 6))
+    doc.build(flow)
+    return buffer.getvalue()
+
+
+def render_pymupdf(stories, rng):
+    """A two- or three-column newspaper page (pdf_paper) extracted by PyMuPDF, page by page."""
+    import pymupdf
+    with pymupdf.open(stream=pdf_paper(stories, rng, rng.choice([2, 3])), filetype="pdf") as document:
+        return "".join(page.get_text() for page in document)
+
+
+def render_pdfplumber(stories, rng):
+    """A one-column newspaper page (pdf_paper) extracted by pdfplumber, as plain lines or with its layout kept
+    (text placed by its position on the page: indents, padded lines and blank lines for vertical space)."""
+    import pdfplumber
+    layout = rng.random() < 0.5
+    with pdfplumber.open(io.BytesIO(pdf_paper(stories, rng, 1))) as document:
+        return "\n".join(page.extract_text(layout=layout) or "" for page in document.pages)
+
+
 # ---------------------------------------------------------------------------------------------------- e-mail
 
 
@@ -386,6 +453,189 @@ def render_markdownify(stories, rng):
     return markdownify(html_page(stories, rng), heading_style=rng.choice(["ATX", "UNDERLINED"]))
 
 
+# ---------------------------------------------------------------------------------------------------- newsletters
+
+
+def newsletter_page(stories, rng):
+    """An HTML-only newsletter laid out in nested tables as mail tools build them: a preheader, a masthead, an
+    "In this issue" list, each story in its own row (a kicker, the headline, the text, a "Read more" link),
+    spacer rows and a footer with the unsubscribe line."""
+    name = rng.choice(["The Morning Brief", "Crisis Watch Weekly", "World Roundup", "Field Notes"])
+    date = byline(rng)[1]
+    cell = 'style="font-family:Arial,sans-serif;font-size:15px;line-height:22px;color:#333333;padding:0 24px"'
+    out = ['<!DOCTYPE html><html><body style="margin:0;padding:0">',
+           '<table width="100%" cellpadding="0" cellspacing="0" border="0" role="presentation"><tr><td align="center">',
+           '<table width="600" cellpadding="0" cellspacing="0" border="0">',
+           f'<tr><td style="font-size:11px;color:#999999">{html.escape(stories[0]["headline"][:60])}... | '
+           '<a href="https://news.example.org/view">View in browser</a></td></tr>',
+           f'<tr><td align="center"><h1 style="font-size:28px">{name}</h1><p>{date}</p></td></tr>']
+    if rng.random() < 0.7:
+        out.append(f"<tr><td {cell}><p><b>In this issue</b></p><ul>" + "".join(
+            f'<li><a href="#s{i}">{html.escape(s["headline"])}</a></li>' for i, s in enumerate(stories))
+            + "</ul></td></tr>")
+    for i, story in enumerate(stories):
+        out.append('<tr><td height="24" style="font-size:0;line-height:0">&nbsp;</td></tr>')
+        out.append(f"<tr><td {cell}>")
+        if rng.random() < 0.4:
+            out.append(f'<p style="font-size:11px;text-transform:uppercase">{rng.choice(SECTIONS)}</p>')
+        out.append(f'<h2 id="s{i}" style="font-size:20px"><a href="https://news.example.org/s/{i}">'
+                   f'{html.escape(story["headline"])}</a></h2>')
+        for paragraph in story["paragraphs"]:
+            out.append(f"<p>{html.escape(paragraph)}</p>")
+        out.append(f'<p><a href="https://news.example.org/s/{i}">{rng.choice(["Read more", "Read more »", "Continue reading"])}'
+                   "</a></p></td></tr>")
+        if rng.random() < 0.3:
+            out.append('<tr><td align="center" style="background:#eeeeee;padding:12px"><p>ADVERTISEMENT</p>'
+                       '<a href="https://ads.example.org/">Subscribe to our premium briefing</a></td></tr>')
+        out.append('<tr><td><hr style="border:0;border-top:1px solid #dddddd"></td></tr>')
+    out.append(f'<tr><td align="center" style="font-size:11px;color:#999999"><p>You are receiving {name} because '
+               'you signed up on our website.</p><p><a href="https://news.example.org/unsubscribe">Unsubscribe</a> | '
+               '<a href="https://news.example.org/prefs">Update preferences</a></p><p>Example Media, 1 Main Street, '
+               "Springfield</p></td></tr></table></td></tr></table></body></html>")
+    return "\n".join(out)
+
+
+def render_newsletter_html2text(stories, rng):
+    import html2text
+    converter = html2text.HTML2Text()
+    converter.body_width = rng.choice([0, 78])
+    converter.ignore_links = rng.random() < 0.5
+    return converter.handle(newsletter_page(stories, rng))
+
+
+def render_newsletter_inscriptis(stories, rng):
+    from inscriptis import get_text
+    return get_text(newsletter_page(stories, rng))
+
+
+def render_mbox(stories, rng):
+    """One wire or alert message per story in an mbox file (hard-wrapped at 72 or not, a signature below), read
+    back with the mailbox module and printed one after another with their headers, the subject first, as a mail
+    client saves or prints a selection of messages."""
+    import mailbox
+    import tempfile
+    import textwrap
+    from datetime import datetime, timezone
+    from email.utils import format_datetime
+    senders = ["Reuters Alerts <alerts@wire.example.com>", "AFP Desk <desk@afp.example.org>",
+               "ReliefWeb Updates <updates@reliefweb.example.int>", "Newsroom <newsroom@example.net>"]
+    width = rng.choice([0, 72])
+    style = rng.choice(["saved", "printed"])
+    with tempfile.TemporaryDirectory() as tmp:
+        box = mailbox.mbox(os.path.join(tmp, "inbox.mbox"))
+        for story in stories:
+            when = datetime(2026, rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23), rng.randint(0, 59),
+                            tzinfo=timezone.utc)
+            body = [textwrap.fill(p, width) if width else p for p in story["paragraphs"]]
+            message = EmailMessage()
+            message["From"] = rng.choice(senders)
+            message["To"] = "monitoring@example.org"
+            message["Subject"] = story["headline"]
+            message["Date"] = format_datetime(when)
+            message.set_content("\n\n".join(body) + "\n\n-- \nSent by the news desk. Do not reply to this message.\n")
+            box.add(message)
+        box.flush()
+        out = []
+        for message in mailbox.mbox(os.path.join(tmp, "inbox.mbox")):
+            parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+            if style == "saved":
+                head = [f"Subject: {parsed['Subject']}", f"From: {parsed['From']}", f"Date: {parsed['Date']}",
+                        f"To: {parsed['To']}"]
+            else:
+                head = [parsed["Subject"], "1 message", f"{parsed['From']}    {parsed['Date']}", f"To: {parsed['To']}"]
+            out.append("\n".join(head) + "\n\n" + parsed.get_body(preferencelist=("plain",)).get_content())
+        box.close()
+    return ("\n\n" if style == "saved" else "\n" + "-" * 70 + "\n\n").join(out)
+
+
+# ---------------------------------------------------------------------------------------------------- feeds and books
+
+
+def render_feed(stories, rng):
+    """An RSS 2.0 feed (title, link, date, author, summary and full content:encoded) parsed by feedparser and
+    printed entry by entry, the body through html2text, as a feed reader's export gives it."""
+    import feedparser
+    import html2text
+    from email.utils import format_datetime
+    from datetime import datetime, timezone
+    from xml.sax.saxutils import escape
+    channel = rng.choice(["World News", "Humanitarian Updates", "Top Stories"])
+    items = []
+    for i, story in enumerate(stories):
+        name, _, _ = byline(rng)
+        when = datetime(2026, rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23), tzinfo=timezone.utc)
+        content = "".join(f"<p>{html.escape(p)}</p>" for p in story["paragraphs"])
+        items.append(f"<item><title>{escape(story['headline'])}</title><link>https://news.example.org/s/{i}</link>"
+                     f"<guid>https://news.example.org/s/{i}</guid><pubDate>{format_datetime(when)}</pubDate>"
+                     f"<dc:creator>{name}</dc:creator><description>{escape(story['paragraphs'][0][:200])}...</description>"
+                     f"<content:encoded><![CDATA[{content}]]></content:encoded></item>")
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+           'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+           f"<channel><title>{channel}</title><link>https://news.example.org/</link>"
+           f"<description>{channel} from Example Media</description>{''.join(items)}</channel></rss>")
+    feed = feedparser.parse(xml)
+    converter = html2text.HTML2Text()
+    converter.body_width = rng.choice([0, 78])
+    summary = rng.random() < 0.5
+    out = [f"{feed.feed.title}\n{feed.feed.link}\n"]
+    for entry in feed.entries:
+        lines = [entry.title, entry.link, f"{entry.published} | {entry.author}"]
+        if summary:
+            lines.append(f"Summary: {entry.summary}")
+        out.append("\n".join(lines) + "\n\n" + converter.handle(entry.content[0].value).strip() + "\n")
+    return "\n".join(out)
+
+
+def render_epub(stories, rng):
+    """An e-book of the stories (one chapter each, with a navigation page) made with ebooklib, read back with
+    ebooklib in spine order and turned to text by html2text."""
+    import html2text
+    import tempfile
+    from ebooklib import ITEM_DOCUMENT, epub
+    book = epub.EpubBook()
+    book.set_identifier("digest-1")
+    book.set_title(rng.choice(["News Digest", "Weekly Reader", "The Week in Review"]))
+    book.set_language("en")
+    chapters = []
+    for i, story in enumerate(stories):
+        name, date, _ = byline(rng)
+        chapter = epub.EpubHtml(title=story["headline"], file_name=f"story{i}.xhtml", lang="en")
+        chapter.content = (f"<h1>{html.escape(story['headline'])}</h1><p><i>{name} | {date}</i></p>"
+                           + "".join(f"<p>{html.escape(p)}</p>" for p in story["paragraphs"]))
+        book.add_item(chapter)
+        chapters.append(chapter)
+    book.toc = chapters
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav"] + chapters
+    converter = html2text.HTML2Text()
+    converter.body_width = rng.choice([0, 78])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "digest.epub")
+        epub.write_epub(path, book)
+        read = epub.read_epub(path)
+        documents = {item.get_id(): item for item in read.get_items_of_type(ITEM_DOCUMENT)}
+        return "\n".join(converter.handle(documents[key].get_content().decode("utf-8"))
+                         for key, _ in read.spine if key in documents)
+
+
+def render_odt(stories, rng):
+    """An OpenDocument text (written by pandoc from HTML: headings, a bold dateline, paragraphs) read back by
+    pandoc as plain text, as an office export of a press review gives it."""
+    import pypandoc
+    import tempfile
+    parts = [f"<h1>Press review, {byline(rng)[1]}</h1>"]
+    for story in stories:
+        name, date, _ = byline(rng)
+        parts.append(f"<h2>{html.escape(story['headline'])}</h2><p><strong>{rng.choice(['Reuters', 'AFP', 'AP'])}"
+                     f"</strong> | {date}</p>" + "".join(f"<p>{html.escape(p)}</p>" for p in story["paragraphs"]))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "review.odt")
+        pypandoc.convert_text("".join(parts), "odt", format="html", outputfile=path)
+        return pypandoc.convert_file(path, "plain", extra_args=[f"--columns={rng.choice([72, 90])}",
+                                                                 "--wrap=" + rng.choice(["auto", "none"])])
+
+
 RENDERINGS = {
     "html2text": render_html2text,
     "inscriptis": render_inscriptis,
@@ -393,12 +643,20 @@ RENDERINGS = {
     "pandoc-markdown": render_pandoc_markdown,
     "pdf-pdfminer": render_pdfminer,
     "pdf-pypdf": render_pypdf,
+    "pdf-pymupdf": render_pymupdf,
+    "pdf-pdfplumber": render_pdfplumber,
     "mail": render_mail,
     "docx-pandoc": render_docx,
     "web-trafilatura": render_trafilatura,
     "web-readability": render_readability,
     "web-soup": render_soup,
     "web-markdownify": render_markdownify,
+    "newsletter-html2text": render_newsletter_html2text,
+    "newsletter-inscriptis": render_newsletter_inscriptis,
+    "mbox": render_mbox,
+    "rss-feedparser": render_feed,
+    "epub": render_epub,
+    "odt-pandoc": render_odt,
 }
 
 
