@@ -636,6 +636,24 @@ def render_odt(stories, rng):
                                                                  "--wrap=" + rng.choice(["auto", "none"])])
 
 
+# ---------------------------------------------------------------------------------------------------- exports
+
+
+def render_csv(stories, rng):
+    """A news database's export written by the csv module (comma- or tab-separated, a header row, one row per
+    story: id, date, source, headline, body with its paragraphs inside one quoted field), read as text."""
+    import csv
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=rng.choice([",", "\t"]), lineterminator="\n")
+    writer.writerow(["id", "published", "source", "title", "body"])
+    joiner = rng.choice(["\n\n", "\n"])
+    for story in stories:
+        _, _, iso = byline(rng)
+        writer.writerow([rng.randint(10000, 99999), iso, rng.choice(["Reuters", "AFP", "AP", "BBC", "ReliefWeb"]),
+                         story["headline"], joiner.join(story["paragraphs"])])
+    return buffer.getvalue()
+
+
 RENDERINGS = {
     "html2text": render_html2text,
     "inscriptis": render_inscriptis,
@@ -657,6 +675,7 @@ RENDERINGS = {
     "rss-feedparser": render_feed,
     "epub": render_epub,
     "odt-pandoc": render_odt,
+    "csv-export": render_csv,
 }
 
 
