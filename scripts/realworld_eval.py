@@ -453,6 +453,33 @@ def render_markdownify(stories, rng):
     return markdownify(html_page(stories, rng), heading_style=rng.choice(["ATX", "UNDERLINED"]))
 
 
+def render_blog(stories, rng):
+    """A blog's archive page (posts grouped under day headings, each closed by a "Posted by ... | comments |
+    Labels" footer, "Newer posts / Older posts" at the foot) converted to markdown by pandoc (GitHub or
+    CommonMark flavour, with or without the raw `<div>` tags pandoc keeps), as a site converted for an archive
+    or a language model gives it."""
+    import pypandoc
+    blog = rng.choice(["Field Dispatches", "The Long Read Blog", "Notes from the Newsroom", "Aid Worker Diaries"])
+    out = [f'<html><body><header><h1><a href="/">{blog}</a></h1><p>Stories we are following</p></header>',
+           '<nav><a href="/">Home</a> | <a href="/about">About</a> | <a href="/archive">Archive</a></nav><main>']
+    day = None
+    for i, story in enumerate(stories):
+        name, date, _ = byline(rng)
+        if day is None or rng.random() < 0.6:
+            day = date
+            out.append(f'<h2 class="date-header"><span>{rng.choice(["Monday", "Tuesday", "Friday"])}, {day}</span></h2>')
+        out.append(f'<div class="post"><h3 class="post-title"><a href="/{i}.html">{html.escape(story["headline"])}</a></h3>')
+        out.append("".join(f"<p>{html.escape(p)}</p>" for p in story["paragraphs"]))
+        out.append(f'<div class="post-footer">Posted by {name} at {rng.randint(1, 12)}:{rng.randint(0, 59):02d} '
+                   f'{rng.choice(["AM", "PM"])} | <a href="/{i}.html#comments">{rng.randint(0, 9)} comments</a> | '
+                   f'Labels: <a href="/l/1">{rng.choice(SECTIONS)}</a>, <a href="/l/2">{rng.choice(SECTIONS)}</a></div></div>')
+    out.append('</main><p><a href="/newer">Newer posts</a> | <a href="/">Home</a> | <a href="/older">Older posts</a></p>'
+               '<p>Subscribe to: Posts (Atom)</p></body></html>')
+    flavour = rng.choice(["gfm", "commonmark"]) + rng.choice(["", "-raw_html"])
+    return pypandoc.convert_text("\n".join(out), flavour, format="html",
+                                 extra_args=["--wrap=" + rng.choice(["none", "auto"])])
+
+
 # ---------------------------------------------------------------------------------------------------- newsletters
 
 
@@ -669,6 +696,7 @@ RENDERINGS = {
     "web-readability": render_readability,
     "web-soup": render_soup,
     "web-markdownify": render_markdownify,
+    "blog-pandoc": render_blog,
     "newsletter-html2text": render_newsletter_html2text,
     "newsletter-inscriptis": render_newsletter_inscriptis,
     "mbox": render_mbox,
