@@ -11,6 +11,23 @@ Gold spans are found in the tool's output, not predicted from what we fed in: a 
 holds the first words of its headline (or of its body when it has none) and ends at the line that holds the last
 words of its body. A story whose words cannot be found in order is left out of gold and counted.
 
+The renderings (RENDERINGS, at the end), each one way people get news text:
+
+- web copy: a front page through html2text, inscriptis, pandoc, BeautifulSoup's get_text (one text node per
+  line, as a naive scraper writes) and markdownify; story pages through trafilatura (clippings, with or
+  without its metadata front matter) and readability-lxml + html2text (a read-it-later export); a blog archive
+  converted to markdown by pandoc; markdown clippings through pandoc;
+- PDF: a reportlab bulletin through pdfminer and pypdf; newspaper pages (paragraphs marked only by an indent)
+  through PyMuPDF (two or three columns) and pdfplumber (one column, plain or with its layout kept);
+- mail: a MIME newsletter read with the e-mail library; table-layout HTML newsletters through html2text and
+  inscriptis; an mbox of wire messages read with the mailbox module and saved or printed as a mail client does;
+- feeds, documents and exports: an RSS feed parsed by feedparser; Word (python-docx), ODT and EPUB (ebooklib)
+  documents through pandoc or html2text; a CSV export written by the csv module.
+
+Where a tool prints the headline only in a header field (trafilatura's `title:`, a mail's `Subject:`, a CSV
+row), the story starts at that line; a kicker, a blog's day heading or a front matter's `---` above it stays
+outside. Every rendering kept here locates all or all but one of its stories at seeds 7 and 8.
+
     realworld_eval.py --data ../shared/data --out target/realworld [--seed 7] [--dumps 4] [--stories 6]
 
 Writes OUT/<rendering>/<rendering>-NNN.txt, OUT/gold.jsonl (`{dump, family, id, start_line, end_line, title}`, lines
@@ -403,7 +420,8 @@ def article_page(story, others, rng):
         out.append(f"<p>{html.escape(paragraph)}</p>")
     out.append("</div>")
     if rng.random() < 0.5:
-        out.append(f'<p class="tags">Topics: <a href="/t/1">{section}</a>, <a href="/t/2">{rng.choice(SECTIONS)}</a></p>')
+        out.append(f'<p class="tags">Topics: <a href="/t/1">{section}</a>, '
+                   f'<a href="/t/2">{rng.choice(SECTIONS)}</a></p>')
     out.append("</article>")
     out.append('<section class="related"><h2>More from ' + section + "</h2><ul>" + "".join(
         f'<li><a href="/story/{k}">{html.escape(other["headline"])}</a></li>' for k, other in enumerate(others[:3]))
@@ -467,13 +485,17 @@ def render_blog(stories, rng):
         name, date, _ = byline(rng)
         if day is None or rng.random() < 0.6:
             day = date
-            out.append(f'<h2 class="date-header"><span>{rng.choice(["Monday", "Tuesday", "Friday"])}, {day}</span></h2>')
-        out.append(f'<div class="post"><h3 class="post-title"><a href="/{i}.html">{html.escape(story["headline"])}</a></h3>')
+            weekday = rng.choice(["Monday", "Tuesday", "Friday"])
+            out.append(f'<h2 class="date-header"><span>{weekday}, {day}</span></h2>')
+        out.append(f'<div class="post"><h3 class="post-title"><a href="/{i}.html">'
+                   f'{html.escape(story["headline"])}</a></h3>')
         out.append("".join(f"<p>{html.escape(p)}</p>" for p in story["paragraphs"]))
         out.append(f'<div class="post-footer">Posted by {name} at {rng.randint(1, 12)}:{rng.randint(0, 59):02d} '
                    f'{rng.choice(["AM", "PM"])} | <a href="/{i}.html#comments">{rng.randint(0, 9)} comments</a> | '
-                   f'Labels: <a href="/l/1">{rng.choice(SECTIONS)}</a>, <a href="/l/2">{rng.choice(SECTIONS)}</a></div></div>')
-    out.append('</main><p><a href="/newer">Newer posts</a> | <a href="/">Home</a> | <a href="/older">Older posts</a></p>'
+                   f'Labels: <a href="/l/1">{rng.choice(SECTIONS)}</a>, '
+                   f'<a href="/l/2">{rng.choice(SECTIONS)}</a></div></div>')
+    out.append('</main><p><a href="/newer">Newer posts</a> | <a href="/">Home</a> | '
+               '<a href="/older">Older posts</a></p>'
                '<p>Subscribe to: Posts (Atom)</p></body></html>')
     flavour = rng.choice(["gfm", "commonmark"]) + rng.choice(["", "-raw_html"])
     return pypandoc.convert_text("\n".join(out), flavour, format="html",
@@ -509,8 +531,8 @@ def newsletter_page(stories, rng):
                    f'{html.escape(story["headline"])}</a></h2>')
         for paragraph in story["paragraphs"]:
             out.append(f"<p>{html.escape(paragraph)}</p>")
-        out.append(f'<p><a href="https://news.example.org/s/{i}">{rng.choice(["Read more", "Read more »", "Continue reading"])}'
-                   "</a></p></td></tr>")
+        more = rng.choice(["Read more", "Read more »", "Continue reading"])
+        out.append(f'<p><a href="https://news.example.org/s/{i}">{more}</a></p></td></tr>')
         if rng.random() < 0.3:
             out.append('<tr><td align="center" style="background:#eeeeee;padding:12px"><p>ADVERTISEMENT</p>'
                        '<a href="https://ads.example.org/">Subscribe to our premium briefing</a></td></tr>')
@@ -594,7 +616,8 @@ def render_feed(stories, rng):
         content = "".join(f"<p>{html.escape(p)}</p>" for p in story["paragraphs"])
         items.append(f"<item><title>{escape(story['headline'])}</title><link>https://news.example.org/s/{i}</link>"
                      f"<guid>https://news.example.org/s/{i}</guid><pubDate>{format_datetime(when)}</pubDate>"
-                     f"<dc:creator>{name}</dc:creator><description>{escape(story['paragraphs'][0][:200])}...</description>"
+                     f"<dc:creator>{name}</dc:creator>"
+                     f"<description>{escape(story['paragraphs'][0][:200])}...</description>"
                      f"<content:encoded><![CDATA[{content}]]></content:encoded></item>")
     xml = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
            'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
