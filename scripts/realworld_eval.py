@@ -21,8 +21,9 @@ The renderings (RENDERINGS, at the end), each one way people get news text:
   through PyMuPDF (two or three columns) and pdfplumber (one column, plain or with its layout kept);
 - mail: a MIME newsletter read with the e-mail library; table-layout HTML newsletters through html2text and
   inscriptis; an mbox of wire messages read with the mailbox module and saved or printed as a mail client does;
-- feeds, documents and exports: an RSS feed parsed by feedparser; Word (python-docx), ODT and EPUB (ebooklib)
-  documents through pandoc or html2text; a CSV export written by the csv module.
+- feeds, documents and exports: an RSS feed parsed by feedparser; an agency's NITF feed stripped to its text by
+  lxml; Word (python-docx), ODT and EPUB (ebooklib) documents through pandoc or html2text; a CSV export written
+  by the csv module.
 
 Where a tool prints the headline only in a header field (trafilatura's `title:`, a mail's `Subject:`, a CSV
 row), the story starts at that line; a kicker, a blog's day heading or a front matter's `---` above it stays
@@ -636,6 +637,36 @@ def render_feed(stories, rng):
     return "\n".join(out)
 
 
+def render_nitf(stories, rng):
+    """An agency's feed file of NITF 3.x documents (docdata in attributes, hedline, byline, dateline, body
+    paragraphs and a tagline), indented by lxml and stripped to its text nodes (`method="text"`), as a feed is
+    turned to text when nobody writes a converter for it: the indentation stays as lines of spaces."""
+    from lxml import etree
+    feed = etree.Element("feed")
+    for i, story in enumerate(stories):
+        name, date, iso = byline(rng)
+        place = rng.choice(["LONDON", "GENEVA", "NAIROBI", "NEW YORK", "JUBA", "BEIRUT"])
+        nitf = etree.SubElement(feed, "nitf", version="-//IPTC//DTD NITF 3.6//EN")
+        head = etree.SubElement(nitf, "head")
+        docdata = etree.SubElement(head, "docdata")
+        etree.SubElement(docdata, "doc-id", {"id-string": f"WIRE-{iso}-{i:04d}"})
+        etree.SubElement(docdata, "date.issue", norm=iso.replace("-", "") + "T060000Z")
+        body = etree.SubElement(nitf, "body")
+        bodyhead = etree.SubElement(body, "body.head")
+        etree.SubElement(etree.SubElement(bodyhead, "hedline"), "hl1").text = story["headline"]
+        if rng.random() < 0.7:
+            etree.SubElement(bodyhead, "byline").text = f"By {name}"
+        etree.SubElement(bodyhead, "dateline").text = f"{place}, {date}"
+        content = etree.SubElement(body, "body.content")
+        for paragraph in story["paragraphs"]:
+            etree.SubElement(content, "p").text = paragraph
+        if rng.random() < 0.6:
+            etree.SubElement(etree.SubElement(body, "body.end"), "tagline").text = (
+                f"(Reporting by {name}; Editing by {rng.choice(NAMES)})")
+    etree.indent(feed, space=rng.choice(["  ", "\t"]))
+    return etree.tostring(feed, method="text", encoding="unicode")
+
+
 def render_epub(stories, rng):
     """An e-book of the stories (one chapter each, with a navigation page) made with ebooklib, read back with
     ebooklib in spine order and turned to text by html2text."""
@@ -724,6 +755,7 @@ RENDERINGS = {
     "newsletter-inscriptis": render_newsletter_inscriptis,
     "mbox": render_mbox,
     "rss-feedparser": render_feed,
+    "nitf-lxml": render_nitf,
     "epub": render_epub,
     "odt-pandoc": render_odt,
     "csv-export": render_csv,
