@@ -171,11 +171,16 @@ def html_page(stories, rng):
     return "\n".join(out)
 
 
-def render_html2text(stories, rng):
+def html2text_converter(rng):
+    """html2text as the renderings use it: unwrapped or wrapped at 78 columns, its default."""
     import html2text
     converter = html2text.HTML2Text()
     converter.body_width = rng.choice([0, 78])
-    return converter.handle(html_page(stories, rng))
+    return converter
+
+
+def render_html2text(stories, rng):
+    return html2text_converter(rng).handle(html_page(stories, rng))
 
 
 def render_inscriptis(stories, rng):
@@ -445,10 +450,8 @@ def render_trafilatura(stories, rng):
 def render_readability(stories, rng):
     """Story pages through readability-lxml (the reader view) and html2text, each under its page title, as a
     read-it-later export prints them."""
-    import html2text
     from readability import Document
-    converter = html2text.HTML2Text()
-    converter.body_width = rng.choice([0, 78])
+    converter = html2text_converter(rng)
     rule = rng.choice(["", "-" * 20, "* * *"])
     parts = []
     for story in stories:
@@ -546,9 +549,7 @@ def newsletter_page(stories, rng):
 
 
 def render_newsletter_html2text(stories, rng):
-    import html2text
-    converter = html2text.HTML2Text()
-    converter.body_width = rng.choice([0, 78])
+    converter = html2text_converter(rng)
     converter.ignore_links = rng.random() < 0.5
     return converter.handle(newsletter_page(stories, rng))
 
@@ -605,7 +606,6 @@ def render_feed(stories, rng):
     """An RSS 2.0 feed (title, link, date, author, summary and full content:encoded) parsed by feedparser and
     printed entry by entry, the body through html2text, as a feed reader's export gives it."""
     import feedparser
-    import html2text
     from email.utils import format_datetime
     from datetime import datetime, timezone
     from xml.sax.saxutils import escape
@@ -625,8 +625,7 @@ def render_feed(stories, rng):
            f"<channel><title>{channel}</title><link>https://news.example.org/</link>"
            f"<description>{channel} from Example Media</description>{''.join(items)}</channel></rss>")
     feed = feedparser.parse(xml)
-    converter = html2text.HTML2Text()
-    converter.body_width = rng.choice([0, 78])
+    converter = html2text_converter(rng)
     summary = rng.random() < 0.5
     out = [f"{feed.feed.title}\n{feed.feed.link}\n"]
     for entry in feed.entries:
@@ -670,7 +669,6 @@ def render_nitf(stories, rng):
 def render_epub(stories, rng):
     """An e-book of the stories (one chapter each, with a navigation page) made with ebooklib, read back with
     ebooklib in spine order and turned to text by html2text."""
-    import html2text
     import tempfile
     from ebooklib import ITEM_DOCUMENT, epub
     book = epub.EpubBook()
@@ -689,8 +687,7 @@ def render_epub(stories, rng):
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubNav())
     book.spine = ["nav"] + chapters
-    converter = html2text.HTML2Text()
-    converter.body_width = rng.choice([0, 78])
+    converter = html2text_converter(rng)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "digest.epub")
         epub.write_epub(path, book)
