@@ -22,8 +22,8 @@ The renderings (RENDERINGS, at the end), each one way people get news text:
 - mail: a MIME newsletter read with the e-mail library; table-layout HTML newsletters through html2text and
   inscriptis; an mbox of wire messages read with the mailbox module and saved or printed as a mail client does;
 - feeds, documents and exports: an RSS feed parsed by feedparser; an agency's NITF feed stripped to its text by
-  lxml; Word (python-docx), ODT and EPUB (ebooklib) documents through pandoc or html2text; a CSV export written
-  by the csv module.
+  lxml; Word (python-docx; read by pandoc and by python-docx), ODT and EPUB (ebooklib) documents through
+  pandoc or html2text; a CSV export written by the csv module.
 
 Where a tool prints the headline only in a header field (trafilatura's `title:`, a mail's `Subject:`, a CSV
 row), the story starts at that line; a kicker, a blog's day heading or a front matter's `---` above it stays
@@ -375,11 +375,9 @@ def render_mail(stories, rng):
 # ---------------------------------------------------------------------------------------------------- DOCX
 
 
-def render_docx(stories, rng):
-    """A Word document (heading styles, an italic byline, a page header and footer) converted by pandoc."""
+def word_report(stories, rng, path):
+    """Saves a Word document at `path` (heading styles, an italic byline, a page header and footer)."""
     import docx
-    import pypandoc
-    import tempfile
     document = docx.Document()
     document.sections[0].header.paragraphs[0].text = "Media monitoring report - internal"
     document.sections[0].footer.paragraphs[0].text = "Confidential"
@@ -391,10 +389,28 @@ def render_docx(stories, rng):
         run.italic = True
         for paragraph in story["paragraphs"]:
             document.add_paragraph(paragraph)
+    document.save(path)
+
+
+def render_docx(stories, rng):
+    """The Word document converted by pandoc."""
+    import pypandoc
+    import tempfile
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "report.docx")
-        document.save(path)
+        word_report(stories, rng, path)
         return pypandoc.convert_file(path, "plain", extra_args=[f"--columns={rng.choice([72, 90])}"])
+
+
+def render_python_docx(stories, rng):
+    """The Word document read back with python-docx, its paragraphs' text one per line, as scripts commonly
+    extract it: no blank lines, no heading marks, no header or footer."""
+    import docx
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "report.docx")
+        word_report(stories, rng, path)
+        return "\n".join(paragraph.text for paragraph in docx.Document(path).paragraphs) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------------- web copy
@@ -743,6 +759,7 @@ RENDERINGS = {
     "pdf-pdfplumber": render_pdfplumber,
     "mail": render_mail,
     "docx-pandoc": render_docx,
+    "docx-python-docx": render_python_docx,
     "web-trafilatura": render_trafilatura,
     "web-readability": render_readability,
     "web-soup": render_soup,
