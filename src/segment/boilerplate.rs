@@ -35,6 +35,9 @@ pub enum Boilerplate {
     PageNumber,
     /// A line printed several times in the dump in different places.
     Repeated,
+    /// A field under a headline printed in a field (a mail's `From:` and `Date:`, front matter's `author:`
+    /// and the rule closing it) or a setext heading's underline: the story's header, not a start.
+    Header,
 }
 
 impl Boilerplate {
@@ -54,6 +57,7 @@ impl Boilerplate {
             Boilerplate::Credits => "reporting and editing credits",
             Boilerplate::PageNumber => "page number",
             Boilerplate::Repeated => "line repeated across the dump",
+            Boilerplate::Header => "header field or underline under a headline",
         }
     }
 

@@ -83,6 +83,17 @@ static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(source|sources|via|agency|origin|filed( from)?|location|section)\s*:\s*\S.{0,60}$",
     )
 });
+/// A field printed above a story whose value is its headline: a mail's `Subject:` (after any `Re:` or
+/// `Fwd:`), front matter's `title:`, perhaps quoted.
+static HEADLINE_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r#"^(?i:subject|title|headline)\s*:\s+(?:(?i:re|fwd?|fw|aw|wg)\s*:\s*)*["']?(\S.*?)["']?\s*$"#,
+    )
+});
+/// A `name: value` field of a mail header or front matter: one word, a colon, then the value or nothing.
+static FIELD: LazyLock<Regex> = LazyLock::new(|| regex(r"^[A-Za-z][A-Za-z0-9_-]{0,30}:(?:\s|$)"));
+/// A line that is one markdown link, `[Floods hit the north](/story/1)`: its text.
+static LINK: LazyLock<Regex> = LazyLock::new(|| regex(r"^\[([^\[\]]+)\]\([^()\s]*\)$"));
 static HEADLINE_NUMBER: LazyLock<Regex> = LazyLock::new(|| regex(r"^\d{1,3}[.)]\s+"));
 static DIGEST_ITEM: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^\s*\d{1,3}[.)]\s+([^:]{3,200}?):\s+(\S.*)$"));
@@ -150,10 +161,30 @@ pub fn is_source_line(line: &str) -> bool {
     word_count(line) <= 8 && SOURCE_LINE.is_match(line)
 }
 
-/// A headline as it should be kept as a title: without markdown heading marks, list numbering or bold
-/// markers around it.
+/// The headline in a field that holds it (`Subject: Floods hit the north` gives `Floods hit the north`):
+/// mail, front matter and feed exports print a story's headline so, above the story's other fields.
+pub fn headline_field(line: &str) -> Option<&str> {
+    HEADLINE_FIELD
+        .captures(line.trim())
+        .and_then(|captures| captures.get(1))
+        .map(|m| m.as_str())
+        .filter(|title| word_count(title) >= 2)
+}
+
+/// Whether the line is a `name: value` field (`From: Desk <desk@example.org>`, `author: Jane Doe`,
+/// `fingerprint: "20020a24"`), as printed in a mail header or front matter.
+pub fn is_field(line: &str) -> bool {
+    FIELD.is_match(line.trim())
+}
+
+/// A headline as it should be kept as a title: without markdown heading marks, list numbering, bold
+/// markers or a link around it.
 pub fn headline_text(line: &str) -> &str {
     let line = line.trim().trim_start_matches('#').trim_start();
+    let line = LINK
+        .captures(line)
+        .and_then(|captures| captures.get(1))
+        .map_or(line, |m| m.as_str().trim());
     let line = HEADLINE_NUMBER
         .find(line)
         .map_or(line, |m| &line[m.end()..]);
@@ -285,6 +316,27 @@ mod tests {
         assert_eq!(
             headline_text("Magnitude 6.1 earthquake shakes Turkey"),
             "Magnitude 6.1 earthquake shakes Turkey"
+        );
+    }
+
+    #[test]
+    fn headlines_in_fields() {
+        assert_eq!(
+            headline_field("Subject: Fwd: Re: Floods hit the north"),
+            Some("Floods hit the north")
+        );
+        assert_eq!(
+            headline_field("title: \"Floods hit the north\""),
+            Some("Floods hit the north")
+        );
+        assert_eq!(headline_field("Subject: Update"), None);
+        assert_eq!(headline_field("Title of the report was changed."), None);
+        assert!(is_field("fingerprint: \"20020a24\""));
+        assert!(is_field("author:"));
+        assert!(!is_field("The agency said: no more trucks."));
+        assert_eq!(
+            headline_text("## [Floods hit the north](/story/1)"),
+            "Floods hit the north"
         );
     }
 
