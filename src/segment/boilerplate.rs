@@ -38,6 +38,8 @@ pub enum Boilerplate {
     /// A field under a headline printed in a field (a mail's `From:` and `Date:`, front matter's `author:`
     /// and the rule closing it) or a setext heading's underline: the story's header, not a start.
     Header,
+    /// A mail signature under its `-- ` delimiter.
+    Signature,
 }
 
 impl Boilerplate {
@@ -58,6 +60,7 @@ impl Boilerplate {
             Boilerplate::PageNumber => "page number",
             Boilerplate::Repeated => "line repeated across the dump",
             Boilerplate::Header => "header field or underline under a headline",
+            Boilerplate::Signature => "mail signature",
         }
     }
 
@@ -72,6 +75,7 @@ impl Boilerplate {
                 | Boilerplate::Contact
                 | Boilerplate::Credits
                 | Boilerplate::Repeated
+                | Boilerplate::Signature
         )
     }
 }

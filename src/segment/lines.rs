@@ -23,6 +23,7 @@ pub enum LineKind {
 pub fn classify_lines(lines: &[String]) -> Vec<LineKind> {
     let mut kinds: Vec<LineKind> = lines.iter().map(|line| classify_line(line)).collect();
     mark_headers(lines, &mut kinds);
+    mark_signatures(lines, &mut kinds);
     let candidates: Vec<bool> = kinds
         .iter()
         .zip(lines)
@@ -76,6 +77,25 @@ fn mark_headers(lines: &[String], kinds: &mut [LineKind]) {
             {
                 kinds[i] = header;
             }
+        }
+    }
+}
+
+/// Most lines a mail signature runs to (the usual netiquette limit).
+const MAX_SIGNATURE_LINES: usize = 4;
+
+/// A mail signature: the delimiter line `-- ` (two dashes and a space, as mail software writes it) and the
+/// few lines set solid under it, up to the next blank line; it closes the message's story.
+fn mark_signatures(lines: &[String], kinds: &mut [LineKind]) {
+    for i in 0..lines.len() {
+        if lines[i].trim_end_matches(['\r', '\n']) != "-- " {
+            continue;
+        }
+        let end = (i + 1..lines.len())
+            .find(|&j| kinds[j] == LineKind::Blank)
+            .unwrap_or(lines.len());
+        if (2..=MAX_SIGNATURE_LINES + 1).contains(&(end - i)) {
+            kinds[i..end].fill(LineKind::Boilerplate(Boilerplate::Signature));
         }
     }
 }
@@ -149,6 +169,9 @@ mod tests {
             "",
             "Rivers burst their banks on Monday.",
             "",
+            "-- ",
+            "Sent by the desk. Do not reply.",
+            "",
             "Subject: Re: Talks resume in Geneva",
             "From: News Desk <desk@example.org>",
             "",
@@ -159,10 +182,12 @@ mod tests {
         assert_eq!(kinds[0], LineKind::Text);
         assert_eq!(&kinds[1..4], &[header; 3]);
         assert_eq!(kinds[5], LineKind::Text);
-        assert_eq!((kinds[7], kinds[8]), (LineKind::Text, header));
+        let signature = LineKind::Boilerplate(Boilerplate::Signature);
+        assert_eq!(&kinds[7..9], &[signature; 2]);
+        assert_eq!((kinds[10], kinds[11]), (LineKind::Text, header));
         let shown = shown_lines(&lines, &kinds);
         assert_eq!(shown[0], "Floods hit the north of the country");
-        assert_eq!(shown[7], "Talks resume in Geneva");
+        assert_eq!(shown[10], "Talks resume in Geneva");
         assert_eq!(shown[5], lines[5]);
     }
 
