@@ -68,7 +68,7 @@ static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DATE_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"(?i)^(?:{MONTH}|{WEEKDAY}|\d{{1,4}}(?:[./:-]\d{{1,4}}){{0,2}}(?:am|pm)?|[ap]\.?m\.?|hours?|hrs?|minutes?|mins?|days?|ago|gmt|utc|bst|cet|cest|est|edt|pst|pdt|eat|wat|cat|ist|local|time|at|on|\||·|-|–|—)[,.]?$"
+        r"(?i)^(?:{MONTH}|{WEEKDAY}|\d{{1,4}}(?:[./:-]\d{{1,4}}){{0,2}}(?:am|pm)?|[+-]\d{{4}}|[ap]\.?m\.?|hours?|hrs?|minutes?|mins?|days?|ago|gmt|utc|bst|cet|cest|est|edt|pst|pdt|eat|wat|cat|ist|local|time|at|on|\||·|-|–|—)[,.]?$"
     ))
 });
 /// A credit before a date: one to four capitalised words (an agency, a paper, a place) and a comma or a dash,
@@ -77,6 +77,11 @@ static DATE_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"^[*_]*\p{Lu}[\p{L}&.'’-]*(?:\s+(?:\p{Lu}[\p{L}&.'’-]*|of|the|and|de|al|el)){0,3}\s*(?:,|\s[-–—|·])\s*(\S.*?)[*_]*$",
     )
+});
+/// A date, then after a bar or a dot the name of whoever wrote the story, as feed readers print an entry's
+/// date and author: `Thu, 05 Feb 2026 10:00:00 +0000 | Amina Yusuf`.
+static DATE_THEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"^(.*\d.*?)\s+[|·•]\s+\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}$")
 });
 static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -136,6 +141,10 @@ pub fn is_date_line(line: &str) -> bool {
         return false;
     }
     only_date(line)
+        || DATE_THEN_NAME
+            .captures(line)
+            .and_then(|captures| captures.get(1))
+            .is_some_and(|date| only_date(date.as_str()))
         || DATE_CREDIT
             .captures(line)
             .and_then(|captures| captures.get(1))
@@ -283,6 +292,10 @@ mod tests {
         assert!(is_date_line("2026-09-15 08:12 UTC"));
         assert!(is_date_line("Updated 2 hours ago"));
         assert!(is_date_line("Al Jazeera, 23 July 2025"));
+        assert!(is_date_line(
+            "Thu, 05 Feb 2026 10:00:00 +0000 | Amina Yusuf"
+        ));
+        assert!(!is_date_line("Floods in Kenya | Africa"));
         assert!(is_date_line("*Reuters - 3 May 2025*"));
         assert!(is_date_line(
             "The Daily Meridian | Tuesday, 15 September 2026"
