@@ -39,6 +39,11 @@ pub enum Boilerplate {
     /// A line of nothing but closing quotes or brackets, which sentence splitting left below the sentence
     /// they close: neither a paragraph nor a line a story could start after.
     StrayPunctuation,
+    /// A field under a headline printed in a field (a mail's `From:` and `Date:`, front matter's `author:`
+    /// and the rule closing it) or a setext heading's underline: the story's header, not a start.
+    Header,
+    /// A mail signature under its `-- ` delimiter.
+    Signature,
 }
 
 impl Boilerplate {
@@ -59,6 +64,8 @@ impl Boilerplate {
             Boilerplate::PageNumber => "page number",
             Boilerplate::Repeated => "line repeated across the dump",
             Boilerplate::StrayPunctuation => "closing punctuation left alone on a line",
+            Boilerplate::Header => "header field or underline under a headline",
+            Boilerplate::Signature => "mail signature",
         }
     }
 
@@ -73,6 +80,7 @@ impl Boilerplate {
                 | Boilerplate::Contact
                 | Boilerplate::Credits
                 | Boilerplate::Repeated
+                | Boilerplate::Signature
         )
     }
 }

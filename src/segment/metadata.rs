@@ -68,7 +68,7 @@ static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DATE_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"(?i)^(?:{MONTH}|{WEEKDAY}|\d{{1,4}}(?:[./:-]\d{{1,4}}){{0,2}}(?:am|pm)?|[ap]\.?m\.?|hours?|hrs?|minutes?|mins?|days?|ago|gmt|utc|bst|cet|cest|est|edt|pst|pdt|eat|wat|cat|ist|local|time|at|on|\||·|-|–|—)[,.]?$"
+        r"(?i)^(?:{MONTH}|{WEEKDAY}|\d{{1,4}}(?:[./:-]\d{{1,4}}){{0,2}}(?:am|pm)?|[+-]\d{{4}}|[ap]\.?m\.?|hours?|hrs?|minutes?|mins?|days?|ago|gmt|utc|bst|cet|cest|est|edt|pst|pdt|eat|wat|cat|ist|local|time|at|on|\||·|-|–|—)[,.]?$"
     ))
 });
 /// A credit before a date: one to four capitalised words (an agency, a paper, a place) and a comma or a dash,
@@ -78,11 +78,27 @@ static DATE_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
         r"^[*_]*\p{Lu}[\p{L}&.'’-]*(?:\s+(?:\p{Lu}[\p{L}&.'’-]*|of|the|and|de|al|el)){0,3}\s*(?:,|\s[-–—|·])\s*(\S.*?)[*_]*$",
     )
 });
+/// A date, then after a bar or a dot the name of whoever wrote the story, as feed readers print an entry's
+/// date and author: `Thu, 05 Feb 2026 10:00:00 +0000 | Amina Yusuf`.
+static DATE_THEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"^(.*\d.*?)\s+[|·•]\s+\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}$")
+});
 static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?i)^(source|sources|via|agency|origin|filed( from)?|location|section)\s*:\s*\S.{0,60}$",
     )
 });
+/// A field printed above a story whose value is its headline: a mail's `Subject:` (after any `Re:` or
+/// `Fwd:`), front matter's `title:`, perhaps quoted.
+static HEADLINE_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r#"^(?i:subject|title|headline)\s*:\s+(?:(?i:re|fwd?|fw|aw|wg)\s*:\s*)*["']?(\S.*?)["']?\s*$"#,
+    )
+});
+/// A `name: value` field of a mail header or front matter: one word, a colon, then the value or nothing.
+static FIELD: LazyLock<Regex> = LazyLock::new(|| regex(r"^[A-Za-z][A-Za-z0-9_-]{0,30}:(?:\s|$)"));
+/// A line that is one markdown link, `[Floods hit the north](/story/1)`: its text.
+static LINK: LazyLock<Regex> = LazyLock::new(|| regex(r"^\[([^\[\]]+)\]\([^()\s]*\)$"));
 static HEADLINE_NUMBER: LazyLock<Regex> = LazyLock::new(|| regex(r"^\d{1,3}[.)]\s+"));
 static DIGEST_ITEM: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^\s*\d{1,3}[.)]\s+([^:]{3,200}?):\s+(\S.*)$"));
@@ -125,6 +141,10 @@ pub fn is_date_line(line: &str) -> bool {
         return false;
     }
     only_date(line)
+        || DATE_THEN_NAME
+            .captures(line)
+            .and_then(|captures| captures.get(1))
+            .is_some_and(|date| only_date(date.as_str()))
         || DATE_CREDIT
             .captures(line)
             .and_then(|captures| captures.get(1))
@@ -150,10 +170,30 @@ pub fn is_source_line(line: &str) -> bool {
     word_count(line) <= 8 && SOURCE_LINE.is_match(line)
 }
 
-/// A headline as it should be kept as a title: without markdown heading marks, list numbering or bold
-/// markers around it.
+/// The headline in a field that holds it (`Subject: Floods hit the north` gives `Floods hit the north`):
+/// mail, front matter and feed exports print a story's headline so, above the story's other fields.
+pub fn headline_field(line: &str) -> Option<&str> {
+    HEADLINE_FIELD
+        .captures(line.trim())
+        .and_then(|captures| captures.get(1))
+        .map(|m| m.as_str())
+        .filter(|title| word_count(title) >= 2)
+}
+
+/// Whether the line is a `name: value` field (`From: Desk <desk@example.org>`, `author: Jane Doe`,
+/// `fingerprint: "20020a24"`), as printed in a mail header or front matter.
+pub fn is_field(line: &str) -> bool {
+    FIELD.is_match(line.trim())
+}
+
+/// A headline as it should be kept as a title: without markdown heading marks, list numbering, bold
+/// markers or a link around it.
 pub fn headline_text(line: &str) -> &str {
     let line = line.trim().trim_start_matches('#').trim_start();
+    let line = LINK
+        .captures(line)
+        .and_then(|captures| captures.get(1))
+        .map_or(line, |m| m.as_str().trim());
     let line = HEADLINE_NUMBER
         .find(line)
         .map_or(line, |m| &line[m.end()..]);
@@ -252,6 +292,10 @@ mod tests {
         assert!(is_date_line("2026-09-15 08:12 UTC"));
         assert!(is_date_line("Updated 2 hours ago"));
         assert!(is_date_line("Al Jazeera, 23 July 2025"));
+        assert!(is_date_line(
+            "Thu, 05 Feb 2026 10:00:00 +0000 | Amina Yusuf"
+        ));
+        assert!(!is_date_line("Floods in Kenya | Africa"));
         assert!(is_date_line("*Reuters - 3 May 2025*"));
         assert!(is_date_line(
             "The Daily Meridian | Tuesday, 15 September 2026"
@@ -285,6 +329,27 @@ mod tests {
         assert_eq!(
             headline_text("Magnitude 6.1 earthquake shakes Turkey"),
             "Magnitude 6.1 earthquake shakes Turkey"
+        );
+    }
+
+    #[test]
+    fn headlines_in_fields() {
+        assert_eq!(
+            headline_field("Subject: Fwd: Re: Floods hit the north"),
+            Some("Floods hit the north")
+        );
+        assert_eq!(
+            headline_field("title: \"Floods hit the north\""),
+            Some("Floods hit the north")
+        );
+        assert_eq!(headline_field("Subject: Update"), None);
+        assert_eq!(headline_field("Title of the report was changed."), None);
+        assert!(is_field("fingerprint: \"20020a24\""));
+        assert!(is_field("author:"));
+        assert!(!is_field("The agency said: no more trucks."));
+        assert_eq!(
+            headline_text("## [Floods hit the north](/story/1)"),
+            "Floods hit the north"
         );
     }
 

@@ -492,9 +492,10 @@ impl CuelessProse {
 impl Segmenter for DumpSegmenter {
     fn prepare(&self, dump: &Dump, splitter: &dyn SentenceSplitter) -> PreparedDump {
         let kinds = lines::classify_lines(&dump.lines);
-        let wrap = paragraphs::wrap_width(&dump.lines, &kinds);
-        let units = units::classify_units(paragraphs::group_paragraphs(&dump.lines, &kinds, wrap));
-        let candidates = features::candidates(&dump.lines, &kinds, &units, wrap);
+        let shown = lines::shown_lines(&dump.lines, &kinds);
+        let wrap = paragraphs::wrap_width(&shown, &kinds);
+        let units = units::classify_units(paragraphs::group_paragraphs(&shown, &kinds, wrap));
+        let candidates = features::candidates(&shown, &kinds, &units, wrap);
         let mut words_before = Vec::with_capacity(candidates.len());
         let mut total_words = 0;
         let mut next = candidates.iter().map(|c| c.line).peekable();
