@@ -7,6 +7,10 @@ own synthesiser, so its blind spots are not ours. Stories are ones no boundary m
 cnndm article (scripts/train-segmenter leaves cnndm out) and the validation split of xsum and reliefweb (xxh3-64
 of the id modulo 5 is 0, as in src/synth/source.rs).
 
+`--split train` renders instead only training-split xsum and reliefweb stories (never cnndm, never a validation
+story; the dev stories are written for dev and are in neither corpus), for scripts/train-segmenter to learn
+from real tools' output.
+
 Gold spans are found in the tool's output, not predicted from what we fed in: a story starts at the line that
 holds the first words of its headline (or of its body when it has none) and ends at the line that holds the last
 words of its body. A story whose words cannot be found in order is left out of gold and counted.
@@ -30,6 +34,7 @@ row), the story starts at that line; a kicker, a blog's day heading or a front m
 outside. Every rendering kept here locates all or all but one of its stories at seeds 7 and 8.
 
     realworld_eval.py --data ../shared/data --out target/realworld [--seed 7] [--dumps 4] [--stories 6]
+                      [--split validation|train]
 
 Writes OUT/<rendering>/<rendering>-NNN.txt, OUT/gold.jsonl (`{dump, family, id, start_line, end_line, title}`, lines
 1-based, `family` = the rendering) and prints how many stories each rendering located.
@@ -83,9 +88,9 @@ def headline_of(summary):
     return first[:1].upper() + first[1:]
 
 
-def load_stories(data, rng, per_corpus):
+def load_stories(data, rng, per_corpus, split="validation"):
     """Real stories as {id, headline, paragraphs}: cnndm (all; cut into paragraphs of 1-3 sentences), xsum and
-    reliefweb (validation split only), 120 to 900 words each."""
+    reliefweb (the stories of `split` only), 120 to 900 words each."""
     stories = []
 
     def records(name):
@@ -101,7 +106,7 @@ def load_stories(data, rng, per_corpus):
             rest = rest[take:]
         pool.append(("cnndm", record["id"], headline_of(record["summary"]), parts))
     for record in records("xsum/articles.jsonl"):
-        if not is_validation(record["id"]):
+        if is_validation(record["id"]) != (split == "validation"):
             continue
         text = record["text"]
         if text.startswith("Share this with"):
@@ -109,7 +114,7 @@ def load_stories(data, rng, per_corpus):
         parts = [clean(line) for line in text.split("\n") if len(clean(line)) > 1]
         pool.append(("xsum", record["id"], headline_of(record["summary"]), parts))
     for record in records("reliefweb/reports.jsonl"):
-        if not is_validation(record["id"]):
+        if is_validation(record["id"]) != (split == "validation"):
             continue
         first, _, rest = record["text"].partition("\n")
         title = first.split(" **")[0].strip()
@@ -826,9 +831,17 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--dumps", type=int, default=4, help="dumps per rendering")
     parser.add_argument("--stories", type=int, default=6, help="stories per dump")
+    parser.add_argument("--split", choices=["validation", "train"], default="validation",
+                        help="validation: cnndm and validation-split stories (the check); train: training-split "
+                             "xsum and reliefweb stories only (to train on)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    stories = load_stories(args.data, rng, {"cnndm": 24, "xsum": 12, "reliefweb": 12})
+    if args.split == "validation":
+        stories = load_stories(args.data, rng, {"cnndm": 24, "xsum": 12, "reliefweb": 12})
+    else:
+        # A pool as varied as the dumps drawn from it: every story at most about twice.
+        pool = max(48, args.dumps * args.stories * len(RENDERINGS) // 2)
+        stories = load_stories(args.data, rng, {"xsum": pool // 2, "reliefweb": pool - pool // 2}, "train")
     gold, dropped = [], 0
     print(f"{'rendering':<16} {'dumps':>5} {'stories':>8} {'located':>8}")
     for rendering, render in RENDERINGS.items():

@@ -4,7 +4,7 @@
 of the training dumps. Writes the trees as the small JSON file `src/segment/model.rs` reads. Deterministic
 (fixed seeds, one thread, deterministic LightGBM).
 
-    train_segmenter.py FEATURES.jsonl --out MODEL.json [--train-sets train,train2] [--without-family F]
+    train_segmenter.py FEATURES.jsonl --out MODEL.json [--train-sets train,train2] [--without-family F[,G]]
                        [--prior-from MODEL.json]
 
 Trains on every set of training-split dumps in FEATURES.jsonl (as scripts/train-segmenter exported them),
@@ -40,14 +40,14 @@ ROUNDS = 400
 FOLDS = 4
 
 
-def load(path, sets, without_family):
-    """The dumps of the named sets (None: every set of training-split dumps), without one family's."""
+def load(path, sets, without_families):
+    """The dumps of the named sets (None: every set of training-split dumps), without the named families'."""
     dumps = []
     with open(path) as f:
         for line in f:
             d = json.loads(line)
             chosen = d["split"] == "train" if sets is None else d["set"] in sets
-            if chosen and d["family"] != without_family and d["lines"]:
+            if chosen and d["family"] not in without_families and d["lines"]:
                 dumps.append(d)
     return dumps
 
@@ -175,11 +175,11 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--names", required=True, help="the feature names, one a line")
     parser.add_argument("--train-sets", default=None, help="comma-separated (default: every training set)")
-    parser.add_argument("--without-family", default=None)
+    parser.add_argument("--without-family", default=None, help="comma-separated families to leave out")
     parser.add_argument("--prior-from", default=None, help="take the prior's weights from this model")
     args = parser.parse_args()
     sets = args.train_sets.split(",") if args.train_sets else None
-    dumps = load(args.features, sets, args.without_family)
+    dumps = load(args.features, sets, args.without_family.split(",") if args.without_family else [])
     trained_on = ",".join(sorted({d["set"] for d in dumps}, key=lambda s: (len(s), s)))
     x, y = matrix(dumps)
     print(f"{len(dumps)} training dumps, {len(y)} candidate lines, {int(y.sum())} starts; "

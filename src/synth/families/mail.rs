@@ -1,5 +1,6 @@
 //! E-mail newsletters: mail headers and a greeting, stories, a signature and an unsubscribe footer; at times
-//! forwarded or replied to, with the whole newsletter quoted under `> `.
+//! forwarded or replied to, with the whole newsletter quoted under `> `. Some list the stories' headlines
+//! under "IN THIS ISSUE" before the first story, and some print headlines in capitals.
 
 use super::{Body, Dress};
 use crate::synth::source::SourceArticle;
@@ -103,6 +104,33 @@ pub(super) fn newsletter(articles: &[SourceArticle], rng: &mut dyn RngCore, out:
         0
     };
     let (stories, in_brief) = articles.split_at(articles.len() - briefs);
+    let capitals = if rng.gen_bool(0.3) {
+        rng.gen_range(0.3..=1.0)
+    } else {
+        0.0
+    };
+    let dressed_stories: Vec<_> = stories
+        .iter()
+        .map(|article| {
+            let mut dressed = dress.dress(article, rng);
+            if rng.gen_bool(capitals) {
+                dressed.headline = dressed.headline.map(|h| h.to_uppercase());
+            }
+            dressed
+        })
+        .collect();
+    if rng.gen_bool(0.3) {
+        out.furniture(
+            *["IN THIS ISSUE", "In this issue:", "Today's stories"]
+                .choose(rng)
+                .unwrap_or(&"IN THIS ISSUE"),
+        );
+        let bullet = super::bullet(rng);
+        for headline in dressed_stories.iter().filter_map(|d| d.headline.as_ref()) {
+            out.furniture(format!("{bullet}{headline}"));
+        }
+        out.blank();
+    }
     if sections {
         out.furniture(
             *[
@@ -117,7 +145,7 @@ pub(super) fn newsletter(articles: &[SourceArticle], rng: &mut dyn RngCore, out:
         );
         out.blank();
     }
-    for (index, article) in stories.iter().enumerate() {
+    for (index, (article, dressed)) in stories.iter().zip(&dressed_stories).enumerate() {
         if index > 0 {
             if between.is_empty() {
                 out.blanks(1 + usize::from(rng.gen_bool(0.3)));
@@ -127,7 +155,6 @@ pub(super) fn newsletter(articles: &[SourceArticle], rng: &mut dyn RngCore, out:
                 out.blank();
             }
         }
-        let dressed = dress.dress(article, rng);
         dressed.begin(article, out);
         if let Some(headline) = &dressed.headline {
             out.line(format!("{marker}{headline}"));

@@ -1,6 +1,8 @@
 //! Text extracted from a PDF bulletin: pages of a fixed number of lines with a running head, footnotes and a
 //! page number, hard-wrapped and hyphenated body text, and page breaks that fall wherever the page is full,
-//! mid-paragraph included (that furniture is then inside the article's span).
+//! mid-paragraph included (that furniture is then inside the article's span). Some bulletins are set in two
+//! columns (narrow lines, headlines broken over several short lines, as pdfminer prints them), and some
+//! extractors print no blank line at all (as pypdf does), so paragraphs, stories and furniture run together.
 
 use super::{Body, Dress};
 use crate::synth::source::SourceArticle;
@@ -19,6 +21,8 @@ struct Pager {
     number_style: usize,
     footnote_rate: f64,
     form_feed: bool,
+    /// Whether the extractor prints blank lines at all.
+    blanks: bool,
 }
 
 impl Pager {
@@ -57,12 +61,15 @@ impl Pager {
             number_style: rng.gen_range(0..4),
             footnote_rate: rng.gen_range(0.0..0.5),
             form_feed: rng.gen_bool(0.5),
+            blanks: true,
         }
     }
 
     /// Writes the page's foot (footnotes, page number) and the next page's running head.
     fn break_page(&mut self, rng: &mut dyn RngCore, out: &mut DumpWriter) {
-        out.blank();
+        if self.blanks {
+            out.blank();
+        }
         if rng.gen_bool(self.footnote_rate) {
             for number in 1..=rng.gen_range(1..=2) {
                 let note = [
@@ -91,7 +98,9 @@ impl Pager {
             self.head.clone()
         };
         out.furniture(head);
-        out.blank();
+        if self.blanks {
+            out.blank();
+        }
         self.on_page = 0;
     }
 
@@ -108,22 +117,33 @@ impl Pager {
     }
 
     fn blank(&mut self, rng: &mut dyn RngCore, out: &mut DumpWriter) {
-        self.before_line(rng, out);
-        out.blank();
+        if self.blanks {
+            self.before_line(rng, out);
+            out.blank();
+        }
     }
 }
 
 /// A bulletin extracted from PDF (see the module doc).
 pub(super) fn pdf_text(articles: &[SourceArticle], rng: &mut dyn RngCore, out: &mut DumpWriter) {
     let dress = Dress::random(rng).with_blocks(2, 20);
+    let two_columns = rng.gen_bool(0.35);
+    let width = if two_columns {
+        rng.gen_range(30..=46)
+    } else {
+        rng.gen_range(64..=96)
+    };
     let layout = Body::Wrapped {
-        width: rng.gen_range(64..=96),
+        width,
         hyphenate: rng.gen_bool(0.8),
     };
     let paragraph_gap = usize::from(rng.gen_bool(0.6));
     let mut pager = Pager::new(rng, articles.len());
+    pager.blanks = rng.gen_bool(0.75);
     out.furniture(pager.head.clone());
-    out.blank();
+    if pager.blanks {
+        out.blank();
+    }
     for (index, article) in articles.iter().enumerate() {
         if index > 0 {
             for _ in 0..rng.gen_range(1..=2) {
@@ -133,7 +153,15 @@ pub(super) fn pdf_text(articles: &[SourceArticle], rng: &mut dyn RngCore, out: &
         let dressed = dress.dress(article, rng);
         dressed.begin(article, out);
         if let Some(headline) = &dressed.headline {
-            pager.line(headline.clone(), rng, out);
+            // A headline is set larger than the body: in a narrow column fewer of its characters fit a line.
+            let lines = if two_columns {
+                style::wrap(headline, rng.gen_range(width * 2 / 3..=width), false, rng)
+            } else {
+                vec![headline.clone()]
+            };
+            for line in lines {
+                pager.line(line, rng, out);
+            }
         }
         for line in &dressed.meta {
             pager.line(line.clone(), rng, out);
@@ -158,6 +186,8 @@ pub(super) fn pdf_text(articles: &[SourceArticle], rng: &mut dyn RngCore, out: &
             );
         }
     }
-    out.blank();
+    if pager.blanks {
+        out.blank();
+    }
     pager.break_page(rng, out);
 }
