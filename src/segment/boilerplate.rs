@@ -2,7 +2,7 @@
 //! ads, teasers, share bars, captions, navigation, sign-up boxes, contact and credit lines), recognised by
 //! generic phrasing and by repetition across the dump.
 
-use super::shape::CLOSERS;
+use super::shape::{ends_sentence, looks_like_prose, word_count, CLOSERS};
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -152,6 +152,8 @@ static SITE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^\s*((subject|from|to|cc|date|sent|reply-to)\s*:\s|(tags|tagged|filed under|categories|category|posted in|topics)\s*:|(older|newer|previous|next) (posts|entries|page|articles|stories)\b|\d+\s+comments?\s*$|(leave|post|add) a (comment|reply)\s*$|no comments( yet)?\s*$|comments\s*\(\d+\)\s*$)",
     )
 });
+/// Fewest words of a headline that a list elsewhere in the dump prints again (a kicker is one or two).
+const MIN_HEADLINE_WORDS: usize = 3;
 /// Lines shorter than this are not judged by repetition ("--", "OK").
 const MIN_REPEATED_CHARS: usize = 4;
 
@@ -272,6 +274,54 @@ pub fn repeated_lines(lines: &[String], candidates: &[bool]) -> Vec<usize> {
         .collect();
     repeated.sort_unstable();
     repeated
+}
+
+/// Non-blank lines after a repeated line within which the story text under a headline shows (a kicker,
+/// a byline broken over several lines and a date line may stand between).
+const HEADLINE_REACH: usize = 8;
+
+/// Of the `repeated` lines (indexes from [`repeated_lines`]), the occurrences that are a story's own headline,
+/// printed again elsewhere in the dump in a list of headlines ("Most read", "Related", a table of contents):
+/// a line that does not end a sentence, printed several times, of which exactly one occurrence leads to story
+/// text (prose within [`HEADLINE_REACH`] lines, before any other repeated line) while the others stand in a
+/// list (the next line is repeated too) or lead to no prose at all. Furniture printed after every story
+/// leads to text at each place, and a list's items lead to none.
+pub fn listed_headlines(lines: &[String], repeated: &[usize]) -> Vec<usize> {
+    let is_repeated = |i: usize| repeated.binary_search(&i).is_ok();
+    let non_blank: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].trim().is_empty())
+        .collect();
+    let leads_to_prose = |i: usize| {
+        let n = non_blank.partition_point(|&j| j <= i);
+        non_blank[n..]
+            .iter()
+            .take(HEADLINE_REACH)
+            .take_while(|&&j| !is_repeated(j))
+            .any(|&j| looks_like_prose(lines[j].trim()))
+    };
+    let key = |i: usize| -> String {
+        lines[i]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let mut places: HashMap<String, Vec<usize>> = HashMap::new();
+    for &i in repeated {
+        let text = lines[i].trim();
+        if word_count(text) >= MIN_HEADLINE_WORDS && !ends_sentence(text) {
+            places.entry(key(i)).or_default().push(i);
+        }
+    }
+    let mut headlines: Vec<usize> = places
+        .into_values()
+        .filter_map(|places| {
+            let leading: Vec<usize> = places.into_iter().filter(|&i| leads_to_prose(i)).collect();
+            (leading.len() == 1).then(|| leading[0])
+        })
+        .collect();
+    headlines.sort_unstable();
+    headlines
 }
 
 #[cfg(test)]

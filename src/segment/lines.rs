@@ -1,9 +1,12 @@
 //! Stage 1, line classification: every line of the dump is blank, a separator, boilerplate or text.
 
 use super::boilerplate::{self, Boilerplate};
-use super::metadata::{byline, headline_field, headline_text, is_date_line, is_field};
+use super::metadata::{
+    byline, headline_field, headline_text, is_date_line, is_field, is_sender_line,
+};
 use super::shape::{ends_sentence, looks_like_headline};
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// What a single line of the dump is, before lines are grouped into paragraphs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +27,7 @@ pub fn classify_lines(lines: &[String]) -> Vec<LineKind> {
     let mut kinds: Vec<LineKind> = lines.iter().map(|line| classify_line(line)).collect();
     mark_headers(lines, &mut kinds);
     mark_signatures(lines, &mut kinds);
+    mark_printed_mail_heads(lines, &mut kinds);
     let candidates: Vec<bool> = kinds
         .iter()
         .zip(lines)
@@ -31,8 +35,12 @@ pub fn classify_lines(lines: &[String]) -> Vec<LineKind> {
             *kind == LineKind::Text && byline(line).is_none() && !is_date_line(line)
         })
         .collect();
-    for i in boilerplate::repeated_lines(lines, &candidates) {
-        kinds[i] = LineKind::Boilerplate(Boilerplate::Repeated);
+    let repeated = boilerplate::repeated_lines(lines, &candidates);
+    let headlines = boilerplate::listed_headlines(lines, &repeated);
+    for i in repeated {
+        if headlines.binary_search(&i).is_err() {
+            kinds[i] = LineKind::Boilerplate(Boilerplate::Repeated);
+        }
     }
     kinds
 }
@@ -77,6 +85,46 @@ fn mark_headers(lines: &[String], kinds: &mut [LineKind]) {
             {
                 kinds[i] = header;
             }
+        }
+    }
+}
+
+/// A message's head as a mail client prints it: the subject on a line of its own (the story's headline), a
+/// count of messages in the thread, the sender line (`Name <address>  date`) in place of the `From:` field,
+/// then `To:` and other fields. The sender line, the fields set solid under it and a line repeated across the
+/// dump just above it (the count, printed with every message) are the message's header, which neither
+/// closes the story before nor opens one; the subject above them stays text.
+fn mark_printed_mail_heads(lines: &[String], kinds: &mut [LineKind]) {
+    let senders: Vec<usize> = (0..lines.len())
+        .filter(|&i| kinds[i] == LineKind::Text && is_sender_line(&lines[i]))
+        .collect();
+    if senders.is_empty() {
+        return;
+    }
+    let key = |line: &str| {
+        line.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let mut printed: HashMap<String, usize> = HashMap::new();
+    for line in lines {
+        *printed.entry(key(line)).or_default() += 1;
+    }
+    let header = LineKind::Boilerplate(Boilerplate::Header);
+    for i in senders {
+        kinds[i] = header;
+        let fields = (i + 1..lines.len())
+            .take_while(|&j| kinds[j] != LineKind::Blank && is_field(&lines[j]))
+            .count();
+        kinds[i + 1..i + 1 + fields].fill(header);
+        let count_above = i.checked_sub(1).filter(|&j| {
+            kinds[j] == LineKind::Text
+                && !lines[j].trim().is_empty()
+                && printed[&key(&lines[j])] > 1
+        });
+        if let Some(j) = count_above {
+            kinds[j] = header;
         }
     }
 }
@@ -245,5 +293,62 @@ mod tests {
         assert_eq!(kinds[1], header);
         assert_eq!(kinds[4], LineKind::Separator);
         assert_eq!(kinds[6], header);
+    }
+
+    /// A mail client's printout of an mbox: each message's subject alone on a line, the thread's message
+    /// count, the sender line and `To:` (the layout Gmail's "Print all" gives).
+    #[test]
+    fn a_printed_message_head_is_header_under_its_subject() {
+        let message = |subject: &str, body: &str| {
+            owned(&[
+                subject,
+                "1 message",
+                "Wire Alerts <alerts@wire.example.com>    Mon, 12 Jan 2026 10:21:00 +0000",
+                "To: monitoring@example.org",
+                "",
+                body,
+                "",
+            ])
+        };
+        let mut lines = message(
+            "Gomis back in training after a hamstring tear",
+            "The striker returned to France in a bid to get back playing.",
+        );
+        lines.extend(message(
+            "Septum rings are a new craze among celebrities",
+            "Every year a trend comes around that strikes fear into the hearts of women.",
+        ));
+        let kinds = classify_lines(&lines);
+        let header = LineKind::Boilerplate(Boilerplate::Header);
+        for at in [0, 7] {
+            assert_eq!(kinds[at], LineKind::Text, "subject at {at}");
+            assert_eq!(&kinds[at + 1..at + 4], &[header; 3], "head at {at}");
+            assert_eq!(kinds[at + 5], LineKind::Text);
+        }
+    }
+
+    /// One text node per line (BeautifulSoup's `get_text`): a front page's headlines stand once above their
+    /// stories and again in a "Most read" list; the list repeats them, the headlines stay text.
+    #[test]
+    fn a_headline_listed_again_elsewhere_stays_text_and_the_list_is_repeated() {
+        let lines = owned(&[
+            "Harbour Post",
+            "Floods close the coastal road near the harbour",
+            "By Mei Lin",
+            "Heavy rain closed the coastal road on Monday, officials said.",
+            "Log in to join the conversation.",
+            "Talks resume in Geneva after a week of delays",
+            "Delegates met again on Tuesday to discuss the ceasefire.",
+            "Log in to join the conversation.",
+            "Most read",
+            "Floods close the coastal road near the harbour",
+            "Talks resume in Geneva after a week of delays",
+            "© 2026 Harbour Post",
+        ]);
+        let kinds = classify_lines(&lines);
+        let repeated = LineKind::Boilerplate(Boilerplate::Repeated);
+        assert_eq!((kinds[1], kinds[5]), (LineKind::Text, LineKind::Text));
+        assert_eq!((kinds[9], kinds[10]), (repeated, repeated));
+        assert_eq!((kinds[4], kinds[7]), (repeated, repeated));
     }
 }

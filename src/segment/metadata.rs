@@ -97,6 +97,10 @@ static HEADLINE_FIELD: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A `name: value` field of a mail header or front matter: one word, a colon, then the value or nothing.
 static FIELD: LazyLock<Regex> = LazyLock::new(|| regex(r"^[A-Za-z][A-Za-z0-9_-]{0,30}:(?:\s|$)"));
+/// A mail's sender as a mail client prints it above a message (a name, an address in angle brackets, then
+/// perhaps the date it was sent): the address and what follows it.
+static SENDER: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^[^<>@|:]{0,60}<[^<>\s@]+@[^<>\s]+>\s*(.*)$"));
 /// A line that is one markdown link, `[Floods hit the north](/story/1)`: its text.
 static LINK: LazyLock<Regex> = LazyLock::new(|| regex(r"^\[([^\[\]]+)\]\([^()\s]*\)$"));
 static HEADLINE_NUMBER: LazyLock<Regex> = LazyLock::new(|| regex(r"^\d{1,3}[.)]\s+"));
@@ -184,6 +188,16 @@ pub fn headline_field(line: &str) -> Option<&str> {
 /// `fingerprint: "20020a24"`), as printed in a mail header or front matter.
 pub fn is_field(line: &str) -> bool {
     FIELD.is_match(line.trim())
+}
+
+/// Whether the line is a message's sender as a mail client prints it in place of the `From:` field
+/// (`Reuters Alerts <alerts@wire.example.com>    Mon, 12 Jan 2026 10:21:00 +0000`): a name, an address in
+/// angle brackets and nothing after it but the date.
+pub fn is_sender_line(line: &str) -> bool {
+    SENDER
+        .captures(line.trim())
+        .and_then(|captures| captures.get(1))
+        .is_some_and(|rest| rest.as_str().is_empty() || only_date(rest.as_str()))
 }
 
 /// A headline as it should be kept as a title: without markdown heading marks, list numbering, bold
@@ -366,5 +380,17 @@ mod tests {
             digest_item("1) The agency said that it would stop. Then: more."),
             None
         );
+    }
+
+    #[test]
+    fn a_printed_sender_line_is_told_from_a_sentence_with_an_address() {
+        assert!(is_sender_line(
+            "Reuters Alerts <alerts@wire.example.com>    Mon, 12 Jan 2026 10:21:00 +0000"
+        ));
+        assert!(is_sender_line("News Desk <desk@example.org>"));
+        assert!(!is_sender_line(
+            "Write to <desk@example.org> with your questions about the floods."
+        ));
+        assert!(!is_sender_line("From: News Desk <desk@example.org>"));
     }
 }
