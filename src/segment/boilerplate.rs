@@ -152,6 +152,10 @@ static SITE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^\s*((subject|from|to|cc|date|sent|reply-to)\s*:\s|(tags|tagged|filed under|categories|category|posted in|topics)\s*:|(older|newer|previous|next) (posts|entries|page|articles|stories)\b|\d+\s+comments?\s*$|(leave|post|add) a (comment|reply)\s*$|no comments( yet)?\s*$|comments\s*\(\d+\)\s*$)",
     )
 });
+/// A comment counter printed as a cell of a post's footer or a story's toolbar (`| 3 comments |`,
+/// `[0 comments](/post#comments)`), wherever it stands in the line.
+static COMMENT_COUNT: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)(^|[|·•\[]\s*)\d+\s+comments?\s*(\]|[|·•]|$)"));
 /// Fewest words of a headline that a list elsewhere in the dump prints again (a kicker is one or two).
 const MIN_HEADLINE_WORDS: usize = 3;
 /// Lines shorter than this are not judged by repetition ("--", "OK").
@@ -209,7 +213,7 @@ pub fn classify(line: &str) -> Option<Boilerplate> {
     if PAGE_NUMBER.is_match(line) {
         return Some(Boilerplate::PageNumber);
     }
-    if is_menu(line) || (short && SITE_FURNITURE.is_match(line)) {
+    if is_menu(line) || (short && (SITE_FURNITURE.is_match(line) || COMMENT_COUNT.is_match(line))) {
         return Some(Boilerplate::Navigation);
     }
     None
@@ -347,6 +351,10 @@ mod tests {
             ("World | Asia | Africa | Europe", Boilerplate::Navigation),
             ("Tags: logistics, permits", Boilerplate::Navigation),
             ("4 comments", Boilerplate::Navigation),
+            (
+                "Posted by Mei Lin at 9:49 AM | [3 comments](/1.html#comments) | Labels: Climate",
+                Boilerplate::Navigation,
+            ),
             ("Older posts »", Boilerplate::Navigation),
             ("Subject: The Morning Dispatch", Boilerplate::Navigation),
             (

@@ -2,11 +2,13 @@
 
 use super::boilerplate::{self, Boilerplate};
 use super::metadata::{
-    byline, headline_field, headline_text, is_date_line, is_field, is_sender_line,
+    byline, headline_entry, headline_field, headline_text, is_date_line, is_field, is_sender_line,
 };
-use super::shape::{ends_sentence, looks_like_headline};
+use super::shape::{ends_sentence, looks_like_headline, word_count};
+use regex::Regex;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// What a single line of the dump is, before lines are grouped into paragraphs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +30,7 @@ pub fn classify_lines(lines: &[String]) -> Vec<LineKind> {
     mark_headers(lines, &mut kinds);
     mark_signatures(lines, &mut kinds);
     mark_printed_mail_heads(lines, &mut kinds);
+    mark_headline_lists(lines, &mut kinds);
     let candidates: Vec<bool> = kinds
         .iter()
         .zip(lines)
@@ -129,6 +132,50 @@ fn mark_printed_mail_heads(lines: &[String], kinds: &mut [LineKind]) {
     }
 }
 
+/// Words of the label over a list of headlines ("Most read", "Related stories", "In this issue").
+const MAX_LABEL_WORDS: usize = 4;
+/// Blank lines that may stand between a list's label and its first entry.
+const MAX_LABEL_GAP: usize = 2;
+
+/// Lists of headlines are navigation, not stories: two or more list entries set solid, each one link or one
+/// headline (`* [Floods hit the north](/story/3)`, ` 1. Talks resume in Geneva`), that are all links or stand
+/// under a short label (a heading of a few words: "Most read", "#### Related", "IN THIS ISSUE"). A site's
+/// "Related" and "Most read" boxes, a newsletter's table of contents and an e-book's navigation page print
+/// other stories' headlines so; the entries and their label are links to other stories, which neither open
+/// a story nor close one. Bullets of sentences (a story's own list) are not headlines.
+fn mark_headline_lists(lines: &[String], kinds: &mut [LineKind]) {
+    let teaser = LineKind::Boilerplate(Boilerplate::Teaser);
+    let entries: Vec<Option<bool>> = (0..lines.len())
+        .map(|i| (kinds[i] == LineKind::Text).then(|| headline_entry(&lines[i]))?)
+        .collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let run = entries[i..].iter().take_while(|e| e.is_some()).count();
+        if run < 2 {
+            i += 1;
+            continue;
+        }
+        let all_links = entries[i..i + run]
+            .iter()
+            .all(|&linked| linked == Some(true));
+        let label = (0..i)
+            .rev()
+            .find(|&j| kinds[j] != LineKind::Blank)
+            .filter(|&j| i - j - 1 <= MAX_LABEL_GAP && kinds[j] == LineKind::Text)
+            .filter(|&j| {
+                let text = headline_text(&lines[j]).trim_matches(['*', '_', ':', ' ']);
+                (1..=MAX_LABEL_WORDS).contains(&word_count(text)) && !ends_sentence(text)
+            });
+        if all_links || label.is_some() {
+            kinds[i..i + run].fill(teaser);
+            if let Some(j) = label {
+                kinds[j] = teaser;
+            }
+        }
+        i += run;
+    }
+}
+
 /// Most lines a mail signature runs to (the usual netiquette limit).
 const MAX_SIGNATURE_LINES: usize = 4;
 
@@ -155,18 +202,39 @@ fn is_underline(line: &str) -> bool {
 }
 
 /// The lines as the later stages read them: a headline printed in a field without the field's name
-/// (`Subject: Floods hit the north` reads `Floods hit the north`), every other line as it is.
+/// (`Subject: Floods hit the north` reads `Floods hit the north`), a markdown link as its text (`By [Jane
+/// Doe](/by/1)` reads `By Jane Doe`, as a reader sees it; images stay), every other line as it is.
 pub fn shown_lines<'a>(lines: &'a [String], kinds: &[LineKind]) -> Cow<'a, [String]> {
-    let field = |l: usize| (kinds[l] == LineKind::Text).then(|| headline_field(&lines[l]))?;
-    if !(0..lines.len()).any(|l| field(l).is_some()) {
+    let shown = |l: usize| -> Option<Cow<'a, str>> {
+        if kinds[l] != LineKind::Text {
+            return None;
+        }
+        if let Some(title) = headline_field(&lines[l]) {
+            return Some(Cow::Borrowed(title));
+        }
+        match INLINE_LINK.replace_all(&lines[l], "$before$text") {
+            Cow::Owned(text) => Some(Cow::Owned(text)),
+            Cow::Borrowed(_) => None,
+        }
+    };
+    let changed: Vec<(usize, Cow<'a, str>)> = (0..lines.len())
+        .filter_map(|l| shown(l).map(|text| (l, text)))
+        .collect();
+    if changed.is_empty() {
         return Cow::Borrowed(lines);
     }
-    Cow::Owned(
-        (0..lines.len())
-            .map(|l| field(l).map_or_else(|| lines[l].clone(), str::to_string))
-            .collect(),
-    )
+    let mut owned = lines.to_vec();
+    for (l, text) in changed {
+        owned[l] = text.into_owned();
+    }
+    Cow::Owned(owned)
 }
+
+/// A markdown link that is not an image (`[text](url)`, not `![alt](src)`): the character before it and
+/// its text.
+static INLINE_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<before>^|[^!])\[(?P<text>[^\[\]]+)\]\([^()\s]*\)").expect("valid pattern")
+});
 
 /// A line made only of rule characters, with at least three of them.
 fn is_separator(trimmed: &str) -> bool {
@@ -350,5 +418,42 @@ mod tests {
         assert_eq!((kinds[1], kinds[5]), (LineKind::Text, LineKind::Text));
         assert_eq!((kinds[9], kinds[10]), (repeated, repeated));
         assert_eq!((kinds[4], kinds[7]), (repeated, repeated));
+    }
+
+    /// A front page through markdownify: a setext-headed story, its "Related" box of linked headlines and a
+    /// "Most read" list of numbered ones; a story's own bullet list of sentences stays text.
+    #[test]
+    fn lists_of_headlines_are_links_to_other_stories_and_links_read_as_their_text() {
+        let lines = owned(&[
+            "[Floods close the coastal road near the harbour](/story/0)",
+            "----------------------------------------------",
+            "",
+            "By [Mei Lin](/by/0) | 19 June 2024",
+            "",
+            "Heavy rain closed the coastal road on Monday, officials said.",
+            "",
+            "* Schools were shut in three districts.",
+            "* Two bridges were closed to traffic.",
+            "",
+            "#### Related",
+            "",
+            "* [Talks resume in Geneva after a week](/story/r1)",
+            "* [Rivers fall below the alert level in the](/story/r2)",
+            "",
+            "### Most read",
+            "",
+            " 1. Talks resume in Geneva after a week of delays",
+            " 2. Rivers fall below the alert level in the north...",
+        ]);
+        let kinds = classify_lines(&lines);
+        let teaser = LineKind::Boilerplate(Boilerplate::Teaser);
+        assert_eq!((kinds[7], kinds[8]), (LineKind::Text, LineKind::Text));
+        for i in [10, 12, 13, 15, 17, 18] {
+            assert_eq!(kinds[i], teaser, "line {i}");
+        }
+        let shown = shown_lines(&lines, &kinds);
+        assert_eq!(shown[0], "Floods close the coastal road near the harbour");
+        assert_eq!(shown[3], "By Mei Lin | 19 June 2024");
+        assert_eq!(shown[5], lines[5]);
     }
 }

@@ -103,6 +103,9 @@ static SENDER: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^[^<>@|:]{0,60}<[^<>\s@]+@[^<>\s]+>\s*(.*)$"));
 /// A line that is one markdown link, `[Floods hit the north](/story/1)`: its text.
 static LINK: LazyLock<Regex> = LazyLock::new(|| regex(r"^\[([^\[\]]+)\]\([^()\s]*\)$"));
+/// A list item: a bullet (`*`, `-`, `+`, `•`, `·`, `–`) or a number (`3.`, `3)`) and the item's text.
+static LIST_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^\s*(?:[-*+•·–]|\d{1,3}[.)])\s+(\S.*?)\s*$"));
 static HEADLINE_NUMBER: LazyLock<Regex> = LazyLock::new(|| regex(r"^\d{1,3}[.)]\s+"));
 static DIGEST_ITEM: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^\s*\d{1,3}[.)]\s+([^:]{3,200}?):\s+(\S.*)$"));
@@ -198,6 +201,18 @@ pub fn is_sender_line(line: &str) -> bool {
         .captures(line.trim())
         .and_then(|captures| captures.get(1))
         .is_some_and(|rest| rest.as_str().is_empty() || only_date(rest.as_str()))
+}
+
+/// The entry of a list of headlines (`* [Floods hit the north](/story/3)`, ` 2. Talks resume in Geneva`,
+/// `- Rivers fall below the alert level...`): a bulleted or numbered item that is one link, or a headline
+/// (perhaps cut short with an ellipsis, as lists of other stories print them); whether it is a link.
+pub fn headline_entry(line: &str) -> Option<bool> {
+    let item = LIST_ITEM.captures(line)?.get(1)?.as_str();
+    if LINK.is_match(item) {
+        return Some(true);
+    }
+    let cut = item.trim_end_matches(['.', '…']).trim_end();
+    (looks_like_headline(cut) && (cut.len() == item.len() || !ends_sentence(cut))).then_some(false)
 }
 
 /// A headline as it should be kept as a title: without markdown heading marks, list numbering, bold
