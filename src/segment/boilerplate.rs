@@ -228,17 +228,20 @@ fn is_menu(line: &str) -> bool {
             .all(|item| item.split_whitespace().count() <= 6)
 }
 
+/// What two printings of one line share: its words, spaces and case aside.
+pub fn repetition_key(line: &str) -> String {
+    line.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// Finds lines that are printed more than once in different surroundings (a notice after every story, a
 /// repeated header) and returns their indexes. A story printed twice repeats its lines with the same
 /// neighbours, so its lines are not taken; neighbours count as the same when they open with the same words,
 /// as a story's lead does where a caption in its own text repeats it with a word changed further on.
 pub fn repeated_lines(lines: &[String], candidates: &[bool]) -> Vec<usize> {
-    let key = |line: &str| -> String {
-        line.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
+    let key = repetition_key;
     let opening = |line: &str| -> String {
         line.split_whitespace()
             .take(NEIGHBOUR_WORDS)
@@ -303,13 +306,7 @@ pub fn listed_headlines(lines: &[String], repeated: &[usize]) -> Vec<usize> {
             .take_while(|&&j| !is_repeated(j))
             .any(|&j| looks_like_prose(lines[j].trim()))
     };
-    let key = |i: usize| -> String {
-        lines[i]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
+    let key = |i: usize| repetition_key(&lines[i]);
     let mut places: HashMap<String, Vec<usize>> = HashMap::new();
     for &i in repeated {
         let text = lines[i].trim();

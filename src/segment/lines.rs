@@ -104,12 +104,7 @@ fn mark_printed_mail_heads(lines: &[String], kinds: &mut [LineKind]) {
     if senders.is_empty() {
         return;
     }
-    let key = |line: &str| {
-        line.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
+    let key = boilerplate::repetition_key;
     let mut printed: HashMap<String, usize> = HashMap::new();
     for line in lines {
         *printed.entry(key(line)).or_default() += 1;
