@@ -702,7 +702,8 @@ fn articles_from_starts(
         });
         let fragments = |d: &Draft| {
             let head = &units[d.units.clone()];
-            head.iter().all(|u| u.kind == units::UnitKind::Fragment)
+            head.len() >= 2
+                && head.iter().all(|u| u.kind == units::UnitKind::Fragment)
                 && head.iter().skip(1).all(units::Unit::set_solid)
         };
         match merged.last_mut() {
