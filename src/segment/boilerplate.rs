@@ -36,6 +36,9 @@ pub enum Boilerplate {
     PageNumber,
     /// A line printed several times in the dump in different places.
     Repeated,
+    /// A running head or foot, a folio or a masthead printed on the pages of a PDF (see [`super::pages`]); unlike
+    /// other repeated lines it stands wherever a page broke, inside a story too, so it closes none.
+    PageFurniture,
     /// A line of nothing but closing quotes or brackets, which sentence splitting left below the sentence
     /// they close: neither a paragraph nor a line a story could start after.
     StrayPunctuation,
@@ -63,6 +66,9 @@ impl Boilerplate {
             Boilerplate::Credits => "reporting and editing credits",
             Boilerplate::PageNumber => "page number",
             Boilerplate::Repeated => "line repeated across the dump",
+            Boilerplate::PageFurniture => {
+                "running head or foot, folio or masthead of a printed page"
+            }
             Boilerplate::StrayPunctuation => "closing punctuation left alone on a line",
             Boilerplate::Header => "header field or underline under a headline",
             Boilerplate::Signature => "mail signature",

@@ -24,7 +24,8 @@ pub enum LineKind {
 }
 
 /// Classifies every line: separators and boilerplate by their form, then lines printed repeatedly in
-/// different places as boilerplate too (bylines and date lines excepted: one author writes many stories).
+/// different places as boilerplate too (bylines and date lines excepted: one author writes many stories),
+/// and a PDF's page furniture (see [`super::pages`]).
 pub fn classify_lines(lines: &[String]) -> Vec<LineKind> {
     let mut kinds: Vec<LineKind> = lines.iter().map(|line| classify_line(line)).collect();
     mark_headers(lines, &mut kinds);
@@ -45,6 +46,7 @@ pub fn classify_lines(lines: &[String]) -> Vec<LineKind> {
             kinds[i] = LineKind::Boilerplate(Boilerplate::Repeated);
         }
     }
+    super::pages::mark_page_furniture(lines, &mut kinds);
     kinds
 }
 

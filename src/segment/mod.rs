@@ -18,6 +18,7 @@ pub mod features;
 pub mod lines;
 pub mod metadata;
 pub mod model;
+pub mod pages;
 pub mod paragraphs;
 pub mod shape;
 pub mod units;
@@ -689,9 +690,26 @@ fn articles_from_starts(
                 units::UnitKind::Headline | units::UnitKind::Digest { .. }
             )
         });
+        // The dump's head holding nothing but a headline broken over short lines set solid (its first line
+        // is the dump's first text, where no start is chosen) belongs to the story the model starts on a
+        // later line of it or on the byline or date line under it.
+        let broken_headline_next = units.get(draft.units.start).is_some_and(|u| {
+            (u.kind == units::UnitKind::Fragment && u.set_solid())
+                || matches!(
+                    u.kind,
+                    units::UnitKind::Byline(_) | units::UnitKind::DateLine
+                )
+        });
+        let fragments = |d: &Draft| {
+            let head = &units[d.units.clone()];
+            head.len() >= 2
+                && head.iter().all(|u| u.kind == units::UnitKind::Fragment)
+                && head.iter().skip(1).all(units::Unit::set_solid)
+        };
         match merged.last_mut() {
             Some(last)
-                if is_header_only(&units[last.units.clone()], headline_next, !last.chosen) =>
+                if is_header_only(&units[last.units.clone()], headline_next, !last.chosen)
+                    || (!last.chosen && broken_headline_next && fragments(last)) =>
             {
                 last.units.end = draft.units.end
             }

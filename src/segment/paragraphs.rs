@@ -1,8 +1,10 @@
 //! Stage 2, paragraphs: groups text lines into paragraphs. A blank line, a separator or boilerplate always
 //! ends a paragraph; in a hard-wrapped dump consecutive text lines are joined when the first one is full
-//! (the next word would not have fitted within the wrap width); otherwise every text line is a paragraph.
+//! (the next word would not have fitted within the wrap width); otherwise every text line is a paragraph. A
+//! paragraph a page break cut goes on over the page's furniture (see [`pages`]).
 
 use super::lines::LineKind;
+use super::pages;
 use super::shape::first_word;
 
 /// Fewest continued lines needed before a wrap width is believed.
@@ -17,7 +19,8 @@ const FILL_TOLERANCE: usize = 20;
 /// One paragraph: one or more consecutive text lines, un-wrapped into `text`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Paragraph {
-    /// 0-based indexes of its lines, consecutive.
+    /// 0-based indexes of its lines, consecutive but for the page furniture of a page break that cut the
+    /// paragraph (see [`pages::continues_across`]).
     pub lines: Vec<usize>,
     /// The lines joined with single spaces.
     pub text: String,
@@ -77,12 +80,20 @@ pub fn group_paragraphs(
                 blanks = 0;
             }
             LineKind::Text => {
-                let continues = previous_text == Some(i.wrapping_sub(1))
-                    && wrap.is_some_and(|width| is_wrapped(&lines[i - 1], &lines[i], width));
+                let continues = previous_text.is_some_and(|p| {
+                    let wrapped = wrap.is_some_and(|width| is_wrapped(&lines[p], &lines[i], width));
+                    match p + 1 == i {
+                        true => wrapped,
+                        false => {
+                            pages::continues_across(&lines[p], &lines[i], &kinds[p + 1..i], wrapped)
+                        }
+                    }
+                });
                 match paragraphs.last_mut() {
                     Some(paragraph) if continues => {
                         join_wrapped(&mut paragraph.text, lines[i].trim());
                         paragraph.lines.push(i);
+                        junk.clear();
                     }
                     _ => paragraphs.push(Paragraph {
                         lines: vec![i],
