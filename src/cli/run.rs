@@ -90,12 +90,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .transpose()
         .context("reading inputs")?;
     // Inputs and output are checked before the model loads, so a wrong path fails at once and writes nothing.
-    let mut input = InputStream::new(
-        &args.input.inputs,
-        args.input.input_format,
-        Some(newsdigest::limits::DUMP_WINDOW_BYTES),
-    )
-    .context("reading inputs")?;
+    let mut input = args.input.stream().context("reading inputs")?;
     if let Some(plan) = &shard {
         // Dump files dealt to other shards are never opened.
         input.retain_files(|file| plan.reads(&file.path.display().to_string()));
@@ -237,12 +232,7 @@ fn dry_run(
     if let Some(path) = &args.output.output {
         check_writable(path)?;
     }
-    let mut input = InputStream::new(
-        &args.input.inputs,
-        args.input.input_format,
-        Some(newsdigest::limits::DUMP_WINDOW_BYTES),
-    )
-    .context("reading inputs")?;
+    let mut input = args.input.stream().context("reading inputs")?;
     if let Some(path) = &args.output.output {
         check_output_path(path, input.files())?;
     }
@@ -299,10 +289,21 @@ fn fingerprint(run: &RunInfo, args: &RunArgs, input: &InputStream) -> anyhow::Re
             model.as_object_mut().map(|m| m.remove("path"));
         }
     }
-    let reading = serde_json::json!({
+    let mut reading = serde_json::json!({
         "input_format": args.input.input_format,
         "shard": args.shard.map(|s| format!("{}/{}", s.index, s.count)),
     });
+    // Only when given, so the fingerprints of runs without them stay as they were.
+    let columns = [
+        ("text_column", &args.input.text_column),
+        ("title_column", &args.input.title_column),
+        ("id_column", &args.input.id_column),
+    ];
+    for (key, column) in columns {
+        if let Some(name) = column {
+            reading[key] = name.as_str().into();
+        }
+    }
     Ok(Fingerprint::new(
         vec![("run", run), ("reading", reading)],
         input.files(),

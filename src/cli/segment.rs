@@ -6,7 +6,7 @@ use super::progress::{bytes_text, duration_text, Progress, Unit};
 use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
 use newsdigest::article::Article;
-use newsdigest::ingest::{Document, InputStream};
+use newsdigest::ingest::Document;
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
 use newsdigest::script::{first_words, ScriptTally};
 use newsdigest::segment::Segmentation;
@@ -135,12 +135,7 @@ pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let progress = Progress::stderr(args.output.quiet);
     // The inputs are found before the model loads, so a wrong path fails at once.
-    let mut input = InputStream::new(
-        &args.input.inputs,
-        args.input.input_format,
-        Some(newsdigest::limits::DUMP_WINDOW_BYTES),
-    )
-    .context("reading inputs")?;
+    let mut input = args.input.stream().context("reading inputs")?;
     progress.start("loading the model", Unit::Bytes, None);
     let pipeline = Pipeline::new(args.model.apply(PipelineOptions::default()))
         .context("loading the embedding model")?;
