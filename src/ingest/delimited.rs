@@ -227,6 +227,31 @@ struct LineFeed<R> {
     buffer: Vec<u8>,
     at: usize,
     warnings: Vec<Warning>,
+    /// The lines fed since the start of the row being read (the parser reads ahead), the first of them
+    /// line `history_start`; a row that went wrong is read again from them.
+    history: VecDeque<String>,
+    history_start: usize,
+}
+
+impl<R> LineFeed<R> {
+    /// Forgets the lines before line `line`.
+    fn forget_before(&mut self, line: usize) {
+        while self.history_start < line && self.history.pop_front().is_some() {
+            self.history_start += 1;
+        }
+    }
+
+    /// Lines `first..=last` of the file, of those still remembered.
+    fn lines(&self, first: usize, last: usize) -> Vec<&str> {
+        let skip = first.saturating_sub(self.history_start);
+        let take = (last + 1).saturating_sub(first.max(self.history_start));
+        self.history
+            .iter()
+            .skip(skip)
+            .take(take)
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 impl<R: BufRead> Read for LineFeed<R> {
@@ -246,6 +271,7 @@ impl<R: BufRead> Read for LineFeed<R> {
             self.buffer.extend_from_slice(line.as_bytes());
             self.buffer.push(b'\n');
             self.at = 0;
+            self.history.push_back(line);
         }
         let n = out.len().min(self.buffer.len() - self.at);
         out[..n].copy_from_slice(&self.buffer[self.at..self.at + n]);
@@ -262,8 +288,16 @@ pub struct CsvRecords<R> {
     columns: CsvColumns,
     /// Set once the header is read; `None` before.
     layout: Option<Layout>,
+    delimiter: u8,
     rows: usize,
     done: bool,
+    /// Rows read again from the lines a bad row swallowed, handed out before reading on.
+    recovered: VecDeque<Result<Article, Warning>>,
+}
+
+/// The physical lines a row spans past its first: the line breaks inside its (quoted) fields.
+fn extra_lines(record: &csv::StringRecord) -> usize {
+    record.iter().map(|f| f.matches('\n').count()).sum()
 }
 
 impl<R: BufRead> CsvRecords<R> {
@@ -283,6 +317,8 @@ impl<R: BufRead> CsvRecords<R> {
             buffer: Vec::new(),
             at: 0,
             warnings: Vec::new(),
+            history: VecDeque::new(),
+            history_start: 1,
         };
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -295,8 +331,10 @@ impl<R: BufRead> CsvRecords<R> {
             stem: stem.to_string(),
             columns: columns.clone(),
             layout: None,
+            delimiter,
             rows: 0,
             done: false,
+            recovered: VecDeque::new(),
         }
     }
 
@@ -310,10 +348,24 @@ impl<R: BufRead> CsvRecords<R> {
 
     /// The next row's article, or `None` at the end. Rows that cannot be used are skipped with a warning
     /// naming their line, as are lines repaired on the way; a header without a text column ends the input with
-    /// one warning listing its columns.
+    /// one warning listing its columns. A row spanning several lines with the wrong number of fields (a quote
+    /// opened and never closed swallows the rows after it) is read again line by line when those lines hold
+    /// rows of the right width, so the good rows it swallowed are kept.
     pub fn next_article(&mut self, warnings: &mut Vec<Warning>) -> Option<Article> {
         let mut record = csv::StringRecord::new();
-        while !self.done {
+        loop {
+            match self.recovered.pop_front() {
+                Some(Ok(article)) => {
+                    self.rows += 1;
+                    return Some(article);
+                }
+                Some(Err(warning)) => {
+                    warnings.push(warning);
+                    continue;
+                }
+                None if self.done => return None,
+                None => {}
+            }
             let read = self.reader.read_record(&mut record);
             warnings.append(&mut self.reader.get_mut().warnings);
             match read {
@@ -335,12 +387,11 @@ impl<R: BufRead> CsvRecords<R> {
                     return None;
                 }
             }
-            let start = record.position().map_or(0, |p| p.line() as usize);
-            let end = start
-                + record
-                    .iter()
-                    .map(|f| f.matches('\n').count())
-                    .sum::<usize>();
+            // Every line is fed with its `\n`, so the reader stands at the start of the line after the row
+            // (the row's own position may be that of blank lines skipped before it).
+            let end = (self.reader.position().line() as usize).saturating_sub(1);
+            let start = end - extra_lines(&record);
+            self.reader.get_mut().forget_before(start);
             let Some(layout) = &self.layout else {
                 let header: Vec<String> = record.iter().map(str::to_string).collect();
                 match Layout::of(&header, &self.columns) {
@@ -352,15 +403,57 @@ impl<R: BufRead> CsvRecords<R> {
                 }
                 continue;
             };
-            match self.article(layout, &record, start, end) {
-                Ok(article) => {
+            let wrong_width = record.len() != layout.names.len();
+            let reread = (wrong_width && end > start)
+                .then(|| self.reread(layout, start + 1, end))
+                .flatten();
+            match (self.article(layout, &record, start, end), reread) {
+                (Ok(article), _) => {
                     self.rows += 1;
                     return Some(article);
                 }
-                Err(message) => warnings.push(self.warning(Some(start), message)),
+                (Err(_), Some(rows)) => {
+                    let message = format!(
+                        "skipped row: a quote opened on this line is not closed where it should be \
+                         ({} fields where the header has {}); lines {}-{end} were read again as rows",
+                        record.len(),
+                        layout.names.len(),
+                        start + 1
+                    );
+                    warnings.push(self.warning(Some(start), message));
+                    self.recovered.extend(rows);
+                }
+                (Err(message), None) => warnings.push(self.warning(Some(start), message)),
             }
         }
-        None
+    }
+
+    /// Lines `first..=last` read again as rows, when every row found there has the header's width.
+    fn reread(
+        &self,
+        layout: &Layout,
+        first: usize,
+        last: usize,
+    ) -> Option<Vec<Result<Article, Warning>>> {
+        let mut text = self.reader.get_ref().lines(first, last).join("\n");
+        text.push('\n');
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut rows = Vec::new();
+        let mut record = csv::StringRecord::new();
+        while reader.read_record(&mut record).ok()? {
+            if record.len() != layout.names.len() {
+                return None;
+            }
+            let end = first - 2 + reader.position().line() as usize;
+            let start = end - extra_lines(&record);
+            let row = self.article(layout, &record, start, end);
+            rows.push(row.map_err(|message| self.warning(Some(start), message)));
+        }
+        (!rows.is_empty()).then_some(rows)
     }
 
     /// The article of one row, or why the row was skipped.
@@ -510,6 +603,32 @@ mod tests {
                 "x.csv:3: skipped row: 4 fields where the header has 3",
                 "x.csv:4: skipped row: column `text` is empty",
             ]
+        );
+    }
+
+    #[test]
+    fn rows_swallowed_by_an_unclosed_quote_are_read_again() {
+        let text = "id,title,text\n\n1,A,Good one.\n2,B,\"broken quote\n3,C,Fine row.\n\
+                    4,D,Also fine.\n5,E,\"quoted, ok\"\n6,F,\"Two\n\nparagraphs.\"";
+        let (articles, warnings) = parse(text);
+        let rows: Vec<_> = articles
+            .iter()
+            .map(|a| (a.id.as_str(), a.start_line.unwrap(), a.end_line.unwrap()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("1", 3, 3),
+                ("3", 5, 5),
+                ("4", 6, 6),
+                ("5", 7, 7),
+                ("6", 8, 10),
+            ]
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("x.csv:4: skipped row: a quote opened on this line"),
+            "{warnings:?}"
         );
     }
 
