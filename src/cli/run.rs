@@ -46,7 +46,7 @@ pub struct RunArgs {
     #[arg(long, requires = "output", help_heading = "Input")]
     resume: bool,
     /// Annotate only shard I of N (0-based), e.g. `--shard 0/4`: dump files are dealt out whole (about the same
-    /// bytes to each shard, so each segments only its own), JSONL records and stdin go by a hash of the id.
+    /// bytes to each shard, so each segments only its own), records (JSONL, CSV/TSV) and stdin go by a hash of the id.
     #[arg(long, value_name = "I/N", help_heading = "Input")]
     shard: Option<Shard>,
     #[command(flatten)]
@@ -66,7 +66,7 @@ pub struct RunArgs {
     stats: Option<PathBuf>,
     #[command(flatten)]
     pipeline: PipelineArgs,
-    /// JSONL records or dump files read, annotated and written together (with at most 4 MiB of text): memory and
+    /// Records (JSONL, CSV/TSV) or dump files read, annotated and written together (with at most 4 MiB of text): memory and
     /// the delay before output grow with it. Articles are annotated in whole groups of 256 whatever this is.
     #[arg(long, value_name = "N", default_value_t = newsdigest::limits::CHUNK_ARTICLES, help_heading = "Model and speed")]
     chunk_articles: usize,
@@ -381,7 +381,7 @@ struct RunStats {
 /// What `--dry-run` found in the inputs.
 #[derive(Debug, Default, Serialize)]
 struct Found {
-    /// JSONL records (one article each).
+    /// Records: JSONL lines and CSV/TSV rows (one article each).
     records: usize,
     /// Dump files (to be segmented into articles).
     dumps: usize,
@@ -402,7 +402,7 @@ impl RunStats {
         let time = duration_text(std::time::Duration::from_secs_f64(self.seconds));
         if let Some(found) = &self.found {
             return format!(
-                "dry run: {} JSONL record(s), {} dump(s) of {} lines, {} bytes read{problems}; labels {}; \
+                "dry run: {} record(s), {} dump(s) of {} lines, {} bytes read{problems}; labels {}; \
                  would write {} to {output}; nothing annotated ({time})",
                 found.records,
                 found.dumps,

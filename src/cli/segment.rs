@@ -129,7 +129,7 @@ fn write_dump(
     Ok(())
 }
 
-/// Segments every dump (JSONL records pass through as they are) and prints the result, as a stream: one input
+/// Segments every dump (records, JSONL or CSV/TSV, pass through as they are) and prints the result, as a stream: one input
 /// at a time, large dumps in windows, so memory stays flat.
 pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
