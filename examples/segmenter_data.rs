@@ -12,7 +12,8 @@
 //! `.names`): one JSON line per dump with every
 //! candidate line, its label (a gold story starts there) and features, the words before it, and the words of
 //! the gold articles. `--score`: segments every dump with `--model` (default: the committed model) and prints
-//! boundary F1 and Pk per set and per family (`--family`: only that family's dumps); `--misses`: every gold
+//! boundary F1 and Pk per set and per family (`--family`: only that family's dumps; a `.csv`/`.tsv` file, which
+//! newsdigest reads as records, is scored by its rows' spans instead); `--misses`: every gold
 //! start missed and every start made that gold has not, with the model's log-odds and strongest features.
 //! Sentence vectors are
 //! cached by sentence in `--cache` (default `/work/cache/segmenter-vectors.bin`), so each is embedded once;
@@ -21,7 +22,7 @@
 use anyhow::{bail, Context};
 use newsdigest::embed::{Embedder, MiniLmEmbedder, Precision};
 use newsdigest::eval::segmentation::{aggregate, score_dump, DumpScore, Span};
-use newsdigest::ingest::{decode_lines, Dump};
+use newsdigest::ingest::{decode_lines, read_inputs, Document, Dump, InputFormat};
 use newsdigest::segment::features::FEATURE_NAMES;
 use newsdigest::segment::model::BoundaryModel;
 use newsdigest::segment::{DumpSegmenter, PreparedDump, Segmenter};
@@ -293,17 +294,34 @@ fn score(model: &BoundaryModel, dumps: &[&GoldDump], dimension: usize) -> DumpSc
     let scores: Vec<DumpScore> = dumps
         .iter()
         .map(|d| {
-            let segmentation =
-                segmenter.finish(&d.dump, d.prepared.clone(), d.vectors.clone(), dimension);
-            let predicted: Vec<Span> = segmentation
-                .articles
-                .iter()
-                .filter_map(Span::of_article)
-                .collect();
+            let predicted = record_spans(&d.dump).unwrap_or_else(|| {
+                let segmentation =
+                    segmenter.finish(&d.dump, d.prepared.clone(), d.vectors.clone(), dimension);
+                segmentation
+                    .articles
+                    .iter()
+                    .filter_map(Span::of_article)
+                    .collect()
+            });
             score_dump(&d.name, d.dump.lines.len(), &d.gold, &predicted)
         })
         .collect();
     aggregate(&scores).total
+}
+
+/// The spans of a file newsdigest reads as records, not as a dump (a CSV/TSV export: one article per row, by
+/// its extension), as the CLI reads it; `None` for a dump.
+fn record_spans(dump: &Dump) -> Option<Vec<Span>> {
+    let path = PathBuf::from(&dump.source);
+    if !InputFormat::Auto.reads_records(&path) {
+        return None;
+    }
+    let read = read_inputs(&[path], InputFormat::Auto).ok()?;
+    let spans = read.documents.iter().filter_map(|document| match document {
+        Document::Record(article) => Span::of_article(article),
+        Document::Dump(_) => None,
+    });
+    Some(spans.collect())
 }
 
 fn row(name: &str, dumps: usize, score: &DumpScore) -> String {

@@ -36,7 +36,8 @@ outside. Every rendering kept here locates all or all but one of its stories at 
     realworld_eval.py --data ../shared/data --out target/realworld [--seed 7] [--dumps 4] [--stories 6]
                       [--split validation|train]
 
-Writes OUT/<rendering>/<rendering>-NNN.txt, OUT/gold.jsonl (`{dump, family, id, start_line, end_line, title}`, lines
+Writes OUT/<rendering>/<rendering>-NNN.txt (the CSV export as .csv, or .tsv when tab-separated, so newsdigest
+reads it as records, one article per row), OUT/gold.jsonl (`{dump, family, id, start_line, end_line, title}`, lines
 1-based, `family` = the rendering) and prints how many stories each rendering located.
 """
 import argparse
@@ -740,7 +741,8 @@ def render_odt(stories, rng):
 
 def render_csv(stories, rng):
     """A news database's export written by the csv module (comma- or tab-separated, a header row, one row per
-    story: id, date, source, headline, body with its paragraphs inside one quoted field), read as text."""
+    story: id, date, source, headline, body with its paragraphs inside one quoted field). Its file is named
+    .csv (.tsv when tab-separated), so newsdigest reads it as records; each story's gold span is its row."""
     import csv
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=rng.choice([",", "\t"]), lineterminator="\n")
@@ -779,6 +781,25 @@ RENDERINGS = {
     "odt-pandoc": render_odt,
     "csv-export": render_csv,
 }
+
+
+def file_extension(rendering, text):
+    """The extension a rendering's file is saved with: an export keeps the one its format has."""
+    if rendering != "csv-export":
+        return ".txt"
+    return ".tsv" if "\t" in text.split("\n", 1)[0] else ".csv"
+
+
+def row_spans(text, extension):
+    """The (first, last) physical line of each row after the header of a CSV/TSV export."""
+    import csv
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if extension == ".tsv" else ",")
+    next(reader)
+    spans, end = [], reader.line_num
+    for _ in reader:
+        spans.append((end + 1, reader.line_num))
+        end = reader.line_num
+    return spans
 
 
 # ---------------------------------------------------------------------------------------------------- gold
@@ -852,10 +873,15 @@ def main():
             local = random.Random(f"{args.seed}/{rendering}/{n}")
             picked = local.sample(stories, args.stories)
             text = render(picked, local).replace("\r\n", "\n")
-            name = f"{rendering}-{n + 1:03d}.txt"
+            extension = file_extension(rendering, text)
+            name = f"{rendering}-{n + 1:03d}{extension}"
             with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
                 f.write(text)
-            for k, (story, span) in enumerate(zip(picked, locate(picked, text))):
+            spans = locate(picked, text)
+            if extension != ".txt" and spans != row_spans(text, extension):
+                print(f"warning: {name}: gold spans {spans} are not its rows {row_spans(text, extension)}",
+                      file=sys.stderr)
+            for k, (story, span) in enumerate(zip(picked, spans)):
                 total += 1
                 if span is None:
                     continue

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Metadata found around an article's text. Segmentation fills what it recognises; JSONL input leaves it empty.
+/// Metadata found around an article's text. Segmentation fills what it recognises, CSV/TSV input what its date,
+/// author and source columns hold; JSONL input leaves it empty.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metadata {
     /// Byline such as "By Jane Doe" (the line as printed, without "By ").
@@ -22,9 +23,10 @@ pub struct Article {
     pub id: String,
     /// The path the article was read from (`-` for stdin).
     pub source: String,
-    /// First line of the article in its dump, 1-based; `None` for JSONL records.
+    /// First line of the article in its dump (or of its CSV/TSV row), 1-based; `None` for JSONL records.
     pub start_line: Option<usize>,
-    /// Last line of the article in its dump, 1-based and inclusive; `None` for JSONL records.
+    /// Last line of the article in its dump (or of its CSV/TSV row), 1-based and inclusive; `None` for JSONL
+    /// records.
     pub end_line: Option<usize>,
     /// The headline, if the article has one.
     pub title: Option<String>,
@@ -38,8 +40,9 @@ pub struct Article {
 }
 
 impl Article {
-    /// An article read from a record (JSONL input, labelled examples) rather than cut from a dump: it has no
-    /// line span, metadata or known sentences, and a blank title counts as none.
+    /// An article read from a record (JSONL input, CSV/TSV rows, labelled examples) rather than cut from a dump:
+    /// it has no line span, metadata or known sentences (a CSV/TSV row adds its span and metadata), and a blank
+    /// title counts as none.
     pub fn from_record(id: String, source: &str, title: Option<String>, text: String) -> Self {
         Article {
             id,

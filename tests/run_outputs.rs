@@ -216,7 +216,7 @@ fn dry_run_checks_inputs_labels_and_output_and_annotates_nothing() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(
-        stderr.contains("dry run: 48 JSONL record(s), 8 dump(s)"),
+        stderr.contains("dry run: 48 record(s), 8 dump(s)"),
         "{stderr}"
     );
     assert!(stderr.contains("nothing annotated"), "{stderr}");

@@ -5,7 +5,7 @@ use super::checkpoints::CheckpointArgs;
 use anyhow::Context;
 use newsdigest::classify::{Head, LabelSet};
 use newsdigest::embed::{native_bf16, Precision};
-use newsdigest::ingest::InputFormat;
+use newsdigest::ingest::{CsvColumns, InputFormat, InputStream};
 use newsdigest::limits::cap_threads;
 use newsdigest::pipeline::{Labeller, PipelineOptions};
 use newsdigest::summarize::ExtractiveOptions;
@@ -16,14 +16,44 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Input")]
 pub struct InputArgs {
-    /// Dumps (.txt), JSONL files (.jsonl), directories of them, or `-` for stdin.
+    /// Dumps (.txt), JSONL files (.jsonl), CSV/TSV exports (.csv, .tsv), directories of them, or `-` for
+    /// stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// How to read the inputs: auto goes by file extension (.jsonl is JSONL, anything else a dump); dump,
-    /// jsonl; article: every file (and stdin) is one article, not segmented (its first line the headline when
-    /// it looks like one).
+    /// How to read the inputs: auto goes by file extension (.jsonl is JSONL, .csv CSV, .tsv TSV, anything else
+    /// a dump; stdin by its first line); dump, jsonl; csv, tsv: a header row, then one article per row (the
+    /// CSV delimiter, comma, semicolon or tab, taken from the header); article: every file (and stdin) is one
+    /// article, not segmented (its first line the headline when it looks like one).
     #[arg(long, value_enum, default_value_t = InputFormat::Auto, hide_possible_values = true)]
     pub input_format: InputFormat,
+    /// The CSV/TSV column holding the articles' text [default: the first of text, body, content, article,
+    /// story and other common names, in any case].
+    #[arg(long, value_name = "NAME")]
+    pub text_column: Option<String>,
+    /// The CSV/TSV column holding the headlines [default: title, headline, heading, subject].
+    #[arg(long, value_name = "NAME")]
+    pub title_column: Option<String>,
+    /// The CSV/TSV column holding the articles' ids [default: id, guid, uuid, url, link; else
+    /// <file stem>:<line>].
+    #[arg(long, value_name = "NAME")]
+    pub id_column: Option<String>,
+}
+
+impl InputArgs {
+    /// The inputs as a stream, dumps in windows of the usual size, CSV/TSV columns as named.
+    pub fn stream(&self) -> newsdigest::error::Result<InputStream> {
+        let columns = CsvColumns {
+            text: self.text_column.clone(),
+            title: self.title_column.clone(),
+            id: self.id_column.clone(),
+        };
+        Ok(InputStream::new(
+            &self.inputs,
+            self.input_format,
+            Some(newsdigest::limits::DUMP_WINDOW_BYTES),
+        )?
+        .with_csv_columns(columns))
+    }
 }
 
 /// Where the output goes, and how much is said on stderr while it is made.

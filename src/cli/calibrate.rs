@@ -8,7 +8,6 @@ use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
 use newsdigest::article::Article;
 use newsdigest::classify::Calibrator;
-use newsdigest::ingest::InputStream;
 use newsdigest::output::to_rounded_value;
 use newsdigest::pipeline::{Labeller, Pipeline, PipelineOptions};
 use std::collections::BTreeMap;
@@ -54,12 +53,7 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     anyhow::ensure!(args.sample > 0, "--sample must be at least 1");
     let labels = args.labels.label_set()?;
-    let mut input = InputStream::new(
-        &args.input.inputs,
-        args.input.input_format,
-        Some(newsdigest::limits::DUMP_WINDOW_BYTES),
-    )
-    .context("reading inputs")?;
+    let mut input = args.input.stream().context("reading inputs")?;
     let progress = Progress::stderr(args.output.quiet);
     progress.start("loading the model", Unit::Bytes, None);
     let pipeline = Pipeline::new(PipelineOptions {

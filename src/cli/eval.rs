@@ -11,7 +11,7 @@ use newsdigest::eval::{
     Threshold,
 };
 use newsdigest::gold::read_gold;
-use newsdigest::ingest::{decode_lines, InputStream};
+use newsdigest::ingest::decode_lines;
 use newsdigest::output::ArticleRecord;
 use newsdigest::pipeline::Pipeline;
 use newsdigest::sentences::RuleSplitter;
@@ -138,12 +138,7 @@ fn run_pipeline(args: &EvalArgs) -> anyhow::Result<Vec<PredictedArticle>> {
     progress.start("loading the model", Unit::Bytes, None);
     let pipeline = Pipeline::new(args.pipeline.options()?).context("loading the pipeline")?;
     let mut predicted = Vec::new();
-    let stream = InputStream::new(
-        &args.input.inputs,
-        args.input.input_format,
-        Some(newsdigest::limits::DUMP_WINDOW_BYTES),
-    )
-    .context("reading inputs")?;
+    let stream = args.input.stream().context("reading inputs")?;
     let (report, _) = stream_with_progress(
         &pipeline,
         stream,

@@ -46,7 +46,7 @@ pub struct RunArgs {
     #[arg(long, requires = "output", help_heading = "Input")]
     resume: bool,
     /// Annotate only shard I of N (0-based), e.g. `--shard 0/4`: dump files are dealt out whole (about the same
-    /// bytes to each shard, so each segments only its own), JSONL records and stdin go by a hash of the id.
+    /// bytes to each shard, so each segments only its own), records (JSONL, CSV/TSV) and stdin go by a hash of the id.
     #[arg(long, value_name = "I/N", help_heading = "Input")]
     shard: Option<Shard>,
     #[command(flatten)]
@@ -66,7 +66,7 @@ pub struct RunArgs {
     stats: Option<PathBuf>,
     #[command(flatten)]
     pipeline: PipelineArgs,
-    /// JSONL records or dump files read, annotated and written together (with at most 4 MiB of text): memory and
+    /// Records (JSONL, CSV/TSV) or dump files read, annotated and written together (with at most 4 MiB of text): memory and
     /// the delay before output grow with it. Articles are annotated in whole groups of 256 whatever this is.
     #[arg(long, value_name = "N", default_value_t = newsdigest::limits::CHUNK_ARTICLES, help_heading = "Model and speed")]
     chunk_articles: usize,
@@ -90,12 +90,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .transpose()
         .context("reading inputs")?;
     // Inputs and output are checked before the model loads, so a wrong path fails at once and writes nothing.
-    let mut input = InputStream::new(
-        &args.input.inputs,
-        args.input.input_format,
-        Some(newsdigest::limits::DUMP_WINDOW_BYTES),
-    )
-    .context("reading inputs")?;
+    let mut input = args.input.stream().context("reading inputs")?;
     if let Some(plan) = &shard {
         // Dump files dealt to other shards are never opened.
         input.retain_files(|file| plan.reads(&file.path.display().to_string()));
@@ -237,12 +232,7 @@ fn dry_run(
     if let Some(path) = &args.output.output {
         check_writable(path)?;
     }
-    let mut input = InputStream::new(
-        &args.input.inputs,
-        args.input.input_format,
-        Some(newsdigest::limits::DUMP_WINDOW_BYTES),
-    )
-    .context("reading inputs")?;
+    let mut input = args.input.stream().context("reading inputs")?;
     if let Some(path) = &args.output.output {
         check_output_path(path, input.files())?;
     }
@@ -299,10 +289,21 @@ fn fingerprint(run: &RunInfo, args: &RunArgs, input: &InputStream) -> anyhow::Re
             model.as_object_mut().map(|m| m.remove("path"));
         }
     }
-    let reading = serde_json::json!({
+    let mut reading = serde_json::json!({
         "input_format": args.input.input_format,
         "shard": args.shard.map(|s| format!("{}/{}", s.index, s.count)),
     });
+    // Only when given, so the fingerprints of runs without them stay as they were.
+    let columns = [
+        ("text_column", &args.input.text_column),
+        ("title_column", &args.input.title_column),
+        ("id_column", &args.input.id_column),
+    ];
+    for (key, column) in columns {
+        if let Some(name) = column {
+            reading[key] = name.as_str().into();
+        }
+    }
     Ok(Fingerprint::new(
         vec![("run", run), ("reading", reading)],
         input.files(),
@@ -380,7 +381,7 @@ struct RunStats {
 /// What `--dry-run` found in the inputs.
 #[derive(Debug, Default, Serialize)]
 struct Found {
-    /// JSONL records (one article each).
+    /// Records: JSONL lines and CSV/TSV rows (one article each).
     records: usize,
     /// Dump files (to be segmented into articles).
     dumps: usize,
@@ -401,7 +402,7 @@ impl RunStats {
         let time = duration_text(std::time::Duration::from_secs_f64(self.seconds));
         if let Some(found) = &self.found {
             return format!(
-                "dry run: {} JSONL record(s), {} dump(s) of {} lines, {} bytes read{problems}; labels {}; \
+                "dry run: {} record(s), {} dump(s) of {} lines, {} bytes read{problems}; labels {}; \
                  would write {} to {output}; nothing annotated ({time})",
                 found.records,
                 found.dumps,

@@ -6,7 +6,7 @@ use super::progress::{bytes_text, duration_text, Progress, Unit};
 use super::EXIT_INPUT_WARNINGS;
 use anyhow::Context;
 use newsdigest::article::Article;
-use newsdigest::ingest::{Document, InputStream};
+use newsdigest::ingest::Document;
 use newsdigest::pipeline::{Pipeline, PipelineOptions};
 use newsdigest::script::{first_words, ScriptTally};
 use newsdigest::segment::Segmentation;
@@ -129,18 +129,13 @@ fn write_dump(
     Ok(())
 }
 
-/// Segments every dump (JSONL records pass through as they are) and prints the result, as a stream: one input
+/// Segments every dump (records, JSONL or CSV/TSV, pass through as they are) and prints the result, as a stream: one input
 /// at a time, large dumps in windows, so memory stays flat.
 pub fn run(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let progress = Progress::stderr(args.output.quiet);
     // The inputs are found before the model loads, so a wrong path fails at once.
-    let mut input = InputStream::new(
-        &args.input.inputs,
-        args.input.input_format,
-        Some(newsdigest::limits::DUMP_WINDOW_BYTES),
-    )
-    .context("reading inputs")?;
+    let mut input = args.input.stream().context("reading inputs")?;
     progress.start("loading the model", Unit::Bytes, None);
     let pipeline = Pipeline::new(args.model.apply(PipelineOptions::default()))
         .context("loading the embedding model")?;

@@ -1,4 +1,4 @@
-//! Inputs read as a stream: one file open at a time, JSONL one record at a time, and dumps in windows of
+//! Inputs read as a stream: one file open at a time, JSONL and CSV/TSV one record at a time, and dumps in windows of
 //! bounded size, so memory does not grow with the input.
 //!
 //! A dump larger than the window budget is cut into windows at article breaks: once a window holds the budget,
@@ -9,7 +9,11 @@
 
 use super::utf16::{utf16_bom, Utf16Reader};
 use super::walk::{walk_inputs, InputFile};
-use super::{parse_record, Document, Dump, InputFormat, UniversalLines, Warning};
+use super::{
+    looks_like_header, parse_record, record_extension, sniff_delimiter, CsvColumns, CsvRecords,
+    Document, Dump, InputFormat, UniversalLines, Warning,
+};
+use crate::article::Article;
 use crate::error::Result;
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read};
@@ -29,7 +33,9 @@ pub struct InputStream {
     warnings: Vec<Warning>,
     /// The files the given paths stand for, in reading order.
     files: Vec<InputFile>,
-    /// JSONL record ids seen, with where: a repeated id is reported.
+    /// How CSV/TSV columns are found.
+    csv_columns: CsvColumns,
+    /// Record ids (JSONL and CSV/TSV) seen, with where: a repeated id is reported.
     record_ids: HashMap<String, (String, usize)>,
     /// Bytes read from the inputs so far, shared with the readers (for progress displays).
     bytes_read: Arc<AtomicU64>,
@@ -53,6 +59,8 @@ impl Read for Counted {
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
     Jsonl,
+    /// CSV or TSV rows, read by the input's [`CsvRecords`].
+    Csv,
     Dump,
     /// A file that is one article: read whole, never cut into windows.
     Article,
@@ -69,6 +77,8 @@ struct OpenInput {
     /// Lines of the file handed out in earlier windows.
     lines_done: usize,
     any_text: bool,
+    /// The rows of a CSV/TSV input (which then reads its lines through them).
+    csv: Option<Box<CsvRecords<Box<dyn BufRead>>>>,
 }
 
 impl InputStream {
@@ -87,9 +97,17 @@ impl InputStream {
             current: None,
             warnings: walk.warnings,
             files: walk.files,
+            csv_columns: CsvColumns::default(),
             record_ids: HashMap::new(),
             bytes_read: Arc::default(),
         })
+    }
+
+    /// Finds the text, title and id columns of CSV/TSV inputs by these names (where given) rather than by the
+    /// common ones.
+    pub fn with_csv_columns(mut self, columns: CsvColumns) -> Self {
+        self.csv_columns = columns;
+        self
     }
 
     /// Bytes read from the inputs so far (raw file bytes, read ahead of the documents handed out by up to a
@@ -194,33 +212,67 @@ impl InputStream {
             lookahead: VecDeque::new(),
             lines_done: 0,
             any_text: false,
+            csv: None,
         };
-        input.kind = match self.format {
-            InputFormat::Dump => Kind::Dump,
-            InputFormat::Jsonl => Kind::Jsonl,
-            InputFormat::Article => Kind::Article,
+        let format = match self.format {
             InputFormat::Auto if input.name == "-" => {
-                let first = loop {
-                    match self.read_line(&mut input) {
-                        Some(line) if line.trim().is_empty() => input.lookahead.push_back(line),
-                        Some(line) => {
-                            let jsonl = line.trim_start().starts_with('{');
-                            input.lookahead.push_back(line);
-                            break jsonl;
-                        }
-                        None => break false,
-                    }
-                };
-                if first {
-                    Kind::Jsonl
+                let first = self.first_text_line(&mut input).unwrap_or_default();
+                if first.trim_start().starts_with('{') {
+                    InputFormat::Jsonl
+                } else if looks_like_header(&first, &self.csv_columns) {
+                    InputFormat::Csv
                 } else {
-                    Kind::Dump
+                    InputFormat::Dump
                 }
             }
-            InputFormat::Auto if input.name.ends_with(".jsonl") => Kind::Jsonl,
-            InputFormat::Auto => Kind::Dump,
+            InputFormat::Auto => {
+                record_extension(std::path::Path::new(&input.name)).unwrap_or(InputFormat::Dump)
+            }
+            format => format,
+        };
+        input.kind = match format {
+            InputFormat::Jsonl => Kind::Jsonl,
+            InputFormat::Article => Kind::Article,
+            InputFormat::Csv | InputFormat::Tsv => {
+                let header = self.first_text_line(&mut input).unwrap_or_default();
+                let delimiter = match format {
+                    InputFormat::Tsv => b'\t',
+                    _ => sniff_delimiter(&header),
+                };
+                let empty: Box<dyn BufRead> = Box::new(std::io::empty());
+                let lines = std::mem::replace(&mut input.lines, UniversalLines::new("", empty));
+                let pending = std::mem::take(&mut input.lookahead).into();
+                input.csv = Some(Box::new(CsvRecords::new(
+                    &input.name,
+                    &input.stem,
+                    lines,
+                    pending,
+                    delimiter,
+                    &self.csv_columns,
+                )));
+                // The rows report an empty input themselves.
+                input.any_text = true;
+                Kind::Csv
+            }
+            InputFormat::Dump | InputFormat::Auto => Kind::Dump,
         };
         Some(input)
+    }
+
+    /// Reads `input` up to its first line with text, keeping every line read in its lookahead; that line, or
+    /// `None` when the input has none.
+    fn first_text_line(&mut self, input: &mut OpenInput) -> Option<String> {
+        if let Some(line) = input.lookahead.iter().find(|l| !l.trim().is_empty()) {
+            return Some(line.clone());
+        }
+        loop {
+            let line = self.read_line(input)?;
+            let text = !line.trim().is_empty();
+            input.lookahead.push_back(line.clone());
+            if text {
+                return Some(line);
+            }
+        }
     }
 
     /// Reads the next line of `input` from the file, noting its warning; `None` at the end or on a read error
@@ -261,16 +313,28 @@ impl InputStream {
                 parse_record(&input.name, &input.stem, input.lines_done, &line);
             self.warnings.extend(warnings);
             if let Some(article) = article {
-                let place = (input.name.clone(), input.lines_done);
-                if let Some((file, line)) = self.record_ids.insert(article.id.clone(), place) {
-                    let message = format!(
-                        "duplicate id `{}` (also at {file}:{line}); both kept, but ids should be unique",
-                        article.id
-                    );
-                    self.warn(&input.name, Some(input.lines_done), message);
-                }
+                self.note_id(&input.name, input.lines_done, &article);
                 return Some(Document::Record(article));
             }
+        }
+    }
+
+    /// The next row of a CSV/TSV input, or `None` at its end.
+    fn next_row(&mut self, input: &mut OpenInput) -> Option<Document> {
+        let article = input.csv.as_mut()?.next_article(&mut self.warnings)?;
+        self.note_id(&input.name, article.start_line.unwrap_or(0), &article);
+        Some(Document::Record(article))
+    }
+
+    /// Remembers where a record's id was seen; a repeated id is reported (both records are kept).
+    fn note_id(&mut self, source: &str, line: usize, article: &Article) {
+        let place = (source.to_string(), line);
+        if let Some((file, first)) = self.record_ids.insert(article.id.clone(), place) {
+            let message = format!(
+                "duplicate id `{}` (also at {file}:{first}); both kept, but ids should be unique",
+                article.id
+            );
+            self.warn(source, Some(line), message);
         }
     }
 
@@ -329,6 +393,7 @@ impl Iterator for InputStream {
             let mut input = self.current.take()?;
             let document = match input.kind {
                 Kind::Jsonl => self.next_record(&mut input),
+                Kind::Csv => self.next_row(&mut input),
                 Kind::Dump | Kind::Article => self.next_window(&mut input),
             };
             if document.is_some() {

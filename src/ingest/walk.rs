@@ -35,7 +35,7 @@ pub struct Walk {
     pub warnings: Vec<Warning>,
 }
 
-/// Expands the given paths into the files to read. A folder contributes its `.txt` and `.jsonl` files,
+/// Expands the given paths into the files to read. A folder contributes its `.txt`, `.jsonl`, `.csv` and `.tsv` files,
 /// recursively and in name order; symbolic links are followed, but a folder already walked (a link loop such as
 /// `ln -s . self`) and a file already read are skipped with a warning, as are files that are not regular files
 /// (FIFOs, sockets, devices) and folders that cannot be read. A path given by name is read whatever it is (`-`,
@@ -138,7 +138,7 @@ impl Walker {
             let relative = relative.join(entry.file_name());
             let wanted = matches!(
                 path.extension().and_then(|e| e.to_str()),
-                Some("txt" | "jsonl")
+                Some("txt" | "jsonl" | "csv" | "tsv")
             );
             let metadata = match std::fs::metadata(&path) {
                 Ok(metadata) => metadata,
@@ -221,11 +221,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("a")).unwrap();
         std::fs::create_dir_all(dir.path().join("b")).unwrap();
-        for name in ["a/x.txt", "b/x.txt", "top.jsonl", "notes.md"] {
+        for name in ["a/x.txt", "b/x.txt", "top.jsonl", "z.csv", "notes.md"] {
             std::fs::write(dir.path().join(name), "text").unwrap();
         }
         let walk = walk_inputs(&[dir.path().to_path_buf()]).unwrap();
-        assert_eq!(stems(&walk), ["a/x", "b/x", "top"]);
+        assert_eq!(stems(&walk), ["a/x", "b/x", "top", "z"]);
         assert!(walk.warnings.is_empty());
     }
 

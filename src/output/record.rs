@@ -12,9 +12,9 @@ pub struct ArticleRecord {
     pub id: String,
     /// The input path (`-` for stdin).
     pub source: String,
-    /// First line in the dump (1-based), `null` for JSONL records.
+    /// First line in the dump or of the CSV/TSV row (1-based), `null` for JSONL records.
     pub start_line: Option<usize>,
-    /// Last line in the dump (1-based, inclusive), `null` for JSONL records.
+    /// Last line in the dump or of the CSV/TSV row (1-based, inclusive), `null` for JSONL records.
     pub end_line: Option<usize>,
     /// Headline, or `null`.
     pub title: Option<String>,

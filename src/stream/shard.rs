@@ -69,8 +69,8 @@ impl ShardPlan {
     /// Deals the dump files among `paths` (directories expanded as the input stream does) out whole to the
     /// shards, largest first, each to the shard with the fewest bytes so far (ties to the lower shard), so the
     /// shards get about the same amount of text. Every shard computes the same deal from the same file list
-    /// and sizes. JSONL files (by `format`, or by extension under auto) and stdin are not dealt: their
-    /// articles go by id.
+    /// and sizes. Record files (JSONL, CSV, TSV: by `format`, or by extension under auto) and stdin are not
+    /// dealt: their articles go by id.
     pub fn dealing_dump_files(
         shard: Shard,
         paths: &[PathBuf],
@@ -134,11 +134,7 @@ fn is_dump_file(path: &std::path::Path, format: InputFormat) -> bool {
     if path.as_os_str() == "-" {
         return false;
     }
-    match format {
-        InputFormat::Dump | InputFormat::Article => true,
-        InputFormat::Jsonl => false,
-        InputFormat::Auto => !path.display().to_string().ends_with(".jsonl"),
-    }
+    !format.reads_records(path)
 }
 
 #[cfg(test)]
