@@ -280,6 +280,34 @@ fn families_differ_in_layout() {
 }
 
 #[test]
+fn some_dumps_set_a_run_of_one_paragraph_briefs_solid_beside_their_stories() {
+    // A run: two or more untitled one-line articles in a row with nothing between them, in a dump that also
+    // holds a story of several lines (in the paragraph-a-line family, where a story's paragraphs are solid too).
+    let articles = made_up_articles();
+    let with_run = (0..40u64)
+        .map(|seed| {
+            render_dump(
+                Family::ParagraphLines,
+                &articles,
+                &mut ChaCha8Rng::seed_from_u64(seed),
+            )
+        })
+        .filter(|dump| {
+            let brief = |s: &synth::GoldSpan| s.start_line == s.end_line && s.title.is_none();
+            let run = dump
+                .spans
+                .windows(2)
+                .any(|p| brief(&p[0]) && brief(&p[1]) && p[0].end_line + 1 == p[1].start_line);
+            run && dump.spans.iter().any(|s| s.end_line > s.start_line + 1)
+        })
+        .count();
+    assert!(
+        (4..=30).contains(&with_run),
+        "{with_run} of 40 dumps set a run of briefs"
+    );
+}
+
+#[test]
 fn family_names_are_kebab_case_in_serde_and_unique() {
     let names: Vec<String> = Family::ALL
         .iter()

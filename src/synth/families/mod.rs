@@ -513,6 +513,77 @@ impl Dress {
     }
 }
 
+/// A run of one-paragraph briefs among a dump's stories: many digests set a few briefs one after another after
+/// (or before) their long stories, each a single paragraph with no headline (at times with one run into the
+/// text), spaced as the paragraphs of a story are, with no separator between them, so that only the change of
+/// subject (and the brief's own opening) tells one from the next. The briefs' subjects are whatever the dump
+/// draws: related ones in the dumps that keep to one topic, unrelated ones elsewhere.
+#[derive(Clone, Debug)]
+pub(crate) struct BriefRun {
+    /// The indexes of the dump's articles set as briefs, consecutive.
+    briefs: std::ops::Range<usize>,
+    /// How the briefs are dressed: the dump's dress, cut to one paragraph, without headline or meta lines.
+    dress: Dress,
+}
+
+impl BriefRun {
+    /// Drawn for a dump of `count` articles dressed as `dress`: in about one dump in three of three articles or
+    /// more, two to four consecutive articles (at least one story stays whole) at the end, the start or inside;
+    /// none in the others.
+    pub fn random(count: usize, dress: &Dress, rng: &mut dyn RngCore) -> BriefRun {
+        let run_in = [0.0, 0.0, 0.0, 1.0].choose(rng).copied().unwrap_or(0.0);
+        let dress = Dress {
+            headline: run_in,
+            byline: 0.0,
+            date: 0.0,
+            stamp: 0.0,
+            brief: 1.0,
+            opener: 0.0,
+            date_above: 0.0,
+            run_in,
+            ..dress.clone()
+        }
+        .unnumbered();
+        if count < 3 || !rng.gen_bool(0.35) {
+            return BriefRun {
+                briefs: 0..0,
+                dress,
+            };
+        }
+        let length = rng.gen_range(2..=(count - 1).min(4));
+        let first = match rng.gen_range(0..4) {
+            0 | 1 => count - length,
+            2 => 0,
+            _ => rng.gen_range(0..=count - length),
+        };
+        BriefRun {
+            briefs: first..first + length,
+            dress,
+        }
+    }
+
+    /// Whether article `index` follows another brief of the run (and takes the paragraph gap, not the dump's
+    /// separator).
+    pub fn continues(&self, index: usize) -> bool {
+        index > 0 && self.briefs.contains(&index) && self.briefs.contains(&(index - 1))
+    }
+
+    /// Dresses article `index`: as a brief when the run holds it, else as the dump dresses its stories.
+    pub fn dress(
+        &self,
+        index: usize,
+        dress: &Dress,
+        article: &SourceArticle,
+        rng: &mut dyn RngCore,
+    ) -> Dressed {
+        if self.briefs.contains(&index) {
+            self.dress.dress(article, rng)
+        } else {
+            dress.dress(article, rng)
+        }
+    }
+}
+
 /// How body text is broken into lines.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Body {

@@ -1,7 +1,7 @@
 //! Plain-text families: blank-line paragraphs, a paragraph or a sentence per line (with or without anything
 //! between articles), and hard-wrapped text.
 
-use super::{bullet, Body, Dress, Dressed, Separator};
+use super::{bullet, Body, BriefRun, Dress, Dressed, Separator};
 use crate::synth::source::SourceArticle;
 use crate::synth::{style, DumpWriter};
 use rand::seq::SliceRandom;
@@ -123,18 +123,26 @@ pub(super) fn blank_paragraphs(
     };
     let head_gap = rng.gen_range(0..=1);
     let trim = Trim::random(rng);
+    let briefs = BriefRun::random(articles.len(), &dress, rng);
     feed_header(rng, out);
     for (index, article) in articles.iter().enumerate() {
-        if index > 0 {
+        if briefs.continues(index) {
+            out.blanks(paragraph_gap);
+        } else if index > 0 {
             separator.write(out);
         }
-        trim.before(index, articles.len(), rng, out);
-        let dressed = dress.dress(article, rng);
+        // The lines a dump prints around each story stand around the run, not between its briefs.
+        if !briefs.continues(index) {
+            trim.before(index, articles.len(), rng, out);
+        }
+        let dressed = briefs.dress(index, &dress, article, rng);
         dressed.begin(article, out);
         head(&dressed, head_gap, out);
         body(&dressed, Body::Paragraphs, paragraph_gap, rng, out);
         out.end();
-        trim.after(&dressed, rng, out);
+        if !briefs.continues(index + 1) {
+            trim.after(&dressed, rng, out);
+        }
     }
 }
 
@@ -168,17 +176,30 @@ pub(super) fn lines(
         feed_header(rng, out);
         Trim::random(rng)
     };
+    // Runs of briefs one paragraph a line, set solid like the paragraphs (not where a sentence is a line: a
+    // brief there is several lines, and nothing but the subject would tell it from the next).
+    let briefs = match layout {
+        Body::Paragraphs if !flat => BriefRun::random(articles.len(), &dress, rng),
+        _ => BriefRun::random(0, &dress, rng),
+    };
     for (index, article) in articles.iter().enumerate() {
-        if index > 0 {
+        if briefs.continues(index) {
+            // Set as the paragraphs of a story are: nothing between them.
+        } else if index > 0 {
             separator.write(out);
         }
-        trim.before(index, articles.len(), rng, out);
-        let dressed = dress.dress(article, rng);
+        // The lines a dump prints around each story stand around the run, not between its briefs.
+        if !briefs.continues(index) {
+            trim.before(index, articles.len(), rng, out);
+        }
+        let dressed = briefs.dress(index, &dress, article, rng);
         dressed.begin(article, out);
         head(&dressed, 0, out);
         body(&dressed, layout, 0, rng, out);
         out.end();
-        trim.after(&dressed, rng, out);
+        if !briefs.continues(index + 1) {
+            trim.after(&dressed, rng, out);
+        }
     }
 }
 
@@ -198,13 +219,19 @@ pub(super) fn hard_wrapped(
     let head_gap = rng.gen_range(0..=1);
     let layout = Body::Wrapped { width, hyphenate };
     let trim = Trim::random(rng);
+    let briefs = BriefRun::random(articles.len(), &dress, rng);
     feed_header(rng, out);
     for (index, article) in articles.iter().enumerate() {
-        if index > 0 {
+        if briefs.continues(index) {
+            out.blanks(paragraph_gap);
+        } else if index > 0 {
             separator.write(out);
         }
-        trim.before(index, articles.len(), rng, out);
-        let dressed = dress.dress(article, rng);
+        // The lines a dump prints around each story stand around the run, not between its briefs.
+        if !briefs.continues(index) {
+            trim.before(index, articles.len(), rng, out);
+        }
+        let dressed = briefs.dress(index, &dress, article, rng);
         dressed.begin(article, out);
         head(&dressed, head_gap, out);
         if indented {
@@ -218,6 +245,8 @@ pub(super) fn hard_wrapped(
             body(&dressed, layout, paragraph_gap, rng, out);
         }
         out.end();
-        trim.after(&dressed, rng, out);
+        if !briefs.continues(index + 1) {
+            trim.after(&dressed, rng, out);
+        }
     }
 }
