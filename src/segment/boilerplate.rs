@@ -425,11 +425,11 @@ mod tests {
     fn a_lead_repeated_with_a_word_changed_is_not_boilerplate() {
         let lines: Vec<String> = [
             "A photo caption about something else",
-            "Michelle Obama likes to keep a busy schedule",
-            "and Wednesday was no exception as the first lady managed two events.",
+            "The mayor spent a long day touring the flooded streets",
+            "and on Wednesday she opened two shelters in the old market hall by the river.",
             "Scroll down for video",
-            "Michelle Obama likes to keep a busy schedule",
-            "and Wednesday was no exception as the first lady combined two events.",
+            "The mayor spent a long day touring the flooded streets",
+            "and on Wednesday she opened two shelters in the old market hall by the harbour.",
         ]
         .map(String::from)
         .to_vec();

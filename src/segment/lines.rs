@@ -376,12 +376,12 @@ mod tests {
             ])
         };
         let mut lines = message(
-            "Gomis back in training after a hamstring tear",
-            "The striker returned to France in a bid to get back playing.",
+            "Harbour ferry resumes after a week of repairs",
+            "The morning ferry ran again on Monday after engineers replaced its rudder.",
         );
         lines.extend(message(
-            "Septum rings are a new craze among celebrities",
-            "Every year a trend comes around that strikes fear into the hearts of women.",
+            "Library extends its opening hours for exams",
+            "The town library will stay open until ten in the evening through June.",
         ));
         let kinds = classify_lines(&lines);
         let header = LineKind::Boilerplate(Boilerplate::Header);

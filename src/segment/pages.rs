@@ -265,36 +265,36 @@ REGIONAL OBSERVER  |  18 April 2024
 A1
 Regional
 Observer
-There is no Anzac Day
-holiday for most states as it
-falls on a Saturday
+There is no harvest festival
+holiday for most towns as it
+falls on a Sunday
 BY ANA RIBEIRO
-An obscure agreement struck by state
-governments in 1993 means the vast
-majority of Australians will not get a day off
-this Anzac weekend. Under the pact, no
-public holiday is triggered when Anzac Day
-falls on a Saturday, as it does this year.
-The head of the Immigration Department
-declared Monday a public holiday for 8,500
-staff, but other departments such as the
-Australian Taxation Office and Defence will
-have to turn up to work. For the rest of the
+A little-known rule agreed by district
+councils in 1998 means that the great
+majority of residents will not get a day off
+this harvest weekend. Under the rule, no
+public holiday is given when the festival
+falls on a Sunday, as it does this year.
+The head of the Agriculture Department
+declared Monday a public holiday for 6,200
+staff, but other city agencies such as the
+Revenue Service and the Ports Authority will
+have to open as usual. For the rest of the
 REGIONAL OBSERVER  |  18 April 2024
 A2
-country, it's back to work on Monday.
-The decision not to grant the holiday has
-been condemned by some groups and human
-resources experts, who warned of a big jump
-in employees calling in sick on the day.
-Pilots vote to strike over pay
+town, it's back to work on Monday.
+The council's refusal of a holiday has
+been criticised by some unions and human
+resources advisers, who warned of a rise
+in staff calling in sick on the day.
+Ferry crews vote to strike over pay
 BY TOM HALE
-Pilots at the national carrier voted on
-Friday to strike for three days next month
-after talks on pay broke down, their union
+Ferry crews at the island operator voted on
+Friday to walk out for two days next month
+after pay talks collapsed in the week, their
 REGIONAL OBSERVER  |  18 April 2024
 A3
-said in a statement on Saturday evening.";
+union told its members on Saturday.";
 
     #[test]
     fn running_heads_and_folios_are_furniture_and_the_cut_paragraph_is_joined() {
@@ -319,11 +319,11 @@ said in a statement on Saturday evening.";
         assert!(!cut.lines.contains(&19));
         assert!(cut
             .text
-            .contains("For the rest of the country, it's back to work on Monday."));
+            .contains("For the rest of the town, it's back to work on Monday."));
         let last = paragraphs.last().expect("paragraphs");
         assert!(last
             .text
-            .ends_with("their union said in a statement on Saturday evening."));
+            .ends_with("their union told its members on Saturday."));
     }
 
     /// A bulletin as pdfminer prints it: blank lines between paragraphs, a page number at the foot and the
