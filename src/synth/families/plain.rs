@@ -106,6 +106,46 @@ fn body(dressed: &Dressed, layout: Body, gap: usize, rng: &mut dyn RngCore, out:
     }
 }
 
+/// How a plain family sets its stories one after another: the separator between stories, the lines a dump
+/// prints around each story, and a run of briefs set as the family sets paragraphs (the dump's lines stand
+/// around the run, not between its briefs). The family writes each story's head and body.
+struct Stories<'a> {
+    dress: &'a Dress,
+    briefs: &'a BriefRun,
+    separator: &'a Separator,
+    /// Blank lines between two briefs of a run: the family's paragraph gap.
+    brief_gap: usize,
+    trim: &'a Trim,
+}
+
+impl Stories<'_> {
+    fn write(
+        &self,
+        articles: &[SourceArticle],
+        rng: &mut dyn RngCore,
+        out: &mut DumpWriter,
+        mut story: impl FnMut(&Dressed, &mut dyn RngCore, &mut DumpWriter),
+    ) {
+        for (index, article) in articles.iter().enumerate() {
+            if self.briefs.continues(index) {
+                out.blanks(self.brief_gap);
+            } else {
+                if index > 0 {
+                    self.separator.write(out);
+                }
+                self.trim.before(index, articles.len(), rng, out);
+            }
+            let dressed = self.briefs.dress(index, self.dress, article, rng);
+            dressed.begin(article, out);
+            story(&dressed, rng, out);
+            out.end();
+            if !self.briefs.continues(index + 1) {
+                self.trim.after(&dressed, rng, out);
+            }
+        }
+    }
+}
+
 /// Paragraphs separated by a blank line (sometimes two); articles separated as the dump's [`Separator`] says,
 /// at times by the same single blank line as paragraphs, when only the headline or dateline tells them apart.
 pub(super) fn blank_paragraphs(
@@ -125,25 +165,17 @@ pub(super) fn blank_paragraphs(
     let trim = Trim::random(rng);
     let briefs = BriefRun::random(articles.len(), &dress, rng);
     feed_header(rng, out);
-    for (index, article) in articles.iter().enumerate() {
-        if briefs.continues(index) {
-            out.blanks(paragraph_gap);
-        } else if index > 0 {
-            separator.write(out);
-        }
-        // The lines a dump prints around each story stand around the run, not between its briefs.
-        if !briefs.continues(index) {
-            trim.before(index, articles.len(), rng, out);
-        }
-        let dressed = briefs.dress(index, &dress, article, rng);
-        dressed.begin(article, out);
-        head(&dressed, head_gap, out);
-        body(&dressed, Body::Paragraphs, paragraph_gap, rng, out);
-        out.end();
-        if !briefs.continues(index + 1) {
-            trim.after(&dressed, rng, out);
-        }
-    }
+    let stories = Stories {
+        dress: &dress,
+        briefs: &briefs,
+        separator: &separator,
+        brief_gap: paragraph_gap,
+        trim: &trim,
+    };
+    stories.write(articles, rng, out, |dressed, rng, out| {
+        head(dressed, head_gap, out);
+        body(dressed, Body::Paragraphs, paragraph_gap, rng, out);
+    });
 }
 
 /// One paragraph (or sentence) per line with no blank line inside an article. With `flat`, nothing separates
@@ -182,25 +214,17 @@ pub(super) fn lines(
         Body::Paragraphs if !flat => BriefRun::random(articles.len(), &dress, rng),
         _ => BriefRun::random(0, &dress, rng),
     };
-    for (index, article) in articles.iter().enumerate() {
-        if briefs.continues(index) {
-            // Set as the paragraphs of a story are: nothing between them.
-        } else if index > 0 {
-            separator.write(out);
-        }
-        // The lines a dump prints around each story stand around the run, not between its briefs.
-        if !briefs.continues(index) {
-            trim.before(index, articles.len(), rng, out);
-        }
-        let dressed = briefs.dress(index, &dress, article, rng);
-        dressed.begin(article, out);
-        head(&dressed, 0, out);
-        body(&dressed, layout, 0, rng, out);
-        out.end();
-        if !briefs.continues(index + 1) {
-            trim.after(&dressed, rng, out);
-        }
-    }
+    let stories = Stories {
+        dress: &dress,
+        briefs: &briefs,
+        separator: &separator,
+        brief_gap: 0,
+        trim: &trim,
+    };
+    stories.write(articles, rng, out, |dressed, rng, out| {
+        head(dressed, 0, out);
+        body(dressed, layout, 0, rng, out);
+    });
 }
 
 /// Hard-wrapped at a width of 60 to 100 columns (headlines, bylines and separators are not wrapped, as in dev
@@ -221,19 +245,15 @@ pub(super) fn hard_wrapped(
     let trim = Trim::random(rng);
     let briefs = BriefRun::random(articles.len(), &dress, rng);
     feed_header(rng, out);
-    for (index, article) in articles.iter().enumerate() {
-        if briefs.continues(index) {
-            out.blanks(paragraph_gap);
-        } else if index > 0 {
-            separator.write(out);
-        }
-        // The lines a dump prints around each story stand around the run, not between its briefs.
-        if !briefs.continues(index) {
-            trim.before(index, articles.len(), rng, out);
-        }
-        let dressed = briefs.dress(index, &dress, article, rng);
-        dressed.begin(article, out);
-        head(&dressed, head_gap, out);
+    let stories = Stories {
+        dress: &dress,
+        briefs: &briefs,
+        separator: &separator,
+        brief_gap: paragraph_gap,
+        trim: &trim,
+    };
+    stories.write(articles, rng, out, |dressed, rng, out| {
+        head(dressed, head_gap, out);
         if indented {
             let bullet = super::bullet(rng);
             for block in &dressed.blocks {
@@ -242,11 +262,7 @@ pub(super) fn hard_wrapped(
                 }
             }
         } else {
-            body(&dressed, layout, paragraph_gap, rng, out);
+            body(dressed, layout, paragraph_gap, rng, out);
         }
-        out.end();
-        if !briefs.continues(index + 1) {
-            trim.after(&dressed, rng, out);
-        }
-    }
+    });
 }
